@@ -1,0 +1,134 @@
+package io.sensorflow.job;
+
+import io.sensorflow.job.aggregate.AggregateSensorWindows;
+import io.sensorflow.job.aggregate.BatchReadingsBySensorWindow;
+import io.sensorflow.job.aggregate.ReadingBatch;
+import io.sensorflow.job.aggregate.SensorWindowAggregate;
+import io.sensorflow.job.config.ConfigException;
+import io.sensorflow.job.config.JobConfig;
+import io.sensorflow.job.deadletter.DeadLetter;
+import io.sensorflow.job.deadletter.SplitOffRejected;
+import io.sensorflow.job.late.LateReading;
+import io.sensorflow.job.readings.Reading;
+import io.sensorflow.job.sink.PipelineSinks;
+import io.sensorflow.job.source.KafkaReadingSource;
+import io.sensorflow.job.source.KafkaTopics;
+import io.sensorflow.job.source.ReadingWatermarks;
+import io.sensorflow.sql.SchemaMigrator;
+import java.io.PrintWriter;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The sensorflow job: readings from Kafka, validated, aggregated per sensor in event-time windows
+ * and upserted into PostgreSQL. {@link #build} assembles the whole pipeline, top to bottom.
+ */
+public final class SensorJob {
+
+    private final JobConfig config;
+    private final Source<Reading, ?, ?> source;
+    private final PipelineSinks sinks;
+
+    public SensorJob(JobConfig config, Source<Reading, ?, ?> source, PipelineSinks sinks) {
+        this.config = config;
+        this.source = source;
+        this.sinks = sinks;
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config;
+        try {
+            config = JobConfig.parse(args, System.getenv(), new PrintWriter(System.out, true));
+        } catch (ConfigException e) {
+            System.err.println("sensorflow-job: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (config == null) {
+            return; // --help or --version
+        }
+        prepareExternalSystems(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        configure(env, config);
+        new SensorJob(config, KafkaReadingSource.create(config), PipelineSinks.create(config)).build(env);
+        env.execute(config.jobName);
+    }
+
+    /** What must exist before the job can run: the schema and the topics. */
+    public static void prepareExternalSystems(JobConfig config) throws InterruptedException {
+        if (config.dbMigrate) {
+            SchemaMigrator.migrate(config.jdbcUrl, config.jdbcUser, config.jdbcPassword);
+        }
+        if (config.createTopics) {
+            KafkaTopics.ensure(config.kafkaBootstrapServers, config.kafkaClientProperties(), config.topicPartitions,
+                    config.readingsTopic, config.deadLetterTopic);
+        }
+    }
+
+    /** Job-level runtime settings: checkpointing, and how records travel between operators. */
+    public static void configure(StreamExecutionEnvironment env, JobConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (config.checkpointDir != null) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
+        }
+        // Operators here never keep a record after passing it on, so chained operators may share it.
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        // Every record type has a Flink serializer; a Kryo fallback would be a silent slowdown.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf, SensorJob.class.getClassLoader());
+        if (config.parallelism != null) {
+            env.setParallelism(config.parallelism);
+        }
+    }
+
+    /** Source → validate → batch per sensor window → aggregate per sensor → sinks. */
+    public void build(StreamExecutionEnvironment env) {
+        long windowSize = config.windowSize.toMillis();
+        long lateness = config.allowedLateness.toMillis();
+
+        DataStream<Reading> readings = env
+                .fromSource(source, ReadingWatermarks.strategy(
+                        config.outOfOrderness, config.watermarkGranularity, config.idleTimeout), "Kafka readings")
+                .uid("kafka-readings");
+
+        SingleOutputStreamOperator<Reading> valid = readings
+                .process(new SplitOffRejected(windowSize))
+                .name("Split off rejected readings")
+                .uid("split-off-rejected");
+
+        SingleOutputStreamOperator<ReadingBatch> batches = valid
+                .transform("Batch readings by sensor window", TypeInformation.of(ReadingBatch.class),
+                        new BatchReadingsBySensorWindow(windowSize, lateness,
+                                config.outOfOrderness.toMillis(), config.watermarkGranularity.toMillis(),
+                                config.batchMaxBuffered))
+                .uid("batch-readings-by-sensor-window");
+
+        SingleOutputStreamOperator<SensorWindowAggregate> aggregates = batches
+                .keyBy(batch -> batch.sensorId, Types.STRING)
+                .process(new AggregateSensorWindows(windowSize, lateness))
+                .name("Aggregate sensor windows")
+                .uid("aggregate-sensor-windows");
+
+        aggregates.sinkTo(sinks.aggregates).name("PostgreSQL sensor_aggregates").uid("sink-sensor-aggregates");
+
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(SplitOffRejected.DEAD_LETTERS);
+        deadLetters.sinkTo(sinks.deadLetterTopic).name("Kafka dead-letter topic").uid("sink-dead-letter-topic");
+        deadLetters.sinkTo(sinks.deadLetterTable).name("PostgreSQL dead_letters").uid("sink-dead-letter-table");
+
+        DataStream<LateReading> late = batches.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS);
+        late.sinkTo(sinks.lateReadings).name("PostgreSQL late_readings").uid("sink-late-readings");
+    }
+}

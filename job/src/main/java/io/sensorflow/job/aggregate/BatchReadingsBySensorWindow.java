@@ -1,0 +1,205 @@
+package io.sensorflow.job.aggregate;
+
+import io.sensorflow.job.late.LateReading;
+import io.sensorflow.job.readings.Reading;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Groups the readings of one source subtask into a {@link ReadingBatch} per sensor and window,
+ * before the keyBy. It runs chained to the Kafka source, so a reading costs a hash-map look-up
+ * here instead of a serialization, a network hop and a keyed-state access.
+ *
+ * <p>It holds readings only between flushes, and flushes:
+ * <ul>
+ *   <li>a window's batches when the watermark closes the window, before forwarding that
+ *       watermark, so the aggregation downstream always has them when its timer fires;
+ *   <li>everything before each checkpoint barrier, so the buffer is never part of a checkpoint;
+ *   <li>everything when more than {@code maxBuffered} readings are held, which bounds memory;
+ *   <li>everything at the end of a bounded input.
+ * </ul>
+ * It decides lateness: a reading goes to {@link #LATE_READINGS} when its window closed more than
+ * the allowed lateness ago by the event-time progress of the reading's own Kafka partition
+ * ({@link PartitionClocks}), or by the watermark if that is further. Judging by the partition
+ * makes the decision the same in every run, however partitions interleave; keeping the
+ * partitions' progress in the checkpoint keeps it the same after a restore, when Flink's
+ * watermark starts again from nothing and replayed late readings would otherwise slip back in
+ * and overwrite their window's row. Never judging below the watermark guarantees that nothing
+ * reaches {@link AggregateSensorWindows} for a window it has already purged.
+ */
+public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<ReadingBatch>
+        implements OneInputStreamOperator<Reading, ReadingBatch>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<LateReading> LATE_READINGS = new OutputTag<>("late-readings") {};
+
+    private static final int INITIAL_BATCH_CAPACITY = 8;
+
+    private final long windowSizeMs;
+    private final long allowedLatenessMs;
+    private final long outOfOrdernessMs;
+    private final long granularityMs;
+    private final int maxBuffered;
+
+    /** Open windows by start; each maps sensor id to its batch. */
+    private transient Map<Long, Map<String, ReadingBatch>> windows;
+    private transient long cachedWindowStart;
+    private transient Map<String, ReadingBatch> cachedWindow;
+    private transient int buffered;
+    private transient long watermark;
+    private transient PartitionClocks partitions;
+    private transient ListState<Tuple3<String, Integer, Long>> partitionState;
+    private transient ListState<Long> watermarkState;
+    private transient StreamRecord<LateReading> lateRecord;
+
+    public BatchReadingsBySensorWindow(
+            long windowSizeMs, long allowedLatenessMs, long outOfOrdernessMs, long granularityMs, int maxBuffered) {
+        this.windowSizeMs = windowSizeMs;
+        this.allowedLatenessMs = allowedLatenessMs;
+        this.outOfOrdernessMs = outOfOrdernessMs;
+        this.granularityMs = granularityMs;
+        this.maxBuffered = maxBuffered;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        // Union state: after rescaling, whichever subtask now reads a partition knows its progress.
+        partitionState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(
+                "partition-event-time", Types.TUPLE(Types.STRING, Types.INT, Types.LONG)));
+        watermarkState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+        partitions = new PartitionClocks(outOfOrdernessMs, granularityMs);
+        watermark = Long.MIN_VALUE;
+        if (context.isRestored()) {
+            for (Tuple3<String, Integer, Long> p : partitionState.get()) {
+                partitions.restore(p.f0, p.f1, p.f2);
+            }
+            // The aggregation downstream may have purged windows up to the highest of these.
+            for (Long w : watermarkState.get()) {
+                watermark = Math.max(watermark, w);
+            }
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        windows = new HashMap<>();
+        cachedWindowStart = Long.MIN_VALUE;
+        lateRecord = new StreamRecord<>(null);
+    }
+
+    @Override
+    public void processElement(StreamRecord<Reading> element) {
+        Reading r = element.getValue();
+        long windowStart = Windows.start(r.eventTime, windowSizeMs);
+        PartitionClocks.Clock partition = partitions.of(r.sourceTopic == null ? "" : r.sourceTopic, r.sourcePartition);
+        long judgedBy = Math.max(watermark, partition.watermark);
+        if (Windows.maxTimestamp(windowStart, windowSizeMs) + allowedLatenessMs <= judgedBy) {
+            output.collect(LATE_READINGS, lateRecord.replace(LateReading.of(r, windowStart, windowSizeMs, judgedBy)));
+            return;
+        }
+        partition.advanceTo(r.eventTime);
+        Map<String, ReadingBatch> window = windowOf(windowStart);
+        ReadingBatch batch = window.get(r.sensorId);
+        if (batch == null) {
+            batch = ReadingBatch.create(r.sensorId, windowStart, INITIAL_BATCH_CAPACITY);
+            window.put(r.sensorId, batch);
+        }
+        batch.add(r);
+        if (++buffered >= maxBuffered) {
+            flushAll();
+        }
+    }
+
+    private Map<String, ReadingBatch> windowOf(long windowStart) {
+        if (windowStart != cachedWindowStart || cachedWindow == null) {
+            cachedWindow = windows.computeIfAbsent(windowStart, w -> new HashMap<>());
+            cachedWindowStart = windowStart;
+        }
+        return cachedWindow;
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() > watermark) {
+            watermark = mark.getTimestamp();
+        }
+        flushClosedWindows();
+        super.processWatermark(mark);
+    }
+
+    private void flushClosedWindows() {
+        List<Long> closed = null;
+        for (Long windowStart : windows.keySet()) {
+            if (Windows.maxTimestamp(windowStart, windowSizeMs) <= watermark) {
+                if (closed == null) {
+                    closed = new ArrayList<>();
+                }
+                closed.add(windowStart);
+            }
+        }
+        if (closed != null) {
+            for (Long windowStart : closed) {
+                emit(windows.remove(windowStart));
+            }
+            cachedWindow = null;
+        }
+    }
+
+    private void flushAll() {
+        for (Iterator<Map<String, ReadingBatch>> it = windows.values().iterator(); it.hasNext(); ) {
+            emit(it.next());
+            it.remove();
+        }
+        cachedWindow = null;
+        buffered = 0;
+    }
+
+    private void emit(Map<String, ReadingBatch> window) {
+        for (ReadingBatch batch : window.values()) {
+            buffered -= batch.size;
+            // The record is serialized onto the network at once, so one StreamRecord per batch is cheap.
+            output.collect(new StreamRecord<>(batch.trimmed(), Windows.maxTimestamp(batch.windowStart, windowSizeMs)));
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flushAll();
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<Tuple3<String, Integer, Long>> progress = new ArrayList<>();
+        for (PartitionClocks.Clock c : partitions.all()) {
+            progress.add(Tuple3.of(c.topic, c.partition, c.maxEventTime));
+        }
+        partitionState.update(progress);
+        watermarkState.update(List.of(watermark));
+    }
+
+    @Override
+    public void endInput() {
+        flushAll();
+    }
+}

@@ -1,0 +1,320 @@
+package io.sensorflow.job.config;
+
+import io.sensorflow.job.readings.PhysicalRanges;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Every setting of the job, with its default. Settings come from the command line, then
+ * environment variables, then a config file (see {@link SettingSources}); {@code --help} lists
+ * them all. A wrong setting fails the start with its name, where it came from and what is wrong.
+ */
+@Command(
+        name = "sensorflow-job",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpWidth = 110,
+        description = {
+            "Reads sensor readings from Kafka, validates them, aggregates them per sensor in event-time",
+            "windows and upserts the aggregates into PostgreSQL. Rejected readings go to a dead-letter topic.",
+            "",
+            "Each option can also be set by an environment variable SENSORFLOW_<NAME> (e.g. SENSORFLOW_JDBC_PASSWORD)",
+            "or in the --config file as name=value (e.g. window-size=15m). The command line wins, then the",
+            "environment, then the file."
+        },
+        versionProvider = JobConfig.Version.class)
+public final class JobConfig {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings (name=value).")
+    public Path configFile;
+
+    // Kafka
+    @Option(names = "--kafka-bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka brokers. Default: ${DEFAULT-VALUE}.")
+    public String kafkaBootstrapServers;
+
+    @Option(names = "--kafka-property", split = ",", paramLabel = "KEY=VALUE",
+            description = "Extra Kafka client property for the source and sinks (security, etc.); repeatable.")
+    public Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--readings-topic", defaultValue = "sensor-readings", description = "Topic the readings come from. Default: ${DEFAULT-VALUE}.")
+    public String readingsTopic;
+
+    @Option(names = "--dead-letter-topic", defaultValue = "sensor-readings-dlq", description = "Topic rejected readings go to. Default: ${DEFAULT-VALUE}.")
+    public String deadLetterTopic;
+
+    @Option(names = "--consumer-group", defaultValue = "sensorflow", description = "Kafka consumer group (offsets are committed on checkpoints). Default: ${DEFAULT-VALUE}.")
+    public String consumerGroup;
+
+    @Option(names = "--starting-offsets", defaultValue = "committed",
+            description = "Where a job without a checkpoint starts: committed (the group's offsets, else earliest), earliest or latest. Default: ${DEFAULT-VALUE}.")
+    public StartingOffsets startingOffsets;
+
+    @Option(names = "--bounded", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Stop at the offsets that are the latest when the job starts (backfills, benchmarks). Default: ${DEFAULT-VALUE}.")
+    public boolean bounded;
+
+    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create missing topics at start. Default: ${DEFAULT-VALUE}.")
+    public boolean createTopics;
+
+    @Option(names = "--topic-partitions", defaultValue = "4", description = "Partitions of topics the job creates. Default: ${DEFAULT-VALUE}.")
+    public int topicPartitions;
+
+    @Option(names = "--transactional-id-prefix", defaultValue = "sensorflow",
+            description = "Prefix of the Kafka transactional ids of the exactly-once sinks; unique per job. Default: ${DEFAULT-VALUE}.")
+    public String transactionalIdPrefix;
+
+    @Option(names = "--kafka-transaction-timeout", defaultValue = "10m", converter = DurationConverter.class,
+            description = "Kafka transaction timeout; at most the broker's transaction.max.timeout.ms (15m by default), and longer than a checkpoint plus an outage. Default: ${DEFAULT-VALUE}.")
+    public Duration kafkaTransactionTimeout;
+
+    // PostgreSQL
+    @Option(names = "--jdbc-url", defaultValue = "jdbc:postgresql://localhost:5432/sensorflow", description = "PostgreSQL JDBC URL. Default: ${DEFAULT-VALUE}.")
+    public String jdbcUrl;
+
+    @Option(names = "--jdbc-user", defaultValue = "sensorflow", description = "PostgreSQL user. Default: ${DEFAULT-VALUE}.")
+    public String jdbcUser;
+
+    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password; prefer SENSORFLOW_JDBC_PASSWORD over the command line.")
+    public String jdbcPassword;
+
+    @Option(names = "--db-migrate", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Apply the schema migrations (Flyway) before the job starts. Default: ${DEFAULT-VALUE}.")
+    public boolean dbMigrate;
+
+    @Option(names = "--jdbc-batch-size", defaultValue = "5000", description = "Rows per JDBC batch. Default: ${DEFAULT-VALUE}.")
+    public int jdbcBatchSize;
+
+    @Option(names = "--jdbc-flush-interval", defaultValue = "200ms", converter = DurationConverter.class,
+            description = "Longest time a row waits in a JDBC batch. Default: ${DEFAULT-VALUE}.")
+    public Duration jdbcFlushInterval;
+
+    @Option(names = "--jdbc-max-retries", defaultValue = "5", description = "Retries of a failed JDBC batch before the job restarts. Default: ${DEFAULT-VALUE}.")
+    public int jdbcMaxRetries;
+
+    // Event time and windows
+    @Option(names = "--window-size", defaultValue = "15m", converter = DurationConverter.class,
+            description = "Size of the tumbling aggregation windows. Default: ${DEFAULT-VALUE}.")
+    public Duration windowSize;
+
+    @Option(names = "--out-of-orderness", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How far behind the latest reading of a partition the watermark trails. Default: ${DEFAULT-VALUE}.")
+    public Duration outOfOrderness;
+
+    @Option(names = "--watermark-granularity", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Step in which watermarks advance. Default: ${DEFAULT-VALUE}.")
+    public Duration watermarkGranularity;
+
+    @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "After this long without readings, a partition's event time advances with the wall clock. Default: ${DEFAULT-VALUE}.")
+    public Duration idleTimeout;
+
+    @Option(names = "--allowed-lateness", defaultValue = "5m", converter = DurationConverter.class,
+            description = "How long after its window closed a reading still updates the window's row; later ones go to late_readings. Default: ${DEFAULT-VALUE}.")
+    public Duration allowedLateness;
+
+    // Validation
+    @Option(names = "--max-future", defaultValue = "10m", converter = DurationConverter.class,
+            description = "Readings timed further ahead of the wall clock are rejected. Default: ${DEFAULT-VALUE}.")
+    public Duration maxFuture;
+
+    @Option(names = "--temperature-range", defaultValue = "-40..125", description = "Valid temperature in °C. Default: ${DEFAULT-VALUE}.")
+    public String temperatureRange;
+
+    @Option(names = "--humidity-range", defaultValue = "0..100", description = "Valid relative humidity in %. Default: ${DEFAULT-VALUE}.")
+    public String humidityRange;
+
+    @Option(names = "--distance-range", defaultValue = "2..400", description = "Valid distance in cm. Default: ${DEFAULT-VALUE}.")
+    public String distanceRange;
+
+    // Runtime
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Checkpoint interval; rows and dead letters are committed with each checkpoint. Default: ${DEFAULT-VALUE}.")
+    public Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "Checkpoint storage, e.g. file:///var/flink/checkpoints or s3://bucket/path. Default: the cluster's execution.checkpointing.dir.")
+    public String checkpointDir;
+
+    @Option(names = "--parallelism", description = "Parallelism of the job. Default: the cluster's.")
+    public Integer parallelism;
+
+    @Option(names = "--batch-max-buffered", defaultValue = "100000",
+            description = "Readings a source subtask holds before it hands them to the aggregation. Default: ${DEFAULT-VALUE}.")
+    public int batchMaxBuffered;
+
+    @Option(names = "--job-name", defaultValue = "sensorflow", description = "Name of the job in the Flink web UI. Default: ${DEFAULT-VALUE}.")
+    public String jobName;
+
+    private PhysicalRanges ranges;
+
+    /** Where the readings stream starts when there is no checkpoint. */
+    public enum StartingOffsets { committed, earliest, latest }
+
+    /** Parsed {@code --temperature-range} and friends. */
+    public PhysicalRanges ranges() {
+        return ranges;
+    }
+
+    /** Kafka client properties given with {@code --kafka-property}. */
+    public Properties kafkaClientProperties() {
+        Properties p = new Properties();
+        p.putAll(kafkaProperties);
+        return p;
+    }
+
+    /**
+     * Reads the settings. Returns null after printing help or the version; throws
+     * {@link ConfigException} naming the setting when one is wrong.
+     */
+    public static JobConfig parse(String[] args, Map<String, String> env, PrintWriter out) {
+        JobConfig config = new JobConfig();
+        CommandLine cli = new CommandLine(config);
+        SettingSources sources = new SettingSources(env, configFileArgument(args, env));
+        cli.setDefaultValueProvider(sources);
+        try {
+            cli.parseArgs(args);
+        } catch (ParameterException e) {
+            throw new ConfigException(describe(e, sources));
+        }
+        if (cli.isUsageHelpRequested()) {
+            cli.usage(out);
+            return null;
+        }
+        if (cli.isVersionHelpRequested()) {
+            cli.printVersionHelp(out);
+            return null;
+        }
+        checkFileKeys(cli, sources);
+        config.check(sources);
+        return config;
+    }
+
+    /** The usage text, for tests and docs. */
+    public static String usage() {
+        StringWriter text = new StringWriter();
+        new CommandLine(new JobConfig()).usage(new PrintWriter(text));
+        return text.toString();
+    }
+
+    private static Path configFileArgument(String[] args, Map<String, String> env) {
+        // --config must be known before the other options are read, since it supplies their defaults.
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config=")) {
+                return Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        String fromEnv = env.get(SettingSources.envName("config"));
+        return fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv);
+    }
+
+    private static void checkFileKeys(CommandLine cli, SettingSources sources) {
+        for (String key : sources.fileKeys()) {
+            if (cli.getCommandSpec().findOption("--" + key) == null || key.equals("config")) {
+                throw new ConfigException("config file " + sources.filePath() + ": unknown setting '" + key
+                        + "' (see --help for the settings)");
+            }
+        }
+    }
+
+    private static String describe(ParameterException e, SettingSources sources) {
+        String origin = e.getArgSpec() instanceof OptionSpec
+                ? sources.originOf(((OptionSpec) e.getArgSpec()).longestName())
+                : "";
+        return e.getMessage() + origin;
+    }
+
+    private void check(SettingSources s) {
+        positive("--window-size", windowSize, s);
+        positive("--watermark-granularity", watermarkGranularity, s);
+        positive("--idle-timeout", idleTimeout, s);
+        positive("--checkpoint-interval", checkpointInterval, s);
+        positive("--jdbc-flush-interval", jdbcFlushInterval, s);
+        positive("--kafka-transaction-timeout", kafkaTransactionTimeout, s);
+        notNegative("--out-of-orderness", outOfOrderness, s);
+        notNegative("--allowed-lateness", allowedLateness, s);
+        notNegative("--max-future", maxFuture, s);
+        if (windowSize.toMillis() % watermarkGranularity.toMillis() != 0) {
+            fail("--watermark-granularity", "must divide --window-size (" + DurationConverter.format(windowSize) + ")", s);
+        }
+        if (kafkaTransactionTimeout.compareTo(checkpointInterval) <= 0) {
+            fail("--kafka-transaction-timeout", "must be longer than --checkpoint-interval ("
+                    + DurationConverter.format(checkpointInterval) + "), or transactions expire before they commit", s);
+        }
+        atLeast("--topic-partitions", topicPartitions, 1, s);
+        atLeast("--jdbc-batch-size", jdbcBatchSize, 1, s);
+        atLeast("--jdbc-max-retries", jdbcMaxRetries, 0, s);
+        atLeast("--batch-max-buffered", batchMaxBuffered, 1, s);
+        if (parallelism != null) {
+            atLeast("--parallelism", parallelism, 1, s);
+        }
+        notBlank("--kafka-bootstrap-servers", kafkaBootstrapServers, s);
+        notBlank("--readings-topic", readingsTopic, s);
+        notBlank("--dead-letter-topic", deadLetterTopic, s);
+        notBlank("--consumer-group", consumerGroup, s);
+        notBlank("--transactional-id-prefix", transactionalIdPrefix, s);
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            fail("--jdbc-url", "must be a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE), not '" + jdbcUrl + "'", s);
+        }
+        ranges = new PhysicalRanges(range("--temperature-range", temperatureRange, s),
+                range("--humidity-range", humidityRange, s), range("--distance-range", distanceRange, s));
+    }
+
+    private static PhysicalRanges.Range range(String option, String value, SettingSources s) {
+        try {
+            return PhysicalRanges.Range.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(option + ": " + e.getMessage() + s.originOf(option));
+        }
+    }
+
+    private static void positive(String option, Duration value, SettingSources s) {
+        if (value.isNegative() || value.isZero()) {
+            fail(option, "must be longer than zero, not " + value, s);
+        }
+    }
+
+    private static void notNegative(String option, Duration value, SettingSources s) {
+        if (value.isNegative()) {
+            fail(option, "must not be negative, not " + value, s);
+        }
+    }
+
+    private static void atLeast(String option, int value, int min, SettingSources s) {
+        if (value < min) {
+            fail(option, "must be at least " + min + ", not " + value, s);
+        }
+    }
+
+    private static void notBlank(String option, String value, SettingSources s) {
+        if (value == null || value.isBlank()) {
+            fail(option, "must not be empty", s);
+        }
+    }
+
+    private static void fail(String option, String problem, SettingSources s) {
+        throw new ConfigException(option + " " + problem + s.originOf(option));
+    }
+
+    /** Prints the project version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = JobConfig.class.getPackage().getImplementationVersion();
+            return new String[] {"sensorflow-job " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package io.sensorflow.job.readings;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.io.IOException;
+
+/**
+ * Reads one JSON payload into a {@link Reading}. It never throws: whatever the bytes, the result
+ * is a valid reading or one rejected with a reason, so a bad payload cannot fail the job.
+ *
+ * <p>It uses Jackson's streaming parser rather than data binding: one pass, no reflection, and
+ * the field names come from Jackson's symbol table, so the only per-reading garbage is the
+ * sensor id and the parser itself.
+ *
+ * <p>When a payload has several defects, the reason reported is the first of: not JSON, sensor
+ * id, event time, a value of the wrong type, no measurement (range and future checks are
+ * {@link ReadingValidator}'s).
+ */
+public final class ReadingParser {
+
+    public static final int MAX_SENSOR_ID_LENGTH = 128;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            // NaN and Infinity tokens are read so they can be rejected as values, not as syntax.
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(64)
+                    .maxNumberLength(64)
+                    .maxStringLength(1 << 20)
+                    .build())
+            .build();
+
+    private ReadingParser() {}
+
+    public static Reading parse(byte[] payload) {
+        return parse(payload, new Reading());
+    }
+
+    /** Fills {@code reading} from {@code payload} and returns it. */
+    public static Reading parse(byte[] payload, Reading reading) {
+        if (payload == null || payload.length == 0) {
+            return reading.reject(RejectReason.EMPTY_PAYLOAD, "empty payload");
+        }
+        Fields fields = new Fields();
+        try (JsonParser p = JSON.createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return reading.reject(RejectReason.NOT_JSON, "the payload is not a JSON object");
+            }
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                JsonToken value = p.nextToken();
+                readField(name, value, p, reading, fields);
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return reading.reject(RejectReason.NOT_JSON, "content after the JSON object");
+            }
+        } catch (IOException | RuntimeException e) {
+            // Jackson reports syntax, encoding and size-limit problems as exceptions.
+            return reading.reject(RejectReason.NOT_JSON, firstLine(e.getMessage()));
+        }
+        return fields.decide(reading);
+    }
+
+    private static void readField(String name, JsonToken value, JsonParser p, Reading r, Fields f)
+            throws IOException {
+        switch (name) {
+            case "sensor_id":
+                f.sensorId(3, value, p);
+                break;
+            case "sensorId":
+                f.sensorId(2, value, p);
+                break;
+            case "device_id":
+                f.sensorId(1, value, p);
+                break;
+            case "ts":
+                f.time(2, value, p);
+                break;
+            case "timestamp":
+                f.time(1, value, p);
+                break;
+            case "temperature":
+                r.temperature = f.measurement(name, value, p);
+                break;
+            case "humidity":
+                r.humidity = f.measurement(name, value, p);
+                break;
+            case "distance_cm":
+                r.distanceCm = f.measurement(name, value, p);
+                break;
+            case "motion":
+                r.motion = f.motion(value, p);
+                break;
+            case "seq":
+                r.seq = f.seq(value, p);
+                break;
+            default:
+                p.skipChildren();
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+
+    /** What the fields said, held until the whole object is read. */
+    private static final class Fields {
+        int sensorIdPriority;
+        String sensorId;
+        String sensorIdError;
+        int timePriority;
+        long time = EventTimes.INVALID;
+        String timeError;
+        String valueError;
+        boolean measured;
+
+        void sensorId(int priority, JsonToken token, JsonParser p) throws IOException {
+            if (priority < sensorIdPriority || token == JsonToken.VALUE_NULL) {
+                p.skipChildren();
+                return;
+            }
+            sensorIdPriority = priority;
+            sensorId = null;
+            sensorIdError = null;
+            if (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT) {
+                String id = p.getText();
+                if (id.isBlank()) {
+                    sensorIdError = p.currentName() + " is empty";
+                } else if (id.length() > MAX_SENSOR_ID_LENGTH) {
+                    sensorIdError = p.currentName() + " is longer than " + MAX_SENSOR_ID_LENGTH + " characters";
+                } else if (hasControlCharacter(id)) {
+                    sensorIdError = p.currentName() + " contains a control character";
+                } else {
+                    sensorId = id;
+                }
+            } else {
+                sensorIdError = p.currentName() + " must be a string or an integer, not " + describe(token);
+                p.skipChildren();
+            }
+        }
+
+        void time(int priority, JsonToken token, JsonParser p) throws IOException {
+            if (priority < timePriority || token == JsonToken.VALUE_NULL) {
+                p.skipChildren();
+                return;
+            }
+            timePriority = priority;
+            timeError = null;
+            switch (token) {
+                case VALUE_NUMBER_INT:
+                    time = p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                            ? EventTimes.INVALID
+                            : EventTimes.fromLong(p.getLongValue());
+                    break;
+                case VALUE_NUMBER_FLOAT:
+                    time = EventTimes.fromNumber(p.getDoubleValue());
+                    break;
+                case VALUE_STRING:
+                    time = EventTimes.fromText(p.getText());
+                    break;
+                default:
+                    time = EventTimes.INVALID;
+                    p.skipChildren();
+            }
+            if (time == EventTimes.INVALID) {
+                timeError = p.currentName() + " is not a time after 1970 (" + describe(token) + ")";
+            }
+        }
+
+        double measurement(String name, JsonToken token, JsonParser p) throws IOException {
+            if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                double v = p.getDoubleValue();
+                if (Double.isFinite(v)) {
+                    measured = true;
+                    return v;
+                }
+                valueError(name + " is not a finite number");
+            } else if (token != JsonToken.VALUE_NULL) {
+                valueError(name + " must be a number, not " + describe(token));
+                p.skipChildren();
+            }
+            return Double.NaN;
+        }
+
+        byte motion(JsonToken token, JsonParser p) throws IOException {
+            switch (token) {
+                case VALUE_TRUE:
+                    measured = true;
+                    return 1;
+                case VALUE_FALSE:
+                    measured = true;
+                    return 0;
+                case VALUE_NUMBER_INT:
+                    if (p.getNumberType() == JsonParser.NumberType.INT && (p.getIntValue() == 0 || p.getIntValue() == 1)) {
+                        measured = true;
+                        return (byte) p.getIntValue();
+                    }
+                    valueError("motion must be true, false, 0 or 1");
+                    return Reading.MOTION_ABSENT;
+                case VALUE_NULL:
+                    return Reading.MOTION_ABSENT;
+                default:
+                    valueError("motion must be true, false, 0 or 1, not " + describe(token));
+                    p.skipChildren();
+                    return Reading.MOTION_ABSENT;
+            }
+        }
+
+        long seq(JsonToken token, JsonParser p) throws IOException {
+            if (token == JsonToken.VALUE_NULL) {
+                return Reading.SEQ_ABSENT;
+            }
+            if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                long seq = p.getLongValue();
+                // The identity shifts seq left by one bit.
+                if (seq >= 0 && seq < (1L << 62)) {
+                    return seq;
+                }
+            }
+            valueError("seq must be an integer from 0 to 2^62, not " + describe(token));
+            p.skipChildren();
+            return Reading.SEQ_ABSENT;
+        }
+
+        private void valueError(String message) {
+            if (valueError == null) {
+                valueError = message;
+            }
+        }
+
+        Reading decide(Reading r) {
+            if (sensorIdError != null) {
+                return r.reject(RejectReason.INVALID_SENSOR_ID, sensorIdError);
+            }
+            if (sensorId == null) {
+                return r.reject(RejectReason.MISSING_SENSOR_ID, RejectReason.MISSING_SENSOR_ID.description());
+            }
+            r.sensorId = sensorId;
+            if (timeError != null) {
+                r.eventTime = Long.MIN_VALUE;
+                return r.reject(RejectReason.INVALID_TIMESTAMP, timeError);
+            }
+            if (time == EventTimes.INVALID) {
+                r.eventTime = Long.MIN_VALUE;
+                return r.reject(RejectReason.MISSING_TIMESTAMP, RejectReason.MISSING_TIMESTAMP.description());
+            }
+            r.eventTime = time;
+            if (valueError != null) {
+                return r.reject(RejectReason.INVALID_VALUE, valueError);
+            }
+            if (!measured) {
+                return r.reject(RejectReason.NO_MEASUREMENT, RejectReason.NO_MEASUREMENT.description());
+            }
+            return r;
+        }
+
+        private static boolean hasControlCharacter(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (Character.isISOControl(s.charAt(i))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String describe(JsonToken token) {
+            switch (token) {
+                case START_OBJECT:
+                    return "an object";
+                case START_ARRAY:
+                    return "an array";
+                case VALUE_STRING:
+                    return "a string";
+                case VALUE_NUMBER_INT:
+                    return "an integer";
+                case VALUE_NUMBER_FLOAT:
+                    return "a decimal number";
+                case VALUE_TRUE:
+                case VALUE_FALSE:
+                    return "a boolean";
+                default:
+                    return String.valueOf(token);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.sensorflow.job.sink;
+
+import io.sensorflow.job.aggregate.SensorWindowAggregate;
+import io.sensorflow.job.config.JobConfig;
+import io.sensorflow.job.deadletter.DeadLetter;
+import io.sensorflow.job.late.LateReading;
+import org.apache.flink.api.connector.sink2.Sink;
+
+/** Where the job's outputs go. Tests pass their own; {@link #create} makes the production ones. */
+public final class PipelineSinks {
+
+    public final Sink<SensorWindowAggregate> aggregates;
+    public final Sink<DeadLetter> deadLetterTopic;
+    public final Sink<DeadLetter> deadLetterTable;
+    public final Sink<LateReading> lateReadings;
+
+    public PipelineSinks(Sink<SensorWindowAggregate> aggregates, Sink<DeadLetter> deadLetterTopic,
+            Sink<DeadLetter> deadLetterTable, Sink<LateReading> lateReadings) {
+        this.aggregates = aggregates;
+        this.deadLetterTopic = deadLetterTopic;
+        this.deadLetterTable = deadLetterTable;
+        this.lateReadings = lateReadings;
+    }
+
+    public static PipelineSinks create(JobConfig config) {
+        JdbcSettings jdbc = new JdbcSettings(config.jdbcUrl, config.jdbcUser, config.jdbcPassword,
+                config.jdbcBatchSize, config.jdbcFlushInterval.toMillis(), config.jdbcMaxRetries);
+        return new PipelineSinks(
+                PostgresSinks.aggregates(jdbc),
+                DeadLetterTopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
+                        config.deadLetterTopic, config.transactionalIdPrefix + "-dead-letters",
+                        config.kafkaTransactionTimeout.toMillis()),
+                PostgresSinks.deadLetters(jdbc),
+                PostgresSinks.lateReadings(jdbc));
+    }
+}

@@ -1,0 +1,81 @@
+package io.sensorflow.job.source;
+
+import io.sensorflow.job.readings.Reading;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+
+/**
+ * Bounded-out-of-orderness watermarks for one Kafka partition, with two additions.
+ *
+ * <p>The watermark is emitted as soon as a reading moves it forward by a whole
+ * {@code granularity} step, not on a timer: whether a reading is late then depends only on the
+ * order of the partition's records, not on when a periodic timer happened to fire, so replays
+ * give the same answer. The step keeps watermarks to one per second of event time, not one per
+ * reading.
+ *
+ * <p>When the partition has had no valid reading for {@code idleTimeout} of wall-clock time,
+ * event time keeps advancing with the wall clock from the last reading, so the last windows close
+ * and silences become visible even when every sensor stops. A partition that has never had a
+ * reading is marked idle instead, so that it holds no one back.
+ */
+public final class IdleAdvancingWatermarks implements WatermarkGenerator<Reading> {
+
+    private final long outOfOrdernessMs;
+    private final long granularityMs;
+    private final long idleTimeoutMs;
+    private final LongSupplier wallClock;
+
+    private long maxEventTime = Long.MIN_VALUE;
+    private long emitted = Long.MIN_VALUE;
+    private long eventsSincePeriodic;
+    private long lastActivity;
+
+    public IdleAdvancingWatermarks(long outOfOrdernessMs, long granularityMs, long idleTimeoutMs, LongSupplier wallClock) {
+        this.outOfOrdernessMs = outOfOrdernessMs;
+        this.granularityMs = granularityMs;
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.wallClock = wallClock;
+        this.lastActivity = wallClock.getAsLong();
+    }
+
+    @Override
+    public void onEvent(Reading reading, long eventTime, WatermarkOutput output) {
+        if (eventTime == Long.MIN_VALUE) {
+            return; // a rejected reading says nothing about event time
+        }
+        eventsSincePeriodic++;
+        if (eventTime > maxEventTime) {
+            maxEventTime = eventTime;
+            emitIfAdvanced(eventTime - outOfOrdernessMs, output);
+        }
+    }
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+        long now = wallClock.getAsLong();
+        if (eventsSincePeriodic > 0) {
+            eventsSincePeriodic = 0;
+            lastActivity = now;
+            return;
+        }
+        long quietFor = now - lastActivity;
+        if (quietFor < idleTimeoutMs) {
+            return;
+        }
+        if (maxEventTime == Long.MIN_VALUE) {
+            output.markIdle();
+        } else {
+            emitIfAdvanced(maxEventTime - outOfOrdernessMs + quietFor, output);
+        }
+    }
+
+    private void emitIfAdvanced(long candidate, WatermarkOutput output) {
+        long watermark = Math.floorDiv(candidate, granularityMs) * granularityMs - 1;
+        if (watermark > emitted) {
+            emitted = watermark;
+            output.emitWatermark(new Watermark(watermark));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.sensorflow.job.source;
+
+import io.sensorflow.job.readings.Reading;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+/** The event-time rules of the job: which time a reading carries and how far event time has come. */
+public final class ReadingWatermarks {
+
+    private ReadingWatermarks() {}
+
+    /**
+     * Watermarks per Kafka partition that trail the latest event time by {@code outOfOrderness},
+     * in steps of {@code granularity}, and advance with the wall clock once a partition has had
+     * no valid reading for {@code idleTimeout}. Rejected readings carry no event time.
+     */
+    public static WatermarkStrategy<Reading> strategy(Duration outOfOrderness, Duration granularity, Duration idleTimeout) {
+        long bound = outOfOrderness.toMillis();
+        long step = granularity.toMillis();
+        long idle = idleTimeout.toMillis();
+        return WatermarkStrategy.<Reading>forGenerator(
+                        ctx -> new IdleAdvancingWatermarks(bound, step, idle, System::currentTimeMillis))
+                .withTimestampAssigner((reading, kafkaTimestamp) -> reading.isValid() ? reading.eventTime : Long.MIN_VALUE);
+    }
+}

@@ -1,0 +1,237 @@
+package io.sensorflow.job.aggregate;
+
+import static io.sensorflow.job.aggregate.TestReadings.MINUTE;
+import static io.sensorflow.job.aggregate.TestReadings.WINDOW;
+import static io.sensorflow.job.aggregate.TestReadings.reading;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorflow.job.late.LateReading;
+import io.sensorflow.job.readings.Reading;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BatchReadingsBySensorWindowHarnessTest {
+
+    private static final long LATENESS = 5 * MINUTE;
+    private static final long OUT_OF_ORDERNESS = 5_000;
+    private static final long GRANULARITY = 1_000;
+
+    private final List<OneInputStreamOperatorTestHarness<Reading, ReadingBatch>> harnesses = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (var h : harnesses) {
+            h.close();
+        }
+    }
+
+    private OneInputStreamOperatorTestHarness<Reading, ReadingBatch> harness(int maxBuffered) throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(operator(maxBuffered));
+        harnesses.add(h);
+        return h;
+    }
+
+    private static BatchReadingsBySensorWindow operator(int maxBuffered) {
+        return new BatchReadingsBySensorWindow(WINDOW, LATENESS, OUT_OF_ORDERNESS, GRANULARITY, maxBuffered);
+    }
+
+    private static Reading inPartition(int partition, Reading r) {
+        r.sourcePartition = partition;
+        return r;
+    }
+
+    private static void add(OneInputStreamOperatorTestHarness<Reading, ReadingBatch> h, Reading r) throws Exception {
+        h.processElement(new StreamRecord<>(r, r.eventTime));
+    }
+
+    @Test
+    void holdsReadingsUntilTheWatermarkClosesTheirWindowThenSendsOneBatchPerSensorBeforeTheWatermark() throws Exception {
+        var h = harness(1000);
+        h.open();
+        add(h, reading("a", 1_000, 20.0));
+        add(h, reading("b", 2_000, 21.0));
+        add(h, reading("a", 3_000, 22.0));
+        add(h, reading("a", WINDOW + 1_000, 23.0)); // next window
+        h.processWatermark(new Watermark(WINDOW - 2));
+        assertThat(h.extractOutputValues()).isEmpty();
+
+        h.processWatermark(new Watermark(WINDOW - 1));
+
+        List<Object> output = new ArrayList<>(h.getOutput());
+        assertThat(output).hasSize(4); // watermark WINDOW-2, two batches, watermark WINDOW-1
+        assertThat(output.get(0)).isEqualTo(new Watermark(WINDOW - 2));
+        assertThat(output.get(3)).isEqualTo(new Watermark(WINDOW - 1));
+        List<ReadingBatch> batches = h.extractOutputValues();
+        assertThat(batches).extracting(b -> b.sensorId).containsExactlyInAnyOrder("a", "b");
+        ReadingBatch a = batches.stream().filter(b -> b.sensorId.equals("a")).findFirst().orElseThrow();
+        assertThat(a.windowStart).isZero();
+        assertThat(a.size).isEqualTo(2);
+        assertThat(a.eventTimes).containsExactly(1_000, 3_000);
+        assertThat(a.temperature).containsExactly(20.0, 22.0);
+        assertThat(a.ids).hasSize(2);
+        @SuppressWarnings("unchecked")
+        StreamRecord<ReadingBatch> record = (StreamRecord<ReadingBatch>) output.get(1);
+        assertThat(record.getTimestamp()).isEqualTo(WINDOW - 1);
+    }
+
+    @Test
+    void sendsReadingsPastTheAllowedLatenessToTheLateOutputWithTheWatermarkThatMadeThemLate() throws Exception {
+        var h = harness(1000);
+        h.open();
+        long watermark = WINDOW - 1 + LATENESS;
+        h.processWatermark(new Watermark(watermark));
+        add(h, reading("a", 10_000, 20.0)); // window 0 closed LATENESS ago: too late
+        add(h, reading("a", WINDOW + 10_000, 21.0)); // window 1 is still open
+
+        assertThat(h.extractOutputValues()).isEmpty();
+        List<LateReading> late = h.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS).stream()
+                .map(StreamRecord::getValue).collect(Collectors.toList());
+        assertThat(late).hasSize(1);
+        assertThat(late.get(0).sensorId).isEqualTo("a");
+        assertThat(late.get(0).eventTime).isEqualTo(10_000);
+        assertThat(late.get(0).windowStart).isZero();
+        assertThat(late.get(0).windowEnd).isEqualTo(WINDOW);
+        assertThat(late.get(0).watermark).isEqualTo(watermark);
+        assertThat(late.get(0).sourceOffset).isEqualTo(10_000);
+    }
+
+    @Test
+    void aReadingWithinTheAllowedLatenessOfAClosedWindowGoesOutWithTheNextWatermark() throws Exception {
+        var h = harness(1000);
+        h.open();
+        h.processWatermark(new Watermark(WINDOW + MINUTE));
+        add(h, reading("a", 5_000, 20.0)); // window 0 closed a minute ago, lateness is five
+        assertThat(h.extractOutputValues()).isEmpty();
+
+        h.processWatermark(new Watermark(WINDOW + 2 * MINUTE));
+
+        assertThat(h.extractOutputValues()).singleElement()
+                .satisfies(b -> assertThat(b.eventTimes).containsExactly(5_000));
+        assertThat(h.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS)).isNull();
+    }
+
+    @Test
+    void flushesEverythingBeforeACheckpointBarrierSoTheBufferIsNeverInTheCheckpoint() throws Exception {
+        var h = harness(1000);
+        h.open();
+        add(h, reading("a", 1_000, 20.0));
+        add(h, reading("b", WINDOW + 1_000, 20.0));
+
+        h.prepareSnapshotPreBarrier(1L);
+
+        assertThat(h.extractOutputValues()).extracting(b -> b.sensorId).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void flushesWhenItHoldsMaxBufferedReadings() throws Exception {
+        var h = harness(3);
+        h.open();
+        add(h, reading("a", 1_000, 20.0));
+        add(h, reading("b", 2_000, 20.0));
+        assertThat(h.extractOutputValues()).isEmpty();
+
+        add(h, reading("a", 3_000, 20.0));
+
+        assertThat(h.extractOutputValues()).extracting(b -> b.size).containsExactlyInAnyOrder(2, 1);
+        add(h, reading("a", 4_000, 20.0));
+        add(h, reading("a", 5_000, 20.0));
+        assertThat(h.extractOutputValues()).hasSize(2); // the count started again after the flush
+    }
+
+    @Test
+    void flushesEverythingAtTheEndOfInput() throws Exception {
+        var h = harness(1000);
+        h.open();
+        add(h, reading("a", 1_000, 20.0));
+
+        h.endInput();
+
+        assertThat(h.extractOutputValues()).hasSize(1);
+    }
+
+    @Test
+    void judgesLatenessByTheProgressOfTheReadingsOwnPartitionWithoutWaitingForAWatermark() throws Exception {
+        var h = harness(1000);
+        h.open();
+        // Partition 0 reaches WINDOW + LATENESS + 5s: its watermark is WINDOW + LATENESS - 1.
+        add(h, inPartition(0, reading("a", WINDOW + LATENESS + OUT_OF_ORDERNESS, 20.0)));
+        add(h, inPartition(0, reading("a", 10_000, 21.0))); // window 0 is beyond lateness for partition 0
+        add(h, inPartition(1, reading("b", 10_000, 22.0))); // partition 1 has not got that far
+
+        List<LateReading> late = h.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS).stream()
+                .map(StreamRecord::getValue).collect(Collectors.toList());
+        assertThat(late).singleElement().satisfies(l -> {
+            assertThat(l.sensorId).isEqualTo("a");
+            assertThat(l.watermark).isEqualTo(WINDOW + LATENESS - 1);
+        });
+        h.endInput();
+        assertThat(h.extractOutputValues()).extracting(b -> b.sensorId).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void afterARestoreItJudgesLatenessByThePartitionProgressInTheCheckpoint() throws Exception {
+        var h = harness(1000);
+        h.open();
+        add(h, inPartition(3, reading("a", WINDOW + LATENESS + OUT_OF_ORDERNESS, 20.0)));
+        OperatorSubtaskState snapshot = h.snapshot(1L, 1L);
+
+        var restored = harness(1000);
+        restored.initializeState(snapshot);
+        restored.open();
+        add(restored, inPartition(3, reading("a", 10_000, 20.0))); // no watermark has arrived since the restore
+
+        assertThat(restored.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS)).hasSize(1);
+        restored.endInput();
+        assertThat(restored.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void afterARestoreItNeverJudgesBelowTheCheckpointedWatermark() throws Exception {
+        var h = harness(1000);
+        h.open();
+        h.processWatermark(new Watermark(WINDOW - 1 + LATENESS));
+        OperatorSubtaskState snapshot = h.snapshot(1L, 1L);
+
+        var restored = harness(1000);
+        restored.initializeState(snapshot);
+        restored.open();
+        add(restored, inPartition(7, reading("a", 10_000, 20.0)));
+
+        assertThat(restored.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS)).hasSize(1);
+    }
+
+    @Test
+    void afterRescalingEachPartitionKeepsItsOwnProgress() throws Exception {
+        var first = new OneInputStreamOperatorTestHarness<>(operator(1000), 2, 2, 0);
+        var second = new OneInputStreamOperatorTestHarness<>(operator(1000), 2, 2, 1);
+        harnesses.add(first);
+        harnesses.add(second);
+        first.open();
+        second.open();
+        add(first, inPartition(0, reading("a", 2 * WINDOW + LATENESS + OUT_OF_ORDERNESS, 20.0))); // past window 1
+        add(second, inPartition(1, reading("b", WINDOW + LATENESS + OUT_OF_ORDERNESS, 20.0))); // past window 0 only
+        OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repackageState(
+                first.snapshot(1L, 1L), second.snapshot(1L, 1L));
+
+        var rescaled = new OneInputStreamOperatorTestHarness<>(operator(1000), 1, 1, 0);
+        harnesses.add(rescaled);
+        rescaled.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(merged, 1, 2, 1, 0));
+        rescaled.open();
+        add(rescaled, inPartition(0, reading("a", WINDOW + 10_000, 20.0))); // late for partition 0
+        add(rescaled, inPartition(1, reading("b", WINDOW + 10_000, 20.0))); // on time for partition 1
+
+        assertThat(rescaled.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS)).singleElement()
+                .satisfies(l -> assertThat(l.getValue().sensorId).isEqualTo("a"));
+        rescaled.endInput();
+        assertThat(rescaled.extractOutputValues()).singleElement()
+                .satisfies(b -> assertThat(b.sensorId).isEqualTo("b"));
+    }
+}
