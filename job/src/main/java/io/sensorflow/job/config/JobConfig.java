@@ -131,7 +131,7 @@ public final class JobConfig {
     @Option(names = "--temperature-range", defaultValue = "-40..125", description = "Valid temperature in °C. Default: ${DEFAULT-VALUE}.")
     public String temperatureRange;
 
-    @Option(names = "--humidity-range", defaultValue = "0..100", description = "Valid relative humidity in %. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--humidity-range", defaultValue = "0..100", description = "Valid relative humidity in %%. Default: ${DEFAULT-VALUE}.")
     public String humidityRange;
 
     @Option(names = "--distance-range", defaultValue = "2..400", description = "Valid distance in cm. Default: ${DEFAULT-VALUE}.")
@@ -223,7 +223,8 @@ public final class JobConfig {
 
     private static void checkFileKeys(CommandLine cli, SettingSources sources) {
         for (String key : sources.fileKeys()) {
-            if (cli.getCommandSpec().findOption("--" + key) == null || key.equals("config")) {
+            if (cli.getCommandSpec().findOption("--" + key) == null
+                    || key.equals("config") || key.equals("help") || key.equals("version")) {
                 throw new ConfigException("config file " + sources.filePath() + ": unknown setting '" + key
                         + "' (see --help for the settings)");
             }
@@ -282,8 +283,8 @@ public final class JobConfig {
     }
 
     private static void positive(String option, Duration value, SettingSources s) {
-        if (value.isNegative() || value.isZero()) {
-            fail(option, "must be longer than zero, not " + value, s);
+        if (value.toMillis() <= 0) {
+            fail(option, "must be at least 1ms, not " + value, s);
         }
     }
 

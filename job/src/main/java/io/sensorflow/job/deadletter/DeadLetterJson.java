@@ -23,7 +23,8 @@ public final class DeadLetterJson {
     private DeadLetterJson() {}
 
     public static byte[] toJson(DeadLetter d) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + d.payload.length * 2);
+        byte[] payload = d.payload == null ? new byte[0] : d.payload;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + payload.length * 2);
         try (JsonGenerator g = JSON.createGenerator(bytes)) {
             g.writeStartObject();
             g.writeStringField("reason_code", d.reasonCode);
@@ -36,8 +37,8 @@ public final class DeadLetterJson {
             g.writeNumberField("partition", d.sourcePartition);
             g.writeNumberField("offset", d.sourceOffset);
             g.writeEndObject();
-            g.writeStringField("payload", utf8OrNull(d.payload));
-            g.writeStringField("payload_base64", Base64.getEncoder().encodeToString(d.payload));
+            g.writeStringField("payload", utf8OrNull(payload));
+            g.writeStringField("payload_base64", Base64.getEncoder().encodeToString(payload));
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writing to memory does not fail

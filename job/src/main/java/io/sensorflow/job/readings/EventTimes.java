@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 
 /**
@@ -29,11 +30,13 @@ public final class EventTimes {
     public static final long INVALID = Long.MIN_VALUE;
 
     private static final DateTimeFormatter SQL_STYLE = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .appendPattern("uuuu-MM-dd HH:mm:ss")
             .optionalStart()
             .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
             .optionalEnd()
-            .toFormatter();
+            .toFormatter()
+            // Lenient or smart resolving would turn 2026-02-30 into 2026-02-28.
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private EventTimes() {}
 

@@ -12,8 +12,8 @@ public class Reading {
     public static final long SEQ_ABSENT = -1L;
 
     public String sensorId;
-    /** Event time, epoch milliseconds. */
-    public long eventTime;
+    /** Event time, epoch milliseconds; Long.MIN_VALUE until a time has been read. */
+    public long eventTime = Long.MIN_VALUE;
     public double temperature = Double.NaN;
     public double humidity = Double.NaN;
     public double distanceCm = Double.NaN;

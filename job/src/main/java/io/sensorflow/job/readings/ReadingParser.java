@@ -26,9 +26,9 @@ public final class ReadingParser {
     private static final JsonFactory JSON = JsonFactory.builder()
             // NaN and Infinity tokens are read so they can be rejected as values, not as syntax.
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            // Bounds on what a hostile payload can make the parser hold; a reading needs far less.
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(64)
-                    .maxNumberLength(64)
                     .maxStringLength(1 << 20)
                     .build())
             .build();
@@ -43,6 +43,10 @@ public final class ReadingParser {
     public static Reading parse(byte[] payload, Reading reading) {
         if (payload == null || payload.length == 0) {
             return reading.reject(RejectReason.EMPTY_PAYLOAD, "empty payload");
+        }
+        if (!Utf8.isValid(payload)) {
+            // Jackson decodes overlong forms and encoded surrogates without complaint.
+            return reading.reject(RejectReason.NOT_JSON, "the payload is not valid UTF-8");
         }
         Fields fields = new Fields();
         try (JsonParser p = JSON.createParser(payload)) {
@@ -102,13 +106,22 @@ public final class ReadingParser {
         }
     }
 
+    /** Jackson's message, first line, at most 200 characters, without the control characters it may echo. */
     private static String firstLine(String message) {
         if (message == null) {
             return "malformed JSON";
         }
         int nl = message.indexOf('\n');
         String line = nl < 0 ? message : message.substring(0, nl);
-        return line.length() > 200 ? line.substring(0, 200) : line;
+        if (line.length() > 200) {
+            line = line.substring(0, 200);
+        }
+        StringBuilder clean = new StringBuilder(line.length());
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            clean.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+        }
+        return clean.toString();
     }
 
     /** What the fields said, held until the whole object is read. */
@@ -134,10 +147,10 @@ public final class ReadingParser {
                 String id = p.getText();
                 if (id.isBlank()) {
                     sensorIdError = p.currentName() + " is empty";
-                } else if (id.length() > MAX_SENSOR_ID_LENGTH) {
+                } else if (id.codePointCount(0, id.length()) > MAX_SENSOR_ID_LENGTH) {
                     sensorIdError = p.currentName() + " is longer than " + MAX_SENSOR_ID_LENGTH + " characters";
-                } else if (hasControlCharacter(id)) {
-                    sensorIdError = p.currentName() + " contains a control character";
+                } else if (hasUnprintableCharacter(id)) {
+                    sensorIdError = p.currentName() + " contains a control character or an unpaired surrogate";
                 } else {
                     sensorId = id;
                 }
@@ -262,10 +275,16 @@ public final class ReadingParser {
             return r;
         }
 
-        private static boolean hasControlCharacter(String s) {
+        private static boolean hasUnprintableCharacter(String s) {
             for (int i = 0; i < s.length(); i++) {
-                if (Character.isISOControl(s.charAt(i))) {
+                char c = s.charAt(i);
+                if (Character.isISOControl(c)) {
                     return true;
+                }
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true; // an escaped lone surrogate cannot be stored as UTF-8
                 }
             }
             return false;

@@ -17,8 +17,11 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  *
  * <p>When the partition has had no valid reading for {@code idleTimeout} of wall-clock time,
  * event time keeps advancing with the wall clock from the last reading, so the last windows close
- * and silences become visible even when every sensor stops. A partition that has never had a
- * reading is marked idle instead, so that it holds no one back.
+ * and silences become visible even when every sensor stops. The quiet time is counted from the
+ * first periodic check that saw the last reading (at most one auto-watermark interval, 200 ms by
+ * default, after it), which spares a clock read per reading and errs on the side of a watermark
+ * that is slightly behind, never ahead. A partition that has never had a reading is marked idle
+ * instead, so that it holds no one back.
  */
 public final class IdleAdvancingWatermarks implements WatermarkGenerator<Reading> {
 

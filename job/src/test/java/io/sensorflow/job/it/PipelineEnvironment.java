@@ -7,7 +7,11 @@ import io.sensorflow.job.source.KafkaReadingSource;
 import io.sensorflow.sql.SchemaMigrator;
 import io.sensorflow.testkit.LocalKafka;
 import io.sensorflow.testkit.LocalPostgres;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -30,17 +34,23 @@ final class PipelineEnvironment implements AutoCloseable {
 
     final LocalKafka kafka;
     final LocalPostgres postgres;
+    final Path checkpointDir;
 
-    private PipelineEnvironment(LocalKafka kafka, LocalPostgres postgres) {
+    private PipelineEnvironment(LocalKafka kafka, LocalPostgres postgres, Path checkpointDir) {
         this.kafka = kafka;
         this.postgres = postgres;
+        this.checkpointDir = checkpointDir;
     }
 
     static PipelineEnvironment start() {
         LocalKafka kafka = LocalKafka.start();
         LocalPostgres postgres = LocalPostgres.start();
         SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
-        return new PipelineEnvironment(kafka, postgres);
+        try {
+            return new PipelineEnvironment(kafka, postgres, Files.createTempDirectory("sensorflow-checkpoints-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The job's settings for this environment, plus the test's own. */
@@ -52,6 +62,7 @@ final class PipelineEnvironment implements AutoCloseable {
                 "--jdbc-password", postgres.password(),
                 "--no-db-migrate",
                 "--checkpoint-interval", "1s",
+                "--checkpoint-dir", checkpointDir.toUri().toString(),
                 "--jdbc-flush-interval", "100ms"));
         all.addAll(List.of(args));
         return JobConfig.parse(all.toArray(new String[0]), Map.of(), new PrintWriter(new StringWriter()));

@@ -1,0 +1,158 @@
+package io.sensorflow.benchmark;
+
+import io.sensorflow.job.config.JobConfig;
+import io.sensorflow.simulator.PayloadFormat;
+import io.sensorflow.simulator.RunResult;
+import io.sensorflow.simulator.Simulator;
+import io.sensorflow.simulator.SimulatorSettings;
+import io.sensorflow.simulator.fault.FaultKind;
+import io.sensorflow.simulator.fault.FaultSpecParser;
+import io.sensorflow.simulator.oracle.ExpectedOutcome;
+import io.sensorflow.simulator.output.KafkaMessageSink;
+import io.sensorflow.sql.SchemaMigrator;
+import io.sensorflow.testkit.LocalKafka;
+import io.sensorflow.testkit.LocalPostgres;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Fills a real Kafka with the benchmark workload, runs the job over it into a real PostgreSQL,
+ * checks every row against the simulator's expected outcome, and measures a single-threaded
+ * baseline on the same data in the same run. Prints the figures with the machine.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Throughput of the sensorflow job against a single-threaded Kafka+Jackson+HashMap baseline.")
+public final class PipelineBenchmark implements Callable<Integer> {
+
+    @Option(names = "--readings", defaultValue = "6000000", description = "Readings to process. Default: ${DEFAULT-VALUE}.")
+    long readings;
+
+    @Option(names = "--sensors", defaultValue = "10000", description = "Distinct sensors. Default: ${DEFAULT-VALUE}.")
+    int sensors;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the readings topic. Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the job. Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Simulator seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--skip-baseline", description = "Only run the job.")
+    boolean skipBaseline;
+
+    @Option(names = "--results", defaultValue = "target/benchmark-results.txt",
+            description = "File the figures are appended to. Default: ${DEFAULT-VALUE}.")
+    Path results;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PipelineBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> report = new ArrayList<>();
+        report.add("sensorflow benchmark " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        report.add("machine: " + MachineInfo.describe());
+        report.add(String.format("workload: %,d readings from %,d sensors, device-epoch payloads a few seconds out of"
+                + " order, %d partitions; job parallelism %d", readings, sensors, partitions, parallelism));
+        System.out.println(String.join("\n", report));
+
+        try (LocalKafka kafka = LocalKafka.start(); LocalPostgres postgres = LocalPostgres.start()) {
+            SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
+            String topic = "bench-readings";
+            kafka.createTopic(topic, partitions, Map.of("retention.ms", "-1"));
+
+            // One reading per sensor per second, ending a minute ago: recent, so nothing is in the future.
+            long seconds = (readings + sensors - 1) / sensors;
+            SimulatorSettings settings = SimulatorSettings.builder()
+                    .sensors(sensors)
+                    .count(readings)
+                    .seed(seed)
+                    .format(PayloadFormat.DEVICE_EPOCH)
+                    .start(Instant.now().minusSeconds(seconds + 60).truncatedTo(ChronoUnit.SECONDS))
+                    .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.05,max-delay=3s"))
+                    .bootstrapServers(kafka.bootstrapServers())
+                    .topic(topic)
+                    .build();
+            RunResult fill;
+            try (KafkaMessageSink sink = new KafkaMessageSink(kafka.bootstrapServers(), topic, Map.of())) {
+                fill = Simulator.send(settings, sink, true, null);
+            }
+            ExpectedOutcome expected = fill.expected();
+            line(report, String.format("fill: %,d messages in %.1f s (%,.0f/s, simulator with its oracle)",
+                    fill.messages(), seconds(fill.elapsed()), fill.messages() / seconds(fill.elapsed())));
+
+            JobConfig config = JobConfig.parse(new String[] {
+                "--kafka-bootstrap-servers", kafka.bootstrapServers(),
+                "--readings-topic", topic,
+                "--dead-letter-topic", topic + "-dlq",
+                "--jdbc-url", postgres.jdbcUrl(),
+                "--jdbc-user", postgres.user(),
+                "--jdbc-password", postgres.password(),
+                "--no-db-migrate",
+                "--bounded",
+                "--starting-offsets", "earliest",
+                "--transactional-id-prefix", "benchmark-" + System.nanoTime(),
+                "--checkpoint-dir", Files.createTempDirectory("sensorflow-benchmark-checkpoints-").toUri().toString(),
+            }, Map.of(), new PrintWriter(new StringWriter()));
+            JobRun.Result job = JobRun.run(config, parallelism);
+            AggregateTableCheck.Result check = AggregateTableCheck.compare(postgres.dataSource(), expected);
+            double jobRate = readings / seconds(job.wallTime());
+            line(report, String.format("job: %,.0f readings/s end to end (%.2f s from submit to the last row in"
+                            + " PostgreSQL; net runtime %.2f s = %,.0f readings/s)",
+                    jobRate, seconds(job.wallTime()), seconds(job.netRuntime()), readings / seconds(job.netRuntime())));
+            line(report, String.format("rows: %,d expected, %,d in sensor_aggregates, %s", check.expectedRows(),
+                    check.actualRows(), check.ok() ? "all equal to the expected outcome"
+                            : check.mismatches().size() + " MISMATCHES, first: " + check.mismatches().subList(0,
+                                    Math.min(5, check.mismatches().size()))));
+
+            if (!skipBaseline) {
+                SingleThreadedBaseline.Result base = SingleThreadedBaseline.run(
+                        kafka.bootstrapServers(), topic, fill.messages(), settings.oracle().windowSizeMs());
+                line(report, String.format("baseline: %,.0f readings/s (%.2f s; one thread: KafkaConsumer + Jackson"
+                                + " ObjectMapper + HashMap; %,d rows, no de-duplication, no event time, no output)",
+                        base.readingsPerSecond(), seconds(base.took()), base.rows()));
+                line(report, String.format("job / baseline: %.2f", jobRate / base.readingsPerSecond()));
+            }
+            line(report, "after: " + MachineInfo.uptimeAndLoad());
+            append(report);
+            return check.ok() ? 0 : 1;
+        }
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    private static void line(List<String> report, String line) {
+        report.add(line);
+        System.out.println(line);
+    }
+
+    private void append(List<String> report) throws IOException {
+        Path dir = results.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Files.writeString(results, String.join("\n", report) + "\n\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        System.out.println("appended to " + results.toAbsolutePath());
+    }
+}
