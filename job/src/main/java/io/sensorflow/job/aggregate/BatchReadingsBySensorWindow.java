@@ -23,7 +23,7 @@ import org.apache.flink.util.OutputTag;
 /**
  * Groups the readings of one source subtask into a {@link ReadingBatch} per sensor and window,
  * before the keyBy. It runs chained to the Kafka source, so a reading costs a hash-map look-up
- * here instead of a serialization, a network hop and a keyed-state access.
+ * and an array append here instead of a serialization, a network hop and a keyed-state access.
  *
  * <p>It holds readings only between flushes, and flushes:
  * <ul>
@@ -49,7 +49,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
 
     public static final OutputTag<LateReading> LATE_READINGS = new OutputTag<>("late-readings") {};
 
-    private static final int INITIAL_BATCH_CAPACITY = 8;
+    private static final int INITIAL_BATCH_CAPACITY = 16;
 
     private final long windowSizeMs;
     private final long allowedLatenessMs;
@@ -57,10 +57,13 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     private final long granularityMs;
     private final int maxBuffered;
 
-    /** Open windows by start; each maps sensor id to its batch. */
-    private transient Map<Long, Map<String, ReadingBatch>> windows;
-    private transient long cachedWindowStart;
-    private transient Map<String, ReadingBatch> cachedWindow;
+    /**
+     * One entry per sensor heard from since the flush before last. Entries outlive a flush, so a
+     * busy sensor costs one look-up per reading and no re-insertion.
+     */
+    private transient Map<String, SensorBuffer> sensors;
+    /** The earliest window that has a batch, or Long.MAX_VALUE: a watermark below it closes nothing. */
+    private transient long earliestOpenWindow;
     private transient int buffered;
     private transient long watermark;
     private transient PartitionClocks partitions;
@@ -101,8 +104,8 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     @Override
     public void open() throws Exception {
         super.open();
-        windows = new HashMap<>();
-        cachedWindowStart = Long.MIN_VALUE;
+        sensors = new HashMap<>();
+        earliestOpenWindow = Long.MAX_VALUE;
         lateRecord = new StreamRecord<>(null);
     }
 
@@ -117,24 +120,16 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
             return;
         }
         partition.advanceTo(r.eventTime);
-        Map<String, ReadingBatch> window = windowOf(windowStart);
-        ReadingBatch batch = window.get(r.sensorId);
-        if (batch == null) {
-            batch = ReadingBatch.create(r.sensorId, windowStart, INITIAL_BATCH_CAPACITY);
-            window.put(r.sensorId, batch);
+
+        SensorBuffer sensor = sensors.get(r.sensorId);
+        if (sensor == null) {
+            sensor = new SensorBuffer();
+            sensors.put(r.sensorId, sensor);
         }
-        batch.add(r);
+        sensor.batchFor(r.sensorId, windowStart, this).add(r);
         if (++buffered >= maxBuffered) {
             flushAll();
         }
-    }
-
-    private Map<String, ReadingBatch> windowOf(long windowStart) {
-        if (windowStart != cachedWindowStart || cachedWindow == null) {
-            cachedWindow = windows.computeIfAbsent(windowStart, w -> new HashMap<>());
-            cachedWindowStart = windowStart;
-        }
-        return cachedWindow;
     }
 
     @Override
@@ -142,42 +137,40 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
         if (mark.getTimestamp() > watermark) {
             watermark = mark.getTimestamp();
         }
-        flushClosedWindows();
+        if (Windows.maxTimestamp(earliestOpenWindow, windowSizeMs) <= watermark) {
+            flushClosedWindows();
+        }
         super.processWatermark(mark);
     }
 
     private void flushClosedWindows() {
-        List<Long> closed = null;
-        for (Long windowStart : windows.keySet()) {
-            if (Windows.maxTimestamp(windowStart, windowSizeMs) <= watermark) {
-                if (closed == null) {
-                    closed = new ArrayList<>();
-                }
-                closed.add(windowStart);
-            }
+        long earliest = Long.MAX_VALUE;
+        for (SensorBuffer sensor : sensors.values()) {
+            earliest = Math.min(earliest, sensor.emitClosed(this));
         }
-        if (closed != null) {
-            for (Long windowStart : closed) {
-                emit(windows.remove(windowStart));
-            }
-            cachedWindow = null;
-        }
+        earliestOpenWindow = earliest;
     }
 
     private void flushAll() {
-        for (Iterator<Map<String, ReadingBatch>> it = windows.values().iterator(); it.hasNext(); ) {
-            emit(it.next());
-            it.remove();
+        for (Iterator<SensorBuffer> it = sensors.values().iterator(); it.hasNext(); ) {
+            SensorBuffer sensor = it.next();
+            if (!sensor.emitAll(this)) {
+                it.remove(); // not heard from since the last flush: let it go
+            }
         }
-        cachedWindow = null;
+        earliestOpenWindow = Long.MAX_VALUE;
         buffered = 0;
     }
 
-    private void emit(Map<String, ReadingBatch> window) {
-        for (ReadingBatch batch : window.values()) {
-            buffered -= batch.size;
-            // The record is serialized onto the network at once, so one StreamRecord per batch is cheap.
-            output.collect(new StreamRecord<>(batch.trimmed(), Windows.maxTimestamp(batch.windowStart, windowSizeMs)));
+    private void emit(ReadingBatch batch) {
+        buffered -= batch.size;
+        // The record is serialized onto the network at once, so one StreamRecord per batch is cheap.
+        output.collect(new StreamRecord<>(batch.trimmed(), Windows.maxTimestamp(batch.windowStart, windowSizeMs)));
+    }
+
+    private void opened(long windowStart) {
+        if (windowStart < earliestOpenWindow) {
+            earliestOpenWindow = windowStart;
         }
     }
 
@@ -201,5 +194,89 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     @Override
     public void endInput() {
         flushAll();
+    }
+
+    /**
+     * The open batches of one sensor: nearly always one, for its current window; more while
+     * out-of-order or late readings straddle a window boundary.
+     */
+    private static final class SensorBuffer {
+        ReadingBatch current;
+        List<ReadingBatch> others;
+        /** Whether it had readings since the last full flush. */
+        boolean active;
+
+        ReadingBatch batchFor(String sensorId, long windowStart, BatchReadingsBySensorWindow op) {
+            ReadingBatch b = current;
+            if (b != null && b.windowStart == windowStart) {
+                return b;
+            }
+            active = true;
+            if (b == null) {
+                current = ReadingBatch.create(sensorId, windowStart, INITIAL_BATCH_CAPACITY);
+                op.opened(windowStart);
+                return current;
+            }
+            if (others == null) {
+                others = new ArrayList<>(2);
+            }
+            for (ReadingBatch other : others) {
+                if (other.windowStart == windowStart) {
+                    return other;
+                }
+            }
+            ReadingBatch created = ReadingBatch.create(sensorId, windowStart, INITIAL_BATCH_CAPACITY);
+            op.opened(windowStart);
+            // The newer window becomes the fast path: readings mostly move forward in time.
+            if (windowStart > b.windowStart) {
+                others.add(b);
+                current = created;
+            } else {
+                others.add(created);
+            }
+            return created;
+        }
+
+        /** Emits the batches of closed windows; returns the earliest window still open. */
+        long emitClosed(BatchReadingsBySensorWindow op) {
+            long earliest = Long.MAX_VALUE;
+            if (others != null) {
+                for (Iterator<ReadingBatch> it = others.iterator(); it.hasNext(); ) {
+                    ReadingBatch b = it.next();
+                    if (Windows.maxTimestamp(b.windowStart, op.windowSizeMs) <= op.watermark) {
+                        op.emit(b);
+                        it.remove();
+                    } else {
+                        earliest = Math.min(earliest, b.windowStart);
+                    }
+                }
+            }
+            if (current != null) {
+                if (Windows.maxTimestamp(current.windowStart, op.windowSizeMs) <= op.watermark) {
+                    op.emit(current);
+                    current = null;
+                } else {
+                    earliest = Math.min(earliest, current.windowStart);
+                }
+            }
+            return earliest;
+        }
+
+        /** Emits every batch; returns whether the sensor had readings since the last full flush. */
+        boolean emitAll(BatchReadingsBySensorWindow op) {
+            boolean wasActive = active || current != null;
+            if (others != null) {
+                for (ReadingBatch b : others) {
+                    op.emit(b);
+                }
+                others = null;
+            }
+            if (current != null) {
+                op.emit(current);
+                current = null;
+            }
+            active = false;
+            return wasActive;
+        }
     }
 }

@@ -4,22 +4,27 @@ import io.sensorflow.job.readings.Reading;
 import java.util.Arrays;
 
 /**
- * The readings of one sensor in one window, in columns: what {@link BatchReadingsBySensorWindow}
- * sends across the network to {@link AggregateSensorWindows}. Sending a batch instead of each
- * reading saves the per-record framing, key hashing and state look-up of a plain keyBy.
+ * The readings of one sensor in one window: what {@link BatchReadingsBySensorWindow} sends across
+ * the network to {@link AggregateSensorWindows}. Sending a batch instead of each reading saves the
+ * per-record framing, key hashing and keyed-state access of a plain keyBy.
+ *
+ * <p>Readings are stored row after row in one {@code long[]}, {@link #STRIDE} longs each (doubles
+ * as their bits), so appending a reading writes one cache line rather than one per column.
  */
 public class ReadingBatch {
+
+    public static final int STRIDE = 6;
+    static final int EVENT_TIME = 0;
+    static final int IDENTITY = 1;
+    static final int TEMPERATURE = 2;
+    static final int HUMIDITY = 3;
+    static final int DISTANCE = 4;
+    static final int MOTION = 5;
 
     public String sensorId;
     public long windowStart;
     public int size;
-    public long[] eventTimes;
-    /** {@link Reading#identity()} of each reading, for de-duplication. */
-    public long[] ids;
-    public double[] temperature;
-    public double[] humidity;
-    public double[] distanceCm;
-    public byte[] motion;
+    public long[] data;
 
     public ReadingBatch() {}
 
@@ -27,49 +32,56 @@ public class ReadingBatch {
         ReadingBatch b = new ReadingBatch();
         b.sensorId = sensorId;
         b.windowStart = windowStart;
-        b.eventTimes = new long[capacity];
-        b.ids = new long[capacity];
-        b.temperature = new double[capacity];
-        b.humidity = new double[capacity];
-        b.distanceCm = new double[capacity];
-        b.motion = new byte[capacity];
+        b.data = new long[Math.max(1, capacity) * STRIDE];
         return b;
     }
 
     public void add(Reading r) {
-        if (size == eventTimes.length) {
-            grow();
+        int at = size * STRIDE;
+        if (at == data.length) {
+            data = Arrays.copyOf(data, data.length * 2);
         }
-        eventTimes[size] = r.eventTime;
-        ids[size] = r.identity();
-        temperature[size] = r.temperature;
-        humidity[size] = r.humidity;
-        distanceCm[size] = r.distanceCm;
-        motion[size] = r.motion;
+        long[] d = data;
+        d[at] = r.eventTime;
+        d[at + 1] = r.identity();
+        d[at + 2] = Double.doubleToRawLongBits(r.temperature);
+        d[at + 3] = Double.doubleToRawLongBits(r.humidity);
+        d[at + 4] = Double.doubleToRawLongBits(r.distanceCm);
+        d[at + 5] = r.motion;
         size++;
     }
 
-    /** Cuts the columns to {@link #size}, so that only readings go over the wire. */
-    public ReadingBatch trimmed() {
-        if (size != eventTimes.length) {
-            eventTimes = Arrays.copyOf(eventTimes, size);
-            ids = Arrays.copyOf(ids, size);
-            temperature = Arrays.copyOf(temperature, size);
-            humidity = Arrays.copyOf(humidity, size);
-            distanceCm = Arrays.copyOf(distanceCm, size);
-            motion = Arrays.copyOf(motion, size);
-        }
-        return this;
+    public long eventTime(int i) {
+        return data[i * STRIDE + EVENT_TIME];
     }
 
-    private void grow() {
-        int capacity = Math.max(4, eventTimes.length * 2);
-        eventTimes = Arrays.copyOf(eventTimes, capacity);
-        ids = Arrays.copyOf(ids, capacity);
-        temperature = Arrays.copyOf(temperature, capacity);
-        humidity = Arrays.copyOf(humidity, capacity);
-        distanceCm = Arrays.copyOf(distanceCm, capacity);
-        motion = Arrays.copyOf(motion, capacity);
+    public long identity(int i) {
+        return data[i * STRIDE + IDENTITY];
+    }
+
+    public double temperature(int i) {
+        return Double.longBitsToDouble(data[i * STRIDE + TEMPERATURE]);
+    }
+
+    public double humidity(int i) {
+        return Double.longBitsToDouble(data[i * STRIDE + HUMIDITY]);
+    }
+
+    public double distanceCm(int i) {
+        return Double.longBitsToDouble(data[i * STRIDE + DISTANCE]);
+    }
+
+    /** 1, 0, or {@link Reading#MOTION_ABSENT}. */
+    public byte motion(int i) {
+        return (byte) data[i * STRIDE + MOTION];
+    }
+
+    /** Cuts the array to {@link #size} readings, so that only readings go over the wire. */
+    public ReadingBatch trimmed() {
+        if (size * STRIDE != data.length) {
+            data = Arrays.copyOf(data, size * STRIDE);
+        }
+        return this;
     }
 
     @Override

@@ -25,22 +25,22 @@ public class WindowAccumulator {
     public int add(ReadingBatch batch) {
         int duplicates = 0;
         for (int i = 0; i < batch.size; i++) {
-            if (!ids.add(batch.ids[i])) {
+            if (!ids.add(batch.identity(i))) {
                 duplicates++;
                 continue;
             }
             readingCount++;
-            long t = batch.eventTimes[i];
+            long t = batch.eventTime(i);
             if (t < firstEventTime) {
                 firstEventTime = t;
             }
             if (t > lastEventTime) {
                 lastEventTime = t;
             }
-            temperature.add(batch.temperature[i]);
-            humidity.add(batch.humidity[i]);
-            distanceCm.add(batch.distanceCm[i]);
-            byte m = batch.motion[i];
+            temperature.add(batch.temperature(i));
+            humidity.add(batch.humidity(i));
+            distanceCm.add(batch.distanceCm(i));
+            byte m = batch.motion(i);
             if (m >= 0) {
                 motionReadings++;
                 motionCount += m;

@@ -149,7 +149,7 @@ public final class JobConfig {
     @Option(names = "--parallelism", description = "Parallelism of the job. Default: the cluster's.")
     public Integer parallelism;
 
-    @Option(names = "--batch-max-buffered", defaultValue = "100000",
+    @Option(names = "--batch-max-buffered", defaultValue = "500000",
             description = "Readings a source subtask holds before it hands them to the aggregation. Default: ${DEFAULT-VALUE}.")
     public int batchMaxBuffered;
 

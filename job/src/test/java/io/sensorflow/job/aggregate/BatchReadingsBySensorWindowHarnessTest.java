@@ -74,9 +74,12 @@ class BatchReadingsBySensorWindowHarnessTest {
         ReadingBatch a = batches.stream().filter(b -> b.sensorId.equals("a")).findFirst().orElseThrow();
         assertThat(a.windowStart).isZero();
         assertThat(a.size).isEqualTo(2);
-        assertThat(a.eventTimes).containsExactly(1_000, 3_000);
-        assertThat(a.temperature).containsExactly(20.0, 22.0);
-        assertThat(a.ids).hasSize(2);
+        assertThat(a.eventTime(0)).isEqualTo(1_000);
+        assertThat(a.eventTime(1)).isEqualTo(3_000);
+        assertThat(a.temperature(0)).isEqualTo(20.0);
+        assertThat(a.temperature(1)).isEqualTo(22.0);
+        assertThat(a.identity(0)).isNotEqualTo(a.identity(1));
+        assertThat(a.data).hasSize(2 * ReadingBatch.STRIDE); // trimmed before it goes over the wire
         @SuppressWarnings("unchecked")
         StreamRecord<ReadingBatch> record = (StreamRecord<ReadingBatch>) output.get(1);
         assertThat(record.getTimestamp()).isEqualTo(WINDOW - 1);
@@ -114,7 +117,10 @@ class BatchReadingsBySensorWindowHarnessTest {
         h.processWatermark(new Watermark(WINDOW + 2 * MINUTE));
 
         assertThat(h.extractOutputValues()).singleElement()
-                .satisfies(b -> assertThat(b.eventTimes).containsExactly(5_000));
+                .satisfies(b -> {
+                    assertThat(b.size).isEqualTo(1);
+                    assertThat(b.eventTime(0)).isEqualTo(5_000);
+                });
         assertThat(h.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS)).isNull();
     }
 
@@ -144,6 +150,28 @@ class BatchReadingsBySensorWindowHarnessTest {
         add(h, reading("a", 4_000, 20.0));
         add(h, reading("a", 5_000, 20.0));
         assertThat(h.extractOutputValues()).hasSize(2); // the count started again after the flush
+    }
+
+    @Test
+    void keepsSeparateBatchesWhenOutOfOrderReadingsStraddleAWindowBoundary() throws Exception {
+        var h = harness(1000);
+        h.open();
+        add(h, reading("a", WINDOW - 2_000, 20.0));
+        add(h, reading("a", WINDOW + 1_000, 21.0));
+        add(h, reading("a", WINDOW - 1_000, 22.0)); // back in the first window
+        add(h, reading("a", WINDOW + 2_000, 23.0));
+
+        h.processWatermark(new Watermark(WINDOW - 1));
+        assertThat(h.extractOutputValues()).singleElement().satisfies(b -> {
+            assertThat(b.windowStart).isZero();
+            assertThat(b.size).isEqualTo(2);
+            assertThat(b.temperature(1)).isEqualTo(22.0);
+        });
+        h.endInput();
+        assertThat(h.extractOutputValues()).hasSize(2).last().satisfies(b -> {
+            assertThat(b.windowStart).isEqualTo(WINDOW);
+            assertThat(b.size).isEqualTo(2);
+        });
     }
 
     @Test

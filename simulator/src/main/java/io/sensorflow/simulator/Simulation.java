@@ -1,0 +1,210 @@
+package io.sensorflow.simulator;
+
+import io.sensorflow.simulator.fault.DuplicateFault;
+import io.sensorflow.simulator.fault.EchoFault;
+import io.sensorflow.simulator.fault.EventFault;
+import io.sensorflow.simulator.fault.FaultKind;
+import io.sensorflow.simulator.fault.FaultPlan;
+import io.sensorflow.simulator.fault.FaultStats;
+import io.sensorflow.simulator.fault.HeldMessages;
+import io.sensorflow.simulator.fault.LateFault;
+import io.sensorflow.simulator.fault.MalformedFault;
+import io.sensorflow.simulator.fault.OutOfOrderFault;
+import io.sensorflow.simulator.fault.ValueRunFault;
+import io.sensorflow.simulator.fault.ValueRuns;
+import io.sensorflow.simulator.payload.ByteBuf;
+import io.sensorflow.simulator.payload.MalformedPayloads;
+import io.sensorflow.simulator.payload.PayloadEncoder;
+import io.sensorflow.simulator.sensor.Dht11;
+import io.sensorflow.simulator.sensor.PresenceSensors;
+import io.sensorflow.simulator.sensor.Prng;
+import io.sensorflow.simulator.sensor.SensorClock;
+
+/**
+ * The message stream of one scenario, produced step by step, the same bytes for the same
+ * settings. Each {@link #step} takes the next reading slot: it first emits the held messages that
+ * are due, then (unless the sensor is silent) takes the sensor's reading, applies the fault that
+ * starts on it, writes the payload and emits it or holds it back. After the last slot the held
+ * messages are emitted in release order.
+ *
+ * <p>Not thread-safe; one thread drives a simulation.
+ */
+public final class Simulation {
+
+    private static final long VALUES = 1, FAULTS = 2, PHASES = 3, PLAN = 4;
+    private static final RejectReason[] REASONS = RejectReason.values();
+
+    private final SimulatorSettings settings;
+    private final SensorIds ids;
+    private final SensorClock clock;
+    private final Dht11 dht;
+    private final PresenceSensors presence;
+    private final PayloadEncoder encoder;
+    private final MalformedPayloads malformed;
+    private final FaultPlan plan;
+    private final ValueRuns runs;
+    private final HeldMessages held = new HeldMessages();
+    private final FaultStats stats = new FaultStats();
+    private final Prng faultRng;
+    private final PayloadFormat format;
+    private final boolean full;
+    private final long countLimit;
+    private final long endMs;
+    private final long[] seq;
+    private final ByteBuf buf = new ByteBuf(256);
+    private final MessageFacts facts = new MessageFacts();
+
+    private long slot;
+    private long readings;
+    private long messages;
+    private boolean finished;
+
+    public Simulation(SimulatorSettings settings) {
+        this.settings = settings;
+        this.ids = SensorIds.of(settings);
+        this.format = settings.format();
+        this.full = format.carriesSeqDistanceAndMotion();
+        int n = settings.sensors();
+        long seed = settings.seed();
+        this.clock = new SensorClock(settings.start().toEpochMilli(), settings.interval().toMillis(), n,
+                Prng.stream(seed, PHASES));
+        Prng values = Prng.stream(seed, VALUES);
+        this.dht = new Dht11(n, values);
+        this.presence = new PresenceSensors(n, values);
+        this.encoder = format.encoder(ids);
+        this.malformed = new MalformedPayloads(encoder);
+        this.faultRng = Prng.stream(seed, FAULTS);
+        this.plan = FaultPlan.build(settings, ids, clock, Prng.stream(seed, PLAN), stats);
+        this.runs = new ValueRuns(n, stats);
+        this.countLimit = settings.countLimit();
+        this.endMs = settings.endMs();
+        this.seq = new long[n];
+    }
+
+    public SimulatorSettings settings() {
+        return settings;
+    }
+
+    public SensorIds sensorIds() {
+        return ids;
+    }
+
+    /** Readings taken so far (each emitted once, however late; duplicate copies not counted). */
+    public long readings() {
+        return readings;
+    }
+
+    /** Messages emitted so far, duplicate copies included. */
+    public long messages() {
+        return messages;
+    }
+
+    public FaultStats faultStats() {
+        return stats;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    /** Runs the whole scenario into {@code out}, then calls {@link MessageListener#onEnd()}. */
+    public void run(MessageListener out) {
+        while (step(out) >= 0) {
+            // all work is in step
+        }
+    }
+
+    /**
+     * Takes the next slot.
+     *
+     * @return the number of messages emitted (0 or more), or -1 once the scenario has ended
+     *     ({@code out.onEnd()} has then been called)
+     */
+    public int step(MessageListener out) {
+        if (finished) {
+            return -1;
+        }
+        long baseTime = clock.timeOf(slot);
+        if (readings >= countLimit || baseTime >= endMs) {
+            int n = held.releaseAll(out);
+            messages += n;
+            finished = true;
+            out.onEnd();
+            return n;
+        }
+        int emitted = held.releaseUpTo(baseTime, out);
+        int sensor = clock.sensorOf(slot);
+        if (plan.silence().silenced(sensor, baseTime)) {
+            stats.reading(FaultKind.SILENCE);
+        } else {
+            emitted += read(sensor, baseTime, out);
+        }
+        slot++;
+        messages += emitted;
+        return emitted;
+    }
+
+    private int read(int sensor, long baseTime, MessageListener out) {
+        readings++;
+        int which = plan.hasEvents() ? plan.decide(slot) : -1;
+        EventFault fault = which < 0 ? null : plan.event(which);
+        long skew = plan.skew(sensor);
+        if (skew != 0) {
+            stats.reading(FaultKind.CLOCK_SKEW);
+        }
+        long s = seq[sensor]++;
+        facts.reading(sensor, format.eventTime(baseTime + skew), full ? s : MessageFacts.NO_SEQ);
+        if (dht.read(sensor, baseTime)) {
+            facts.value(Metric.TEMPERATURE, dht.temperatureTenths(sensor));
+            facts.value(Metric.HUMIDITY, dht.humidityTenths(sensor));
+        }
+        if (full) {
+            presence.read(sensor);
+            facts.value(Metric.DISTANCE_CM, presence.distanceTenths());
+            facts.motion(presence.motion());
+        }
+        buf.clear();
+        if (fault instanceof MalformedFault mf) {
+            RejectReason reason = mf.reason() != null ? mf.reason() : REASONS[faultRng.nextInt(REASONS.length)];
+            malformed.write(reason, facts, faultRng, buf);
+            facts.reject(reason);
+            stats.event(FaultKind.MALFORMED);
+            stats.reading(FaultKind.MALFORMED);
+            stats.malformed(reason);
+        } else if (fault instanceof EchoFault) {
+            facts.value(Metric.DISTANCE_CM, 4001 + faultRng.nextInt(8000));
+            encoder.encode(facts, buf);
+            facts.reject(RejectReason.OUT_OF_RANGE);
+            stats.event(FaultKind.ECHO);
+            stats.reading(FaultKind.ECHO);
+        } else {
+            if (fault instanceof ValueRunFault vf) {
+                runs.start(sensor, vf);
+            }
+            runs.apply(facts);
+            encoder.encode(facts, buf);
+        }
+        byte[] key = ids.key(sensor);
+        if (fault instanceof OutOfOrderFault of) {
+            long max = of.maxDelay().toMillis();
+            long min = (max + 1) / 2;
+            hold(FaultKind.OUT_OF_ORDER, baseTime + min + faultRng.nextLong(max - min + 1), key);
+            return 0;
+        }
+        if (fault instanceof LateFault lf) {
+            hold(FaultKind.LATE, baseTime + lf.effectiveHold(settings.oracle()).toMillis(), key);
+            return 0;
+        }
+        out.onMessage(facts, key, buf.array(), buf.length());
+        if (fault instanceof DuplicateFault df) {
+            hold(FaultKind.DUPLICATE, baseTime + faultRng.nextLong(df.maxDelay().toMillis() + 1), key);
+        }
+        return 1;
+    }
+
+    private void hold(FaultKind kind, long releaseAt, byte[] key) {
+        held.hold(releaseAt, facts, key, buf.array(), buf.length());
+        stats.event(kind);
+        stats.reading(kind);
+    }
+}

@@ -1,0 +1,48 @@
+package io.sensorflow.simulator.oracle;
+
+import io.sensorflow.simulator.RejectReason;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the job must output for a scenario: the window aggregates (sorted by sensor id, then window
+ * start), the dead letters and the too-late readings (both in emission order), under the timing
+ * {@code parameters}. Written and read as JSON by {@link ExpectedOutcomeJson}.
+ */
+public record ExpectedOutcome(
+        OracleParameters parameters,
+        Totals totals,
+        List<WindowAggregate> aggregates,
+        List<DeadLetter> deadLetters,
+        List<LateReading> lateReadings) {
+
+    public ExpectedOutcome {
+        aggregates = List.copyOf(aggregates);
+        deadLetters = List.copyOf(deadLetters);
+        lateReadings = List.copyOf(lateReadings);
+    }
+
+    public Optional<WindowAggregate> aggregate(String sensorId, long windowStart) {
+        return aggregates.stream()
+                .filter(a -> a.sensorId().equals(sensorId) && a.windowStart() == windowStart)
+                .findFirst();
+    }
+
+    public Map<RejectReason, Long> deadLettersByReason() {
+        Map<RejectReason, Long> m = new EnumMap<>(RejectReason.class);
+        deadLetters.forEach(d -> m.merge(d.reason(), 1L, Long::sum));
+        return m;
+    }
+
+    public void write(Path file) throws IOException {
+        ExpectedOutcomeJson.write(this, file);
+    }
+
+    public static ExpectedOutcome read(Path file) throws IOException {
+        return ExpectedOutcomeJson.read(file);
+    }
+}

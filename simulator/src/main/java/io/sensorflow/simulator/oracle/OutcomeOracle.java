@@ -1,0 +1,142 @@
+package io.sensorflow.simulator.oracle;
+
+import io.sensorflow.simulator.MessageFacts;
+import io.sensorflow.simulator.MessageListener;
+import io.sensorflow.simulator.SensorIds;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Works out what the job must output, from the classified messages in emission order, taken as
+ * one stream, the way the job processes them:
+ * <ol>
+ *   <li>a rejected message becomes a dead letter (key, exact payload, reason);
+ *   <li>a valid reading with event time ts falls in the window [ts - floorMod(ts, size), + size); it
+ *       is too late iff windowEnd - 1 + allowedLateness &lt;= W, with W the watermark before this
+ *       reading; too-late readings are listed and change nothing else;
+ *   <li>every other valid reading moves the watermark: maxTs = max(maxTs, ts),
+ *       W = floorDiv(maxTs - outOfOrderness, granularity) * granularity - 1 (W starts at Long.MIN_VALUE);
+ *   <li>it is a duplicate iff its (sensor, window) already accepted a reading of the same identity
+ *       (seq when the payload has one, else the event time): counted, not aggregated;
+ *   <li>otherwise it is accepted into its (sensor, window) aggregate.
+ * </ol>
+ * A window is complete once W has passed windowEnd - 1 + allowedLateness: its duplicate memory is
+ * then dropped, which keeps long runs in bounded memory.
+ */
+public final class OutcomeOracle implements MessageListener {
+
+    private final OracleParameters p;
+    private final SensorIds ids;
+    private final TreeMap<Long, WindowState[]> open = new TreeMap<>();
+    private final List<WindowAggregate> complete = new ArrayList<>();
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final List<LateReading> late = new ArrayList<>();
+    private long lastWindowStart = Long.MIN_VALUE;
+    private WindowState[] lastWindow;
+    private long maxTs = Long.MIN_VALUE;
+    private long watermark = Long.MIN_VALUE;
+    private long messages;
+    private long valid;
+    private long accepted;
+    private long duplicates;
+
+    public OutcomeOracle(OracleParameters parameters, SensorIds ids) {
+        this.p = parameters;
+        this.ids = ids;
+    }
+
+    @Override
+    public void onMessage(MessageFacts facts, byte[] key, byte[] payload, int length) {
+        messages++;
+        if (!facts.isValid()) {
+            deadLetters.add(new DeadLetter(new String(key, StandardCharsets.UTF_8),
+                    new String(payload, 0, length, StandardCharsets.UTF_8), facts.reason()));
+            return;
+        }
+        valid++;
+        long ts = facts.eventTime();
+        long windowStart = p.windowStart(ts);
+        long windowEnd = windowStart + p.windowSizeMs();
+        if (closed(windowEnd)) {
+            late.add(new LateReading(ids.id(facts.sensor()), ts, windowStart, windowEnd,
+                    facts.hasSeq() ? facts.seq() : null, new String(payload, 0, length, StandardCharsets.UTF_8)));
+            return;
+        }
+        boolean moved = false;
+        if (ts > maxTs) {
+            maxTs = ts;
+            long w = Math.floorDiv(maxTs - p.outOfOrdernessMs(), p.watermarkGranularityMs())
+                    * p.watermarkGranularityMs() - 1;
+            moved = w != watermark;
+            watermark = w;
+        }
+        WindowState[] window = window(windowStart);
+        WindowState state = window[facts.sensor()];
+        if (state == null) {
+            state = window[facts.sensor()] = new WindowState(facts.sensor(), windowStart);
+        }
+        if (state.add(facts)) {
+            accepted++;
+        } else {
+            duplicates++;
+        }
+        if (moved) {
+            completeClosedWindows();
+        }
+    }
+
+    private WindowState[] window(long windowStart) {
+        if (windowStart != lastWindowStart) {
+            lastWindow = open.computeIfAbsent(windowStart, w -> new WindowState[ids.size()]);
+            lastWindowStart = windowStart;
+        }
+        return lastWindow;
+    }
+
+    /** The current watermark (Long.MIN_VALUE before the first reading). */
+    public long watermark() {
+        return watermark;
+    }
+
+    private boolean closed(long windowEnd) {
+        return windowEnd - 1 + p.allowedLatenessMs() <= watermark;
+    }
+
+    private void completeClosedWindows() {
+        while (!open.isEmpty() && closed(open.firstKey() + p.windowSizeMs())) {
+            Map.Entry<Long, WindowState[]> w = open.pollFirstEntry();
+            if (w.getKey() == lastWindowStart) {
+                lastWindowStart = Long.MIN_VALUE;
+                lastWindow = null;
+            }
+            complete(w);
+        }
+    }
+
+    private void complete(Map.Entry<Long, WindowState[]> window) {
+        for (WindowState s : window.getValue()) {
+            if (s != null) {
+                complete.add(s.toAggregate(ids.id(s.sensor), p.windowSizeMs()));
+            }
+        }
+    }
+
+    /** The outcome of everything seen so far (at the end of the stream, the expected outcome). */
+    public ExpectedOutcome outcome() {
+        List<WindowAggregate> all = new ArrayList<>(complete);
+        for (Map.Entry<Long, WindowState[]> w : open.entrySet()) {
+            for (WindowState s : w.getValue()) {
+                if (s != null) {
+                    all.add(s.toAggregate(ids.id(s.sensor), p.windowSizeMs()));
+                }
+            }
+        }
+        all.sort(Comparator.comparing(WindowAggregate::sensorId).thenComparingLong(WindowAggregate::windowStart));
+        Totals totals = new Totals(messages, valid, accepted, duplicates, late.size(), deadLetters.size());
+        return new ExpectedOutcome(p, totals, all, deadLetters, late);
+    }
+}
