@@ -30,7 +30,7 @@ import picocli.CommandLine.ParameterException;
             "",
             "Each option can also be set by an environment variable SENSORFLOW_<NAME> (e.g. SENSORFLOW_JDBC_PASSWORD)",
             "or in the --config file as name=value (e.g. window-size=15m). The command line wins, then the",
-            "environment, then the file."
+            "environment, then the file; of an option given twice on the command line, the last one wins."
         },
         versionProvider = JobConfig.Version.class)
 public final class JobConfig {
@@ -180,6 +180,8 @@ public final class JobConfig {
     public static JobConfig parse(String[] args, Map<String, String> env, PrintWriter out) {
         JobConfig config = new JobConfig();
         CommandLine cli = new CommandLine(config);
+        // The last of a repeated option wins, so wrappers can put defaults before the user's own.
+        cli.setOverwrittenOptionsAllowed(true);
         SettingSources sources = new SettingSources(env, configFileArgument(args, env));
         cli.setDefaultValueProvider(sources);
         try {

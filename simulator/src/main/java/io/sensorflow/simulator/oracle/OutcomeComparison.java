@@ -52,9 +52,12 @@ public final class OutcomeComparison {
         return diffs;
     }
 
-    /** Differences between dead letters, as multisets of (key, payload, reason). */
+    /**
+     * Differences between dead letters, as multisets of (reason, payload). The Kafka key is left
+     * out: the job records where a dead letter came from (topic, partition, offset), not its key.
+     */
     public static List<String> deadLetterDifferences(List<DeadLetter> expected, List<DeadLetter> actual) {
-        return multisetDifferences("dead letter", expected, actual, d -> d);
+        return multisetDifferences("dead letter", expected, actual, d -> d.reason() + " " + d.payload());
     }
 
     /** Differences between late readings, as multisets of (sensor, event time, seq). */

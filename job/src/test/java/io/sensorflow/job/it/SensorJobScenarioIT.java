@@ -1,0 +1,186 @@
+package io.sensorflow.job.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorflow.job.config.JobConfig;
+import io.sensorflow.simulator.RejectReason;
+import io.sensorflow.simulator.RunResult;
+import io.sensorflow.simulator.Simulator;
+import io.sensorflow.simulator.SimulatorSettings;
+import io.sensorflow.simulator.oracle.DeadLetter;
+import io.sensorflow.simulator.oracle.ExpectedOutcome;
+import io.sensorflow.simulator.oracle.JobOutputTables;
+import io.sensorflow.simulator.oracle.OutcomeComparison;
+import io.sensorflow.testkit.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Simulated scenarios through the real job on a MiniCluster with two TaskManagers, a real Kafka
+ * and a real PostgreSQL; the whole output is compared with the simulator's expected outcome.
+ *
+ * <p>The oracle judges lateness on the order of one stream and the job per partition: on one
+ * partition the two agree exactly; on several, they agree because every sensor reports each
+ * second and the simulator holds late readings back with a margin of two watermark steps.
+ */
+class SensorJobScenarioIT {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(2)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(restarts())
+            .build());
+
+    private static PipelineEnvironment pipeline;
+
+    @BeforeAll
+    static void start() {
+        pipeline = PipelineEnvironment.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        pipeline.close();
+    }
+
+    @BeforeEach
+    void emptyTables() throws Exception {
+        pipeline.truncateTables();
+    }
+
+    private static Configuration restarts() {
+        Configuration c = new Configuration();
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        return c;
+    }
+
+    @Test
+    void producesExactlyTheExpectedRowsDeadLettersAndLateReadings() throws Exception {
+        String topic = "scenario-readings";
+        pipeline.kafka.createTopic(topic, 1);
+        SimulatorSettings scenario = Scenarios.troubled(pipeline.kafka.bootstrapServers(), topic, 40, Duration.ofMinutes(12), 7);
+        ExpectedOutcome expected = send(scenario);
+        assertThat(expected.lateReadings()).hasSize(15);
+        assertThat(expected.deadLetters()).hasSizeGreaterThanOrEqualTo(2 * RejectReason.values().length);
+        assertThat(expected.aggregates()).extracting(a -> a.duplicateCount()).contains(1L);
+
+        JobConfig config = pipeline.config(withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+                "--bounded", "--starting-offsets", "earliest", "--parallelism", "2",
+                "--transactional-id-prefix", "scenario-" + System.nanoTime()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PipelineEnvironment.build(env, config);
+        env.execute("scenario");
+
+        assertOutputIs(expected, topic + "-dlq");
+    }
+
+    @Test
+    void producesTheSameOutputWhenATaskManagerDiesMidStreamAndTheJobRestoresItsCheckpoint(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        // A partition per source subtask: with --bounded, a subtask without one finishes at once,
+        // and Flink declines checkpoints of a job whose tasks are closing.
+        String topic = "failover-readings";
+        pipeline.kafka.createTopic(topic, 2);
+        SimulatorSettings scenario = Scenarios.troubled(pipeline.kafka.bootstrapServers(), topic, 100, Duration.ofMinutes(40), 11);
+        ExpectedOutcome expected = send(scenario);
+
+        Path checkpoints = Files.createTempDirectory("failover-checkpoints-");
+        JobConfig config = pipeline.config(withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+                "--bounded", "--starting-offsets", "earliest", "--parallelism", "2",
+                "--checkpoint-interval", "100ms", "--batch-max-buffered", "2000",
+                // Small fetches stretch the run over seconds, so the failure lands mid-stream.
+                "--kafka-property", "max.partition.fetch.bytes=4096,fetch.max.bytes=4096",
+                "--checkpoint-dir", checkpoints.toUri().toString(),
+                "--transactional-id-prefix", "failover-" + System.nanoTime()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PipelineEnvironment.build(env, config);
+        JobClient job = env.executeAsync("failover");
+        JobID id = job.getJobID();
+
+        // Kill a TaskManager once a checkpoint is complete but before the job is done: it must
+        // restart from that checkpoint, replay what came after it, and still write exactly the
+        // expected output.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (completedCheckpoints(checkpoints) == 0) {
+            assertThat(System.nanoTime()).as("a checkpoint within 60 s").isLessThan(deadline);
+            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job is still running").isFalse();
+            Thread.sleep(5);
+        }
+        int rowsBefore = pipeline.rows("SELECT 1 FROM sensor_aggregates").size();
+        assertThat(rowsBefore).as("killed mid-stream").isLessThan(expected.aggregates().size());
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
+
+        job.getJobExecutionResult().get();
+        assertThat(cluster.getArchivedExecutionGraph(id).get().getStatusTimestamp(JobStatus.RESTARTING))
+                .as("the job restarted").isPositive();
+        assertOutputIs(expected, topic + "-dlq");
+    }
+
+    private static ExpectedOutcome send(SimulatorSettings scenario) {
+        RunResult sent = Simulator.send(scenario, true, null);
+        return sent.expected();
+    }
+
+    private static void assertOutputIs(ExpectedOutcome expected, String deadLetterTopic) throws Exception {
+        OutcomeComparison.assertAggregatesMatch(expected.aggregates(),
+                JobOutputTables.aggregates(pipeline.postgres.dataSource()), OutcomeComparison.DEFAULT_AVG_TOLERANCE);
+        assertThat(OutcomeComparison.deadLetterDifferences(expected.deadLetters(),
+                JobOutputTables.deadLetters(pipeline.postgres.dataSource()))).isEmpty();
+        assertThat(OutcomeComparison.lateDifferences(expected.lateReadings(),
+                JobOutputTables.lateReadings(pipeline.postgres.dataSource()))).isEmpty();
+
+        // The dead-letter topic, read as a transactional consumer would: each exactly once.
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readAll(
+                pipeline.kafka.bootstrapServers(), deadLetterTopic, true, Duration.ofSeconds(30));
+        List<DeadLetter> fromTopic = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode d = json.readTree(r.value());
+            fromTopic.add(new DeadLetter(d.path("sensor_id").asText(""),
+                    new String(Base64.getDecoder().decode(d.get("payload_base64").asText()), StandardCharsets.UTF_8),
+                    RejectReason.valueOf(d.get("reason_code").asText())));
+        }
+        assertThat(OutcomeComparison.deadLetterDifferences(expected.deadLetters(), fromTopic)).isEmpty();
+    }
+
+    private static long completedCheckpoints(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata")).count();
+        }
+    }
+
+    private static String[] withTiming(String... args) {
+        String[] all = Arrays.copyOf(Scenarios.JOB_TIMING, Scenarios.JOB_TIMING.length + args.length);
+        System.arraycopy(args, 0, all, Scenarios.JOB_TIMING.length, args.length);
+        return all;
+    }
+}
