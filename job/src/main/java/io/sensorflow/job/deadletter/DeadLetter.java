@@ -2,6 +2,7 @@ package io.sensorflow.job.deadletter;
 
 import io.sensorflow.job.aggregate.Windows;
 import io.sensorflow.job.readings.Reading;
+import io.sensorflow.job.readings.RejectReason;
 
 /** A rejected reading: the original bytes, why it was rejected, and where it came from. */
 public class DeadLetter {
@@ -17,7 +18,7 @@ public class DeadLetter {
     public long eventTime;
     /** Kafka record timestamp, epoch ms. */
     public long receivedAt;
-    /** The window the rejection is counted in: of its event time if known, else of its Kafka time. */
+    /** The window the rejection is counted in: of its event time if usable, else of its Kafka time. */
     public long windowStart;
     public long windowEnd;
     public byte[] payload;
@@ -34,7 +35,9 @@ public class DeadLetter {
         d.sensorId = r.sensorId;
         d.eventTime = r.hasEventTime() ? r.eventTime : Long.MIN_VALUE;
         d.receivedAt = r.receivedAt;
-        long countedAt = d.eventTime != Long.MIN_VALUE ? d.eventTime : r.receivedAt;
+        // A time that could not be read, or lies in the future, says nothing of when it happened.
+        boolean eventTimeUsable = d.eventTime != Long.MIN_VALUE && r.rejectReason != RejectReason.FUTURE_TIMESTAMP;
+        long countedAt = eventTimeUsable ? d.eventTime : r.receivedAt;
         d.windowStart = Windows.start(countedAt, windowSizeMs);
         d.windowEnd = d.windowStart + windowSizeMs;
         d.payload = r.payload;
