@@ -2,12 +2,13 @@
 # Builds the project and runs the throughput benchmark (see README, "Speed").
 #   benchmark/run.sh                         # 6,000,000 readings from 10,000 sensors
 #   benchmark/run.sh --readings 30000000
-#   PROFILE=1 benchmark/run.sh               # also writes CPU stacks with async-profiler
+#   PROFILE=1 benchmark/run.sh               # also CPU stacks (async-profiler) in target/*.collapsed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -ntp install -DskipTests -pl benchmark -am
 CP="benchmark/target/classes:$(cat benchmark/target/classpath.txt)"
-JAVA_OPTS=(-Xms8g -Xmx8g -XX:+UseParallelGC)
+# This JVM hosts Kafka and the simulator; the job and the baseline each run in a JVM of their own.
+JAVA_OPTS=(-Xms3g -Xmx3g -XX:+UseParallelGC)
 # Flink reflects into the JDK; these are the opens its own scripts pass.
 JAVA_OPTS+=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
@@ -20,6 +21,7 @@ if [ -n "${PROFILE:-}" ]; then
     mvn -q -B -ntp dependency:copy -Dartifact=tools.profiler:async-profiler:2.9 -DoutputDirectory="$dir"
     (cd "$dir" && unzip -o -q -j async-profiler-2.9.jar 'linux-x64/libasyncProfiler.so' 2>/dev/null || unzip -o -q -j async-profiler-2.9.jar '*/libasyncProfiler.so')
   fi
-  JAVA_OPTS+=("-agentpath:$PWD/$dir/libasyncProfiler.so=start,event=cpu,interval=5ms,threads,collapsed,file=$PWD/target/benchmark.collapsed")
+  # The job's and the baseline's JVMs write target/job.collapsed and target/baseline.collapsed.
+  export ASYNC_PROFILER_LIB="$PWD/$dir/libasyncProfiler.so"
 fi
 exec java "${JAVA_OPTS[@]}" -cp "$CP" io.sensorflow.benchmark.PipelineBenchmark "$@"

@@ -64,6 +64,12 @@ final class SingleThreadedBaseline {
 
     private SingleThreadedBaseline() {}
 
+    /** Args: bootstrap servers, topic, readings, window size ms. Prints ms, rows, readings aggregated. */
+    public static void main(String[] args) throws IOException {
+        Result r = run(args[0], args[1], Long.parseLong(args[2]), Long.parseLong(args[3]));
+        System.out.println(ChildJvm.RESULT + r.took().toMillis() + " " + r.rows() + " " + r.aggregatedReadings());
+    }
+
     static Result run(String bootstrapServers, String topic, long expected, long windowSizeMs) throws IOException {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers);

@@ -52,8 +52,9 @@ class SensorJobScenarioIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            // One slot each: a job of parallelism 2 spans both, so killing either one hits the job.
             .setNumberTaskManagers(2)
-            .setNumberSlotsPerTaskManager(2)
+            .setNumberSlotsPerTaskManager(1)
             .setConfiguration(restarts())
             .build());
 
