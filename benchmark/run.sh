@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 mvn -q -B -ntp install -DskipTests -pl benchmark -am
 CP="benchmark/target/classes:$(cat benchmark/target/classpath.txt)"
 # This JVM hosts Kafka and the simulator; the job and the baseline each run in a JVM of their own.
-JAVA_OPTS=(-Xms3g -Xmx3g -XX:+UseParallelGC)
+JAVA_OPTS=(-Xms6g -Xmx6g -XX:+UseParallelGC)
 # Flink reflects into the JDK; these are the opens its own scripts pass.
 JAVA_OPTS+=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED

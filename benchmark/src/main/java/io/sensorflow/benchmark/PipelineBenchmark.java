@@ -116,7 +116,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             childArgs.add(Integer.toString(parallelism));
             childArgs.addAll(jobArgs);
             long t0 = System.nanoTime();
-            Process child = ChildJvm.start(JobRun.class, "6g", profilerAgent("job"), childArgs);
+            Process child = ChildJvm.start(JobRun.class, "2g", profilerAgent("job"), childArgs);
             long lastRowNanos = waitForReadings(postgres, acceptedReadings, child) - t0;
             String[] job = ChildJvm.result(child);
             double toPostgres = readings / (lastRowNanos / 1e9);
@@ -134,7 +134,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                                     + differences.subList(0, Math.min(5, differences.size()))));
 
             if (!skipBaseline) {
-                String[] base = ChildJvm.result(ChildJvm.start(SingleThreadedBaseline.class, "4g", profilerAgent("baseline"),
+                String[] base = ChildJvm.result(ChildJvm.start(SingleThreadedBaseline.class, "2g", profilerAgent("baseline"),
                         List.of(kafka.bootstrapServers(), topic, Long.toString(fill.messages()),
                                 Long.toString(settings.oracle().windowSizeMs()))));
                 double baseRate = fill.messages() / (Long.parseLong(base[0]) / 1e3);
