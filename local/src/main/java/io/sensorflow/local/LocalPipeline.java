@@ -29,7 +29,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -78,6 +77,7 @@ public final class LocalPipeline implements Callable<Integer> {
     List<String> jobArgs = new ArrayList<>();
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private volatile JobClient job;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalPipeline()).execute(args));
@@ -85,16 +85,27 @@ public final class LocalPipeline implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopAll();
-            stopped.countDown();
-        }, "sensorflow-local-shutdown");
+        // Ctrl-C runs the hook; a normal end (job failed, or stop()) runs the finally.
+        Thread hook = new Thread(this::stopAll, "sensorflow-local-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return run();
         } finally {
             stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running
+            }
+        }
+    }
+
+    /** What Ctrl-C does, for callers in the same JVM: {@link #call()} then stops everything and returns. */
+    public void stop() {
+        stopping = true;
+        JobClient j = job;
+        if (j != null) {
+            j.cancel();
         }
     }
 
@@ -147,6 +158,7 @@ public final class LocalPipeline implements Callable<Integer> {
         SensorJob.configure(env, config);
         new SensorJob(config, KafkaReadingSource.create(config), PipelineSinks.create(config)).build(env);
         JobClient job = env.executeAsync(config.jobName);
+        this.job = job;
         running.push(() -> cancel(job));
 
         Thread simulator = noSimulator ? null : startSimulator(config);

@@ -1,0 +1,69 @@
+package io.sensorflow.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorflow.testkit.Ports;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** What run-local does, in this JVM: everything starts, rows arrive, the web UI answers, and stop leaves nothing. */
+class LocalPipelineIT {
+
+    @Test
+    void startsEverythingWritesRowsServesTheWebUiAndStopsClean() throws Exception {
+        int kafkaPort = Ports.freePort();
+        int postgresPort = Ports.freePort();
+        int webUiPort = Ports.freePort();
+        LocalPipeline local = new LocalPipeline();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(local).execute(
+                "--kafka-port", "" + kafkaPort, "--postgres-port", "" + postgresPort, "--web-ui-port", "" + webUiPort,
+                "--sensors", "5", "--history", "3m", "--window-size", "1m"));
+
+        String jdbc = "jdbc:postgresql://localhost:" + postgresPort + "/sensorflow";
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long rows = 0;
+        while (rows == 0) {
+            assertThat(System.nanoTime()).as("rows within 90 s").isLessThan(deadline);
+            assertThat(exit).as("run-local is still running").isNotDone();
+            Thread.sleep(500);
+            rows = count(jdbc, "SELECT count(*) FROM sensor_temperatures");
+        }
+        HttpResponse<String> overview = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + webUiPort + "/jobs/overview")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(overview.body()).contains("\"name\":\"sensorflow\"").contains("\"state\":\"RUNNING\"");
+        HttpResponse<String> ui = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + webUiPort + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.body()).containsIgnoringCase("<html");
+
+        local.stop();
+
+        assertThat(exit.get()).isZero();
+        for (int port : new int[] {kafkaPort, postgresPort, webUiPort}) {
+            assertThat(Ports.isFree(port)).as("port %d is free again", port).isTrue();
+        }
+    }
+
+    private static long count(String jdbc, String sql) {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            return 0; // not up yet, or the schema not there yet
+        }
+    }
+}
