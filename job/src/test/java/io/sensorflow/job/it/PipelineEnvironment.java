@@ -9,7 +9,6 @@ import io.sensorflow.testkit.LocalKafka;
 import io.sensorflow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.StringWriter;
@@ -24,33 +23,43 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** A real Kafka broker and a real PostgreSQL for the integration tests, and the job wired to them. */
-final class PipelineEnvironment implements AutoCloseable {
+/**
+ * A real Kafka broker and a real PostgreSQL with the schema, for the integration tests of one
+ * class (register it with {@code @RegisterExtension}), emptied before each test; and the job
+ * wired to them.
+ */
+final class PipelineEnvironment implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
 
-    final LocalKafka kafka;
-    final LocalPostgres postgres;
-    final Path checkpointDir;
+    LocalKafka kafka;
+    LocalPostgres postgres;
+    Path checkpointDir;
 
-    private PipelineEnvironment(LocalKafka kafka, LocalPostgres postgres, Path checkpointDir) {
-        this.kafka = kafka;
-        this.postgres = postgres;
-        this.checkpointDir = checkpointDir;
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        kafka = LocalKafka.start();
+        postgres = LocalPostgres.start();
+        SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
+        checkpointDir = Files.createTempDirectory("sensorflow-checkpoints-");
     }
 
-    static PipelineEnvironment start() {
-        LocalKafka kafka = LocalKafka.start();
-        LocalPostgres postgres = LocalPostgres.start();
-        SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
-        try {
-            return new PipelineEnvironment(kafka, postgres, Files.createTempDirectory("sensorflow-checkpoints-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    @Override
+    public void beforeEach(ExtensionContext context) throws SQLException {
+        execute("TRUNCATE sensor_aggregates, dead_letters, late_readings");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        kafka.close();
+        postgres.close();
     }
 
     /** The job's settings for this environment, plus the test's own. */
@@ -90,10 +99,6 @@ final class PipelineEnvironment implements AutoCloseable {
         }
     }
 
-    void truncateTables() throws SQLException {
-        execute("TRUNCATE sensor_aggregates, dead_letters, late_readings");
-    }
-
     void execute(String sql) throws SQLException {
         try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);
@@ -117,11 +122,5 @@ final class PipelineEnvironment implements AutoCloseable {
             }
         }
         return rows;
-    }
-
-    @Override
-    public void close() {
-        kafka.close();
-        postgres.close();
     }
 }

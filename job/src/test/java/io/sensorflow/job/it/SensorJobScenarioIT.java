@@ -34,9 +34,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,22 +55,8 @@ class SensorJobScenarioIT {
             .setConfiguration(restarts())
             .build());
 
-    private static PipelineEnvironment pipeline;
-
-    @BeforeAll
-    static void start() {
-        pipeline = PipelineEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        pipeline.close();
-    }
-
-    @BeforeEach
-    void emptyTables() throws Exception {
-        pipeline.truncateTables();
-    }
+    @RegisterExtension
+    static final PipelineEnvironment pipeline = new PipelineEnvironment();
 
     private static Configuration restarts() {
         Configuration c = new Configuration();

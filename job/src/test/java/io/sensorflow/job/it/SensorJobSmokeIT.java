@@ -17,9 +17,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,22 +30,8 @@ class SensorJobSmokeIT {
             .setConfiguration(noRestarts())
             .build());
 
-    private static PipelineEnvironment pipeline;
-
-    @BeforeAll
-    static void start() {
-        pipeline = PipelineEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        pipeline.close();
-    }
-
-    @BeforeEach
-    void emptyTables() throws Exception {
-        pipeline.truncateTables();
-    }
+    @RegisterExtension
+    static final PipelineEnvironment pipeline = new PipelineEnvironment();
 
     private static Configuration noRestarts() {
         Configuration c = new Configuration();
