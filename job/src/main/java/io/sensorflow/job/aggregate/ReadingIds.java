@@ -34,14 +34,6 @@ public class ReadingIds {
         return true;
     }
 
-    public boolean contains(long id) {
-        return Arrays.binarySearch(values, 0, size, id) >= 0;
-    }
-
-    public int size() {
-        return size;
-    }
-
     private void ensureCapacity(int needed) {
         if (needed > values.length) {
             values = Arrays.copyOf(values, Math.max(needed, Math.max(8, values.length + (values.length >> 1))));
