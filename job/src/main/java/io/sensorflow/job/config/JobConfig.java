@@ -2,6 +2,7 @@ package io.sensorflow.job.config;
 
 import io.sensorflow.job.readings.PhysicalRanges;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -199,6 +200,13 @@ public final class JobConfig {
         checkFileKeys(cli, sources);
         config.check(sources);
         return config;
+    }
+
+    /** The usage text, for tests and docs. */
+    public static String usage() {
+        StringWriter text = new StringWriter();
+        new CommandLine(new JobConfig()).usage(new PrintWriter(text));
+        return text.toString();
     }
 
     private static Path configFileArgument(String[] args, Map<String, String> env) {
