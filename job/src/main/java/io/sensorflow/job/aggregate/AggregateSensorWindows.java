@@ -31,6 +31,7 @@ public final class AggregateSensorWindows extends KeyedProcessFunction<String, R
     private transient MapState<Long, WindowAccumulator> windows;
     private transient Counter duplicates;
     private transient Counter unexpectedLate;
+    private transient Counter rowsWritten;
 
     public AggregateSensorWindows(long windowSizeMs, long allowedLatenessMs) {
         this.windowSizeMs = windowSizeMs;
@@ -43,6 +44,7 @@ public final class AggregateSensorWindows extends KeyedProcessFunction<String, R
                 "windows", Types.LONG, TypeInformation.of(WindowAccumulator.class)));
         duplicates = getRuntimeContext().getMetricGroup().counter("readingsDuplicate");
         unexpectedLate = getRuntimeContext().getMetricGroup().counter("batchesAfterPurge");
+        rowsWritten = getRuntimeContext().getMetricGroup().counter("windowRowsWritten");
     }
 
     @Override
@@ -67,6 +69,7 @@ public final class AggregateSensorWindows extends KeyedProcessFunction<String, R
         windows.put(batch.windowStart, acc);
         if (closesAt <= watermark) {
             out.collect(SensorWindowAggregate.of(batch.sensorId, acc, windowSizeMs)); // a late update
+            rowsWritten.inc();
         }
     }
 
@@ -77,6 +80,7 @@ public final class AggregateSensorWindows extends KeyedProcessFunction<String, R
             long closesAt = Windows.maxTimestamp(entry.getKey(), windowSizeMs);
             if (closesAt == timestamp) {
                 out.collect(SensorWindowAggregate.of(ctx.getCurrentKey(), entry.getValue(), windowSizeMs));
+                rowsWritten.inc();
             }
             if (closesAt + allowedLatenessMs <= timestamp) {
                 if (purged == null) {

@@ -11,6 +11,9 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -70,6 +73,8 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     private transient ListState<Tuple3<String, Integer, Long>> partitionState;
     private transient ListState<Long> watermarkState;
     private transient StreamRecord<LateReading> lateRecord;
+    private transient Counter accepted;
+    private transient Counter late;
 
     public BatchReadingsBySensorWindow(
             long windowSizeMs, long allowedLatenessMs, long outOfOrdernessMs, long granularityMs, int maxBuffered) {
@@ -107,6 +112,12 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
         sensors = new HashMap<>();
         earliestOpenWindow = Long.MAX_VALUE;
         lateRecord = new StreamRecord<>(null);
+        MetricGroup metrics = getMetricGroup();
+        accepted = metrics.counter("readingsAccepted");
+        late = metrics.counter("readingsLate");
+        // How far event time trails the wall clock; grows when input stalls or a backlog is read.
+        metrics.gauge("eventTimeLagMs", (Gauge<Long>) () ->
+                watermark == Long.MIN_VALUE ? null : System.currentTimeMillis() - watermark);
     }
 
     @Override
@@ -117,9 +128,11 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
         long judgedBy = Math.max(watermark, partition.watermark);
         if (Windows.maxTimestamp(windowStart, windowSizeMs) + allowedLatenessMs <= judgedBy) {
             output.collect(LATE_READINGS, lateRecord.replace(LateReading.of(r, windowStart, windowSizeMs, judgedBy)));
+            late.inc();
             return;
         }
         partition.advanceTo(r.eventTime);
+        accepted.inc();
 
         SensorBuffer sensor = sensors.get(r.sensorId);
         if (sensor == null) {

@@ -1,6 +1,10 @@
 package io.sensorflow.job.deadletter;
 
 import io.sensorflow.job.readings.Reading;
+import io.sensorflow.job.readings.RejectReason;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -14,8 +18,21 @@ public final class SplitOffRejected extends ProcessFunction<Reading, Reading> {
 
     private final long windowSizeMs;
 
+    /** Rejections by reason, shown in the web UI as readingsRejected.reason.CODE. */
+    private transient Counter[] rejected;
+
     public SplitOffRejected(long windowSizeMs) {
         this.windowSizeMs = windowSizeMs;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("readingsRejected");
+        RejectReason[] reasons = RejectReason.values();
+        rejected = new Counter[reasons.length];
+        for (RejectReason reason : reasons) {
+            rejected[reason.ordinal()] = group.addGroup("reason", reason.name()).counter("count");
+        }
     }
 
     @Override
@@ -23,6 +40,7 @@ public final class SplitOffRejected extends ProcessFunction<Reading, Reading> {
         if (reading.isValid()) {
             out.collect(reading);
         } else {
+            rejected[reading.rejectReason.ordinal()].inc();
             ctx.output(DEAD_LETTERS, DeadLetter.of(reading, windowSizeMs));
         }
     }
