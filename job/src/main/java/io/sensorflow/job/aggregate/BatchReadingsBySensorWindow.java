@@ -99,10 +99,17 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
             for (Tuple3<String, Integer, Long> p : partitionState.get()) {
                 partitions.restore(p.f0, p.f1, p.f2);
             }
-            // The aggregation downstream may have purged windows up to the highest of these.
+            // The aggregation downstream has purged windows at most up to the lowest watermark of
+            // the subtasks that had one (its own is the minimum over them); a subtask that never
+            // had a watermark read nothing. A higher floor would judge the replay of a slower
+            // partition late where the first run did not: each partition's clock decides that.
+            long floor = Long.MAX_VALUE;
             for (Long w : watermarkState.get()) {
-                watermark = Math.max(watermark, w);
+                if (w != Long.MIN_VALUE) {
+                    floor = Math.min(floor, w);
+                }
             }
+            watermark = floor == Long.MAX_VALUE ? Long.MIN_VALUE : floor;
         }
     }
 

@@ -237,6 +237,38 @@ class BatchReadingsBySensorWindowHarnessTest {
     }
 
     @Test
+    void afterARestoreASlowerPartitionIsNotJudgedByAFasterSubtasksWatermark() throws Exception {
+        var fast = new OneInputStreamOperatorTestHarness<>(operator(1000), 3, 3, 0);
+        var slow = new OneInputStreamOperatorTestHarness<>(operator(1000), 3, 3, 1);
+        var empty = new OneInputStreamOperatorTestHarness<>(operator(1000), 3, 3, 2);
+        harnesses.add(fast);
+        harnesses.add(slow);
+        harnesses.add(empty);
+        fast.open();
+        slow.open();
+        empty.open();
+        add(fast, inPartition(0, reading("a", 3 * WINDOW + LATENESS + OUT_OF_ORDERNESS, 20.0)));
+        fast.processWatermark(new Watermark(3 * WINDOW + LATENESS - 1));
+        add(slow, inPartition(1, reading("b", 10_000, 20.0)));
+        slow.processWatermark(new Watermark(5_000 - 1)); // behind by three windows
+        OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repackageState(
+                fast.snapshot(1L, 1L), slow.snapshot(1L, 1L), empty.snapshot(1L, 1L));
+
+        var restored = new OneInputStreamOperatorTestHarness<>(operator(1000), 3, 3, 1);
+        harnesses.add(restored);
+        restored.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(merged, 3, 3, 3, 1));
+        restored.open();
+        add(restored, inPartition(1, reading("b", 11_000, 21.0))); // replayed: on time, as the first time
+        add(restored, inPartition(0, reading("a", WINDOW + 1_000, 22.0))); // late for partition 0
+
+        assertThat(restored.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS)).singleElement()
+                .satisfies(l -> assertThat(l.getValue().sensorId).isEqualTo("a"));
+        restored.endInput();
+        assertThat(restored.extractOutputValues()).singleElement()
+                .satisfies(b -> assertThat(b.sensorId).isEqualTo("b"));
+    }
+
+    @Test
     void afterRescalingEachPartitionKeepsItsOwnProgress() throws Exception {
         var first = new OneInputStreamOperatorTestHarness<>(operator(1000), 2, 2, 0);
         var second = new OneInputStreamOperatorTestHarness<>(operator(1000), 2, 2, 1);
