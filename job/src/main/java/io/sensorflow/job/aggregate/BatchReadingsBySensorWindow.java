@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -69,6 +70,8 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     private transient long earliestOpenWindow;
     private transient int buffered;
     private transient long watermark;
+    /** Whether the input is idle: then this subtask holds no one's watermark back. */
+    private transient boolean idle;
     private transient PartitionClocks partitions;
     private transient ListState<Tuple3<String, Integer, Long>> partitionState;
     private transient ListState<Long> watermarkState;
@@ -99,15 +102,14 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
             for (Tuple3<String, Integer, Long> p : partitionState.get()) {
                 partitions.restore(p.f0, p.f1, p.f2);
             }
-            // The aggregation downstream has purged windows at most up to the lowest watermark of
-            // the subtasks that had one (its own is the minimum over them); a subtask that never
-            // had a watermark read nothing. A higher floor would judge the replay of a slower
-            // partition late where the first run did not: each partition's clock decides that.
+            // The aggregation downstream has purged windows at most up to its own watermark, the
+            // lowest of the subtasks that were not idle (an active subtask without a watermark yet
+            // holds it at the very beginning). An idle subtask checkpoints Long.MAX_VALUE. A higher
+            // floor would judge the replay of a slower partition late where the first run did not:
+            // each partition's own clock decides that.
             long floor = Long.MAX_VALUE;
             for (Long w : watermarkState.get()) {
-                if (w != Long.MIN_VALUE) {
-                    floor = Math.min(floor, w);
-                }
+                floor = Math.min(floor, w);
             }
             watermark = floor == Long.MAX_VALUE ? Long.MIN_VALUE : floor;
         }
@@ -163,6 +165,12 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
         super.processWatermark(mark);
     }
 
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        idle = status.isIdle();
+        super.processWatermarkStatus(status);
+    }
+
     private void flushClosedWindows() {
         long earliest = Long.MAX_VALUE;
         for (SensorBuffer sensor : sensors.values()) {
@@ -208,7 +216,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
             progress.add(Tuple3.of(c.topic, c.partition, c.maxEventTime));
         }
         partitionState.update(progress);
-        watermarkState.update(List.of(watermark));
+        watermarkState.update(List.of(idle ? Long.MAX_VALUE : watermark));
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -266,6 +267,43 @@ class BatchReadingsBySensorWindowHarnessTest {
         restored.endInput();
         assertThat(restored.extractOutputValues()).singleElement()
                 .satisfies(b -> assertThat(b.sensorId).isEqualTo("b"));
+    }
+
+    @Test
+    void aSubtaskThatHadReadNothingYetHoldsTheRestoredFloorAtTheBeginningUnlessItWasIdle() throws Exception {
+        var ahead = new OneInputStreamOperatorTestHarness<>(operator(1000), 3, 3, 0);
+        var notStarted = new OneInputStreamOperatorTestHarness<>(operator(1000), 3, 3, 1);
+        var idle = new OneInputStreamOperatorTestHarness<>(operator(1000), 3, 3, 2);
+        harnesses.add(ahead);
+        harnesses.add(notStarted);
+        harnesses.add(idle);
+        ahead.open();
+        notStarted.open();
+        idle.open();
+        add(ahead, inPartition(0, reading("a", 3 * WINDOW + LATENESS + OUT_OF_ORDERNESS, 20.0)));
+        ahead.processWatermark(new Watermark(3 * WINDOW + LATENESS - 1));
+        idle.processWatermarkStatus(WatermarkStatus.IDLE);
+        OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repackageState(
+                ahead.snapshot(1L, 1L), notStarted.snapshot(1L, 1L), idle.snapshot(1L, 1L));
+
+        // Partition 1 had not been read at the checkpoint: after the restore it is read from its
+        // start, and its first window is on time, as it would have been without the failure.
+        var restored = new OneInputStreamOperatorTestHarness<>(operator(1000), 3, 3, 1);
+        harnesses.add(restored);
+        restored.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(merged, 3, 3, 3, 1));
+        restored.open();
+        add(restored, inPartition(1, reading("b", 10_000, 21.0)));
+        assertThat(restored.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS)).isNull();
+
+        // Without the not-started subtask, the lowest non-idle watermark is the one ahead.
+        OperatorSubtaskState withoutIt = AbstractStreamOperatorTestHarness.repackageState(
+                ahead.snapshot(2L, 2L), idle.snapshot(2L, 2L));
+        var second = new OneInputStreamOperatorTestHarness<>(operator(1000), 2, 2, 1);
+        harnesses.add(second);
+        second.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(withoutIt, 2, 2, 2, 1));
+        second.open();
+        add(second, inPartition(5, reading("c", 10_000, 21.0)));
+        assertThat(second.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS)).hasSize(1);
     }
 
     @Test
