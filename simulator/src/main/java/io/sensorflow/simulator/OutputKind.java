@@ -1,8 +1,10 @@
 package io.sensorflow.simulator;
 
-/** Where messages go. MQTT comes later: a new constant and a sink in {@code output.MessageSinks}. */
+/** Where messages go; each kind has its sink in {@code output.MessageSinks}. */
 public enum OutputKind {
     KAFKA("kafka"),
+    /** QoS 1 to {@code sensors/<sensor id>/readings} on an MQTT broker, as the firmware publishes. */
+    MQTT("mqtt"),
     /** JSON lines on standard output (payloads only, one a line). */
     STDOUT("stdout");
 
@@ -22,7 +24,7 @@ public enum OutputKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown output '" + name + "' (expected kafka or stdout)");
+        throw new IllegalArgumentException("unknown output '" + name + "' (expected kafka, mqtt or stdout)");
     }
 
     @Override

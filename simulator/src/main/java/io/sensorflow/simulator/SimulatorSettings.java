@@ -25,12 +25,15 @@ public final class SimulatorSettings {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     public static final String DEFAULT_TOPIC = "sensor-readings";
     public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+    public static final String DEFAULT_MQTT_BROKER = "tcp://localhost:1883";
     public static final int DEFAULT_PARTITIONS = 4;
     public static final long DEFAULT_SEED = 1;
     public static final Duration DEFAULT_PROGRESS = Duration.ofSeconds(5);
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:\\-]{0,100}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._\\-]{1,249}");
+    private static final Pattern MQTT_URI = Pattern.compile(
+            "(tcp|ssl|ws|wss)://(\\[[0-9A-Fa-f:.]+\\]|[^/\\s:\\[\\]]+)(:\\d{1,5})?(/\\S*)?");
 
     private final int sensors;
     private final String idPrefix;
@@ -44,6 +47,7 @@ public final class SimulatorSettings {
     private final PayloadFormat format;
     private final OutputKind output;
     private final String bootstrapServers;
+    private final String mqttBroker;
     private final String topic;
     private final int partitions;
     private final Map<String, String> producerProperties;
@@ -64,6 +68,7 @@ public final class SimulatorSettings {
         seed = b.seed;
         output = b.output;
         bootstrapServers = b.bootstrapServers;
+        mqttBroker = b.mqttBroker;
         topic = b.topic;
         partitions = b.partitions;
         producerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerProperties));
@@ -91,6 +96,7 @@ public final class SimulatorSettings {
         b.format = format;
         b.output = output;
         b.bootstrapServers = bootstrapServers;
+        b.mqttBroker = mqttBroker;
         b.topic = topic;
         b.partitions = partitions;
         b.producerProperties.putAll(producerProperties);
@@ -115,6 +121,8 @@ public final class SimulatorSettings {
     public PayloadFormat format() { return format; }
     public OutputKind output() { return output; }
     public String bootstrapServers() { return bootstrapServers; }
+    /** The MQTT broker URI of the MQTT output ({@code tcp://host:port}). */
+    public String mqttBroker() { return mqttBroker; }
     public String topic() { return topic; }
     /** Partitions for the topic when it has to be created; 0 leaves creation to the broker. */
     public int partitions() { return partitions; }
@@ -146,6 +154,7 @@ public final class SimulatorSettings {
                 + (count > 0 ? " count=" + count : "") + (duration != null ? " duration=" + Durations.format(duration) : "")
                 + " start=" + start + " seed=" + seed + " rate=" + (rate == 0 ? "max" : rate + "/s")
                 + " output=" + output + (output == OutputKind.KAFKA ? " topic=" + topic + " bootstrap=" + bootstrapServers : "")
+                + (output == OutputKind.MQTT ? " broker=" + mqttBroker : "")
                 + " faults=" + faults.size();
     }
 
@@ -163,6 +172,7 @@ public final class SimulatorSettings {
         private PayloadFormat format = PayloadFormat.SENSORFLOW;
         private OutputKind output = OutputKind.KAFKA;
         private String bootstrapServers = DEFAULT_BOOTSTRAP;
+        private String mqttBroker = DEFAULT_MQTT_BROKER;
         private String topic = DEFAULT_TOPIC;
         private int partitions = DEFAULT_PARTITIONS;
         private final Map<String, String> producerProperties = new LinkedHashMap<>();
@@ -186,6 +196,8 @@ public final class SimulatorSettings {
         public Builder format(PayloadFormat f) { format = f; return this; }
         public Builder output(OutputKind o) { output = o; return this; }
         public Builder bootstrapServers(String servers) { bootstrapServers = servers; return this; }
+        /** The MQTT broker of the MQTT output, e.g. {@code tcp://localhost:1883}. */
+        public Builder mqttBroker(String uri) { mqttBroker = uri; return this; }
         public Builder topic(String t) { topic = t; return this; }
         public Builder partitions(int n) { partitions = n; return this; }
         public Builder producerProperty(String key, String value) { producerProperties.put(key, value); return this; }
@@ -222,11 +234,15 @@ public final class SimulatorSettings {
                 check(!start.isBefore(Instant.EPOCH), "--start", "must not be before 1970 (the job rejects such times)");
                 check(start.isBefore(Instant.parse("9000-01-01T00:00:00Z")), "--start", "must be before the year 9000");
             }
-            check(output != null, "--output", "is required (kafka or stdout)");
+            check(output != null, "--output", "is required (kafka, mqtt or stdout)");
             if (output == OutputKind.KAFKA) {
                 check(bootstrapServers != null && !bootstrapServers.isBlank(), "--bootstrap-servers", "is required for Kafka output");
                 check(topic != null && TOPIC.matcher(topic).matches(), "--topic",
                         "use 1 to 249 of A-Z a-z 0-9 . _ - (was '" + topic + "')");
+            }
+            if (output == OutputKind.MQTT) {
+                check(mqttBroker != null && MQTT_URI.matcher(mqttBroker).matches(), "--mqtt-broker",
+                        "must be tcp://HOST:PORT (or ssl://, ws://, wss://), was '" + mqttBroker + "'");
             }
             check(partitions >= 0, "--partitions", "must be 0 (let the broker decide) or more, was " + partitions);
             check(oracle != null, "--window-size", "oracle parameters are required");

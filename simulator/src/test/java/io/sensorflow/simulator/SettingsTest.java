@@ -37,6 +37,21 @@ class SettingsTest {
         assertFails(SimulatorSettings.builder().format(PayloadFormat.INT_ID).idPrefix("s-"), "--id-prefix: the int-id format");
         assertFails(SimulatorSettings.builder().idPrefix("a\"b"), "--id-prefix:");
         assertFails(SimulatorSettings.builder().start(Instant.parse("1960-01-01T00:00:00Z")), "--start:");
+        assertFails(SimulatorSettings.builder().output(OutputKind.MQTT).mqttBroker("localhost:1883"),
+                "--mqtt-broker: must be tcp://HOST:PORT (or ssl://, ws://, wss://), was 'localhost:1883'");
+        assertFails(SimulatorSettings.builder().output(OutputKind.MQTT).mqttBroker("tcp://"), "--mqtt-broker:");
+    }
+
+    @Test
+    void mqttOutputTakesABrokerUri() {
+        assertThat(SimulatorSettings.builder().build().mqttBroker()).isEqualTo("tcp://localhost:1883");
+        assertThat(SimulatorSettings.builder().output(OutputKind.MQTT).mqttBroker("tcp://[::1]:1883").build().mqttBroker())
+                .isEqualTo("tcp://[::1]:1883");
+        assertThat(SimulatorSettings.builder().output(OutputKind.MQTT).mqttBroker("ssl://broker.local:8883").build()
+                .toString()).contains("output=mqtt broker=ssl://broker.local:8883");
+        assertThat(OutputKind.fromCliName("mqtt")).isEqualTo(OutputKind.MQTT);
+        // Another output does not look at the broker setting.
+        assertThat(SimulatorSettings.builder().mqttBroker("nonsense").output(OutputKind.STDOUT).build()).isNotNull();
     }
 
     @Test

@@ -85,7 +85,9 @@ final class CliRun {
             }
         }
         String where = settings.output() == OutputKind.KAFKA
-                ? "Kafka topic " + settings.topic() + " at " + settings.bootstrapServers() : settings.output().cliName();
+                ? "Kafka topic " + settings.topic() + " at " + settings.bootstrapServers()
+                : settings.output() == OutputKind.MQTT
+                ? "MQTT broker " + settings.mqttBroker() + " (sensors/<sensor id>/readings)" : settings.output().cliName();
         err.printf("sensorflow-simulator: sent %d messages (%d readings) to %s in %.3f s: %.0f messages/s%n",
                 result.messages(), result.readings(), where, result.elapsed().toNanos() / 1e9, result.rate());
         err.println("sensorflow-simulator: faults: " + result.faults());

@@ -68,7 +68,8 @@ public final class SimulatorOptions {
     }
 
     static final class Output {
-        @Option(names = "--output", paramLabel = "KIND", defaultValue = "kafka", description = "kafka or stdout (JSON lines) (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--output", paramLabel = "KIND", defaultValue = "kafka",
+                description = "kafka, mqtt (QoS 1 to sensors/<sensor id>/readings) or stdout (JSON lines) (default: ${DEFAULT-VALUE}).")
         String output;
 
         @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0",
@@ -78,6 +79,10 @@ public final class SimulatorOptions {
         @Option(names = {"--bootstrap-servers", "-b"}, paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
                 description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
         String bootstrapServers;
+
+        @Option(names = "--mqtt-broker", paramLabel = "URI", defaultValue = SimulatorSettings.DEFAULT_MQTT_BROKER,
+                description = "MQTT broker of --output mqtt (default: ${DEFAULT-VALUE}).")
+        String mqttBroker;
 
         @Option(names = "--topic", paramLabel = "NAME", defaultValue = "sensor-readings", description = "Kafka topic (default: ${DEFAULT-VALUE}).")
         String topic;
@@ -186,6 +191,7 @@ public final class SimulatorOptions {
                 .seed(fleet.seed)
                 .rate(output.rate)
                 .bootstrapServers(output.bootstrapServers)
+                .mqttBroker(output.mqttBroker)
                 .topic(output.topic)
                 .partitions(output.partitions)
                 .progressInterval(output.progress)

@@ -4,7 +4,7 @@ import io.sensorflow.simulator.MessageFacts;
 import io.sensorflow.simulator.MessageListener;
 
 /**
- * Where messages go: Kafka, standard output, memory; MQTT later. {@code payload} is reused by the
+ * Where messages go: Kafka, MQTT, standard output, memory. {@code payload} is reused by the
  * caller after {@link #send} returns: copy what must outlive the call.
  */
 public interface MessageSink extends AutoCloseable {

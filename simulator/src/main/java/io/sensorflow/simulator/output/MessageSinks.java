@@ -2,7 +2,7 @@ package io.sensorflow.simulator.output;
 
 import io.sensorflow.simulator.SimulatorSettings;
 
-/** The sink for the configured output: the one place that knows every kind (MQTT goes here). */
+/** The sink for the configured output: the one place that knows every kind. */
 public final class MessageSinks {
 
     private MessageSinks() {}
@@ -20,6 +20,8 @@ public final class MessageSinks {
                     TopicCreator.createIfMissing(settings.bootstrapServers(), settings.topic(), settings.partitions());
                 }
                 return new KafkaMessageSink(settings.bootstrapServers(), settings.topic(), settings.producerProperties());
+            case MQTT:
+                return new MqttMessageSink(settings.mqttBroker());
             case STDOUT:
                 return stdout == null ? new StdoutMessageSink() : new StdoutMessageSink(stdout, false);
             default:

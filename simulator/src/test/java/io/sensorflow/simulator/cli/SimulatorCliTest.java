@@ -38,7 +38,7 @@ class SimulatorCliTest {
                 "--seed", "--format", "--bootstrap-servers", "--topic", "--partitions", "--output", "--expected-out",
                 "--scenario", "--silence", "--spike", "--rise", "--stuck", "--out-of-order", "--late", "--duplicate",
                 "--malformed", "--echo", "--clock-skew", "--window-size", "--out-of-orderness", "--watermark-granularity",
-                "--allowed-lateness", "--pregenerate", "--progress", "--producer-property")) {
+                "--allowed-lateness", "--pregenerate", "--progress", "--producer-property", "--mqtt-broker")) {
             assertThat(out()).as(option).contains(option);
         }
     }
