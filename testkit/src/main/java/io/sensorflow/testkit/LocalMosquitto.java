@@ -1,4 +1,4 @@
-package io.sensorflow.bridge.it;
+package io.sensorflow.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Assumptions;
  * {@code max_queued_messages} of 1000 would drop messages for a bridge that is away longer).
  *
  * <p>If mosquitto is not installed, {@link #start()} fails with CI=true (CI installs it: .ci/run) and otherwise
- * skips the test, saying why.
+ * skips the calling JUnit test, saying why (JUnit's API is an optional dependency of the testkit: only tests use
+ * this class).
  */
-final class Mosquitto implements AutoCloseable {
+public final class LocalMosquitto implements AutoCloseable {
 
     private static final List<String> SEARCH = List.of("/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin");
 
@@ -33,7 +34,7 @@ final class Mosquitto implements AutoCloseable {
     private final int port;
     private final Process process;
 
-    private Mosquitto(Path dir, int port, Process process) {
+    private LocalMosquitto(Path dir, int port, Process process) {
         this.dir = dir;
         this.log = dir.resolve("mosquitto.log");
         this.port = port;
@@ -41,7 +42,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Starts mosquitto; skips the calling test (or fails on CI) when it is not installed. */
-    static Mosquitto start() {
+    public static LocalMosquitto start() {
         Path executable = find();
         if (executable == null) {
             String why = "mosquitto is not installed (Debian: apt-get install mosquitto): the MQTT broker tests need it";
@@ -54,7 +55,7 @@ final class Mosquitto implements AutoCloseable {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return startOn(executable, io.sensorflow.testkit.Ports.freePort());
+                return startOn(executable, Ports.freePort());
             } catch (IllegalStateException e) {
                 last = e; // the port may have been taken meanwhile
             }
@@ -62,7 +63,7 @@ final class Mosquitto implements AutoCloseable {
         throw last;
     }
 
-    private static Mosquitto startOn(Path executable, int port) {
+    private static LocalMosquitto startOn(Path executable, int port) {
         Path dir;
         try {
             dir = Files.createTempDirectory("sf-mosquitto-");
@@ -90,7 +91,7 @@ final class Mosquitto implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + executable, e);
         }
-        Mosquitto m = new Mosquitto(dir, port, p);
+        LocalMosquitto m = new LocalMosquitto(dir, port, p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -108,12 +109,17 @@ final class Mosquitto implements AutoCloseable {
         throw new IllegalStateException("mosquitto did not listen on 127.0.0.1:" + port + " within 10 s:\n" + text);
     }
 
-    String uri() {
+    /** {@code tcp://127.0.0.1:<port>}, for MQTT clients. */
+    public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
 
+    public int port() {
+        return port;
+    }
+
     /** Everything mosquitto logged so far. */
-    String log() {
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {

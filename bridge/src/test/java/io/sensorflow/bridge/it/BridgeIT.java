@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorflow.bridge.Bridge;
 import io.sensorflow.bridge.BridgeSettings;
 import io.sensorflow.testkit.LocalKafka;
+import io.sensorflow.testkit.LocalMosquitto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class BridgeIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private Mosquitto mqtt;
+    private LocalMosquitto mqtt;
     private LocalKafka kafka;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -53,7 +54,7 @@ class BridgeIT {
 
     @BeforeAll
     void startKafka() {
-        Mosquitto.start().close(); // skips (or fails on CI) before Kafka starts, if mosquitto is missing
+        LocalMosquitto.start().close(); // skips (or fails on CI) before Kafka starts, if mosquitto is missing
         kafka = LocalKafka.start();
     }
 
@@ -67,7 +68,7 @@ class BridgeIT {
     /** A broker of its own for each test (it starts in milliseconds): no retained message or session leaks over. */
     @BeforeEach
     void startMqtt() {
-        mqtt = Mosquitto.start();
+        mqtt = LocalMosquitto.start();
     }
 
     @AfterEach

@@ -10,6 +10,7 @@ import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.cli.SimulatorCli;
 import io.sensorflow.testkit.LocalKafka;
+import io.sensorflow.testkit.LocalMosquitto;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ class SimulatorThroughBridgeIT {
 
     @Test
     void everySimulatedMessageArrivesInKafka() throws Exception {
-        try (Mosquitto mqtt = Mosquitto.start(); LocalKafka kafka = LocalKafka.start()) {
+        try (LocalMosquitto mqtt = LocalMosquitto.start(); LocalKafka kafka = LocalKafka.start()) {
             kafka.createTopic("sim-readings", 4);
             kafka.createTopic("sim-status", 1);
             try (Bridge bridge = new Bridge(BridgeSettings.of("--mqtt-broker", mqtt.uri(), "--mqtt-client-id", "it-sim",
