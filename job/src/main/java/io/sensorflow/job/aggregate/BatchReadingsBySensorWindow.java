@@ -66,7 +66,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
      * busy sensor costs one look-up per reading and no re-insertion.
      */
     private transient Map<String, SensorBuffer> sensors;
-    /** The earliest window that has a batch, or Long.MAX_VALUE: a watermark below it closes nothing. */
+    /** The earliest window that has a batch, or Long.MAX_VALUE when none has: a watermark below it closes nothing. */
     private transient long earliestOpenWindow;
     private transient int buffered;
     private transient long watermark;
@@ -159,7 +159,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
         if (mark.getTimestamp() > watermark) {
             watermark = mark.getTimestamp();
         }
-        if (Windows.maxTimestamp(earliestOpenWindow, windowSizeMs) <= watermark) {
+        if (earliestOpenWindow != Long.MAX_VALUE && Windows.maxTimestamp(earliestOpenWindow, windowSizeMs) <= watermark) {
             flushClosedWindows();
         }
         super.processWatermark(mark);
