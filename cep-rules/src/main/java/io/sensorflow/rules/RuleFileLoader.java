@@ -1,0 +1,183 @@
+package io.sensorflow.rules;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a rule file (YAML), checks it against {@code rule-file.schema.json} and returns its rules.
+ * Every problem in the file is reported at once, each naming the file, the rule (position and
+ * id) and the field.
+ */
+public final class RuleFileLoader {
+
+    static final String DEFAULT_RULES = "default-rules.yaml";
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final JsonSchema SCHEMA = loadSchema();
+    private static final Pattern LOCATION = Pattern.compile("^\\$(?:\\.rules\\[(\\d+)\\])?(?:\\.([A-Za-z_]+))?.*");
+    private static final Pattern DURATION = Pattern.compile("([1-9][0-9]*)(ms|s|m|h)");
+
+    private RuleFileLoader() {}
+
+    /** The rules that ship with sensorflow ({@code cep-rules/default-rules.yaml}). */
+    public static RuleSet loadDefault() {
+        try (InputStream in = RuleFileLoader.class.getResourceAsStream(DEFAULT_RULES)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULT_RULES + " is missing from the classpath");
+            }
+            return load(DEFAULT_RULES, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static RuleSet load(Path file) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new RuleFileException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
+        }
+        return load(file.toString(), content);
+    }
+
+    /** Reads the rules in {@code content}; {@code source} names it in messages. */
+    public static RuleSet load(String source, byte[] content) {
+        JsonNode doc;
+        try {
+            doc = YAML.readTree(content);
+        } catch (JsonProcessingException e) {
+            throw new RuleFileException(List.of(source + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (doc == null || doc.isMissingNode()) {
+            throw new RuleFileException(List.of(source + ": the file is empty"));
+        }
+        List<String> problems = new ArrayList<>();
+        // Sorted, so the report reads in file order and is the same from run to run.
+        TreeSet<String> schemaProblems = new TreeSet<>();
+        for (ValidationMessage m : SCHEMA.validate(doc)) {
+            schemaProblems.add(describe(source, doc, m));
+        }
+        problems.addAll(schemaProblems);
+        if (!problems.isEmpty()) {
+            throw new RuleFileException(problems);
+        }
+        List<Rule> rules = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        JsonNode list = doc.get("rules");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode r = list.get(i);
+            String where = source + ": rules[" + i + "] (id '" + r.get("id").asText() + "')";
+            Integer first = ids.putIfAbsent(r.get("id").asText(), i);
+            if (first != null) {
+                problems.add(where + ", field 'id': the same id as rules[" + first + "]; ids must be unique");
+            }
+            toRule(r, where, problems, rules);
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleFileException(problems);
+        }
+        return new RuleSet(source, rules);
+    }
+
+    private static void toRule(JsonNode r, String where, List<String> problems, List<Rule> rules) {
+        String id = r.get("id").asText();
+        Severity severity = Severity.valueOf(r.get("severity").asText().toUpperCase(Locale.ROOT));
+        String description = r.path("description").asText("");
+        switch (r.get("kind").asText()) {
+            case "silence":
+                rules.add(new SilenceRule(id, severity, description, duration(r.get("after"))));
+                break;
+            case "sequence":
+                boolean above = r.has("above");
+                if (above == r.has("below")) {
+                    problems.add(where + ", fields 'above'/'below': give exactly one of them");
+                    return;
+                }
+                rules.add(new SequenceRule(id, severity, description, Metric.ofField(r.get("metric").asText()), above,
+                        r.get(above ? "above" : "below").asDouble(), r.get("count").asInt(), duration(r.get("within"))));
+                break;
+            default: // "rise": the schema lets no other kind through
+                rules.add(new RiseRule(id, severity, description, Metric.ofField(r.get("metric").asText()),
+                        r.get("by").asDouble(), duration(r.get("within"))));
+        }
+    }
+
+    private static Duration duration(JsonNode node) {
+        Matcher m = DURATION.matcher(node.asText()); // the schema checked the pattern
+        if (!m.matches()) {
+            throw new IllegalStateException("not a duration: " + node);
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "ms":
+                return Duration.ofMillis(n);
+            case "s":
+                return Duration.ofSeconds(n);
+            case "m":
+                return Duration.ofMinutes(n);
+            default:
+                return Duration.ofHours(n);
+        }
+    }
+
+    /** "FILE: rules[1] (id 'x'), field 'count': must have a minimum value of 2". */
+    private static String describe(String source, JsonNode doc, ValidationMessage m) {
+        String location = m.getInstanceLocation().toString();
+        StringBuilder where = new StringBuilder(source).append(": ");
+        Matcher loc = LOCATION.matcher(location);
+        String field = null;
+        if (loc.matches() && loc.group(1) != null) {
+            int index = Integer.parseInt(loc.group(1));
+            String id = doc.path("rules").path(index).path("id").asText("");
+            where.append("rules[").append(index).append(']');
+            if (!id.isEmpty()) {
+                where.append(" (id '").append(id).append("')");
+            }
+            field = loc.group(2);
+        } else if (loc.matches()) {
+            field = loc.group(2);
+        }
+        if (field == null && m.getProperty() != null) {
+            field = m.getProperty(); // a missing or unknown property is reported on its parent
+        }
+        if (field != null) {
+            where.append(loc.matches() && loc.group(1) != null ? ", " : "").append("field '").append(field).append('\'');
+        } else if (loc.matches() && loc.group(1) == null) {
+            where.append("the file");
+        }
+        String message = m.getMessage();
+        int colon = message.indexOf(": ");
+        return where + ": " + (colon >= 0 && message.startsWith("$") ? message.substring(colon + 2) : message);
+    }
+
+    private static JsonSchema loadSchema() {
+        try (InputStream in = RuleFileLoader.class.getResourceAsStream("rule-file.schema.json")) {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.sensorflow.rules;
+
+import java.time.Duration;
+
+/** No reading from a sensor for {@code after}: one alert per silence, resolved when the sensor reports again. */
+public record SilenceRule(String id, Severity severity, String description, Duration after) implements Rule {}

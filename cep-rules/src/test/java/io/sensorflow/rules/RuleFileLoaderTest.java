@@ -1,0 +1,154 @@
+package io.sensorflow.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuleFileLoaderTest {
+
+    private static final String HEADER = "version: 1\nrules:\n";
+    private static final String SILENCE = "  - id: quiet\n    kind: silence\n    severity: warning\n    after: 5m\n";
+
+    private static List<String> problemsOf(String yaml) {
+        try {
+            RuleFileLoader.load("rules.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+        } catch (RuleFileException e) {
+            return e.problems();
+        }
+        throw new AssertionError("the file was accepted:\n" + yaml);
+    }
+
+    @Test
+    void theDefaultRulesLoad() {
+        RuleSet rules = RuleFileLoader.loadDefault();
+
+        assertThat(rules.rules()).extracting(Rule::id).containsExactly(
+                "sensor-silence", "temperature-extreme-run", "obstacle-close-run", "temperature-rapid-rise");
+        assertThat(rules.rules().get(0)).isEqualTo(new SilenceRule("sensor-silence", Severity.WARNING,
+                "No reading from a sensor for 5 minutes.", Duration.ofMinutes(5)));
+        SequenceRule hot = (SequenceRule) rules.rules().get(1);
+        assertThat(hot.metric()).isEqualTo(Metric.TEMPERATURE);
+        assertThat(hot.above()).isTrue();
+        assertThat(hot.threshold()).isEqualTo(70.0);
+        assertThat(hot.count()).isEqualTo(3);
+        assertThat(hot.within()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(hot.isExtreme(70.5)).isTrue();
+        assertThat(hot.isExtreme(70.0)).isFalse();
+        SequenceRule close = (SequenceRule) rules.rules().get(2);
+        assertThat(close.metric()).isEqualTo(Metric.DISTANCE_CM);
+        assertThat(close.above()).isFalse();
+        assertThat(close.isExtreme(9.9)).isTrue();
+        assertThat(rules.rules().get(3)).isEqualTo(new RiseRule("temperature-rapid-rise", Severity.WARNING,
+                "Temperature up by 10 °C or more within 5 minutes.", Metric.TEMPERATURE, 10.0, Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void aFileOnDiskLoadsAndItsNameIsInTheMessages(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("site-rules.yaml");
+        Files.writeString(file, HEADER + SILENCE);
+        assertThat(RuleFileLoader.load(file).rules()).hasSize(1);
+
+        Files.writeString(file, HEADER + SILENCE.replace("after: 5m", "after: soon"));
+        assertThatThrownBy(() -> RuleFileLoader.load(file)).isInstanceOf(RuleFileException.class)
+                .hasMessageStartingWith(file + ": rules[0] (id 'quiet'), field 'after': ");
+        assertThatThrownBy(() -> RuleFileLoader.load(dir.resolve("missing.yaml")))
+                .hasMessageContaining("missing.yaml: cannot be read");
+    }
+
+    @Test
+    void notYaml() {
+        assertThat(problemsOf("rules: [unclosed")).singleElement().asString()
+                .startsWith("rules.yaml: not valid YAML: ").contains("line");
+    }
+
+    @Test
+    void emptyOrWithoutRules() {
+        assertThat(problemsOf("")).containsExactly("rules.yaml: the file is empty");
+        assertThat(problemsOf("version: 1\n")).singleElement().asString()
+                .startsWith("rules.yaml: field 'rules': ").contains("rules");
+        assertThat(problemsOf("version: 1\nrules: []\n")).singleElement().asString()
+                .startsWith("rules.yaml: field 'rules': ");
+    }
+
+    @Test
+    void unknownVersionOrTopLevelField() {
+        assertThat(problemsOf("version: 2\nrules:\n" + SILENCE)).singleElement().asString()
+                .startsWith("rules.yaml: field 'version': ");
+        assertThat(problemsOf(HEADER + SILENCE + "colour: blue\n")).singleElement().asString()
+                .startsWith("rules.yaml: field 'colour': ");
+    }
+
+    @Test
+    void unknownKind() {
+        assertThat(problemsOf(HEADER + SILENCE.replace("kind: silence", "kind: sulk"))).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'quiet'), field 'kind': ");
+    }
+
+    @Test
+    void missingField() {
+        assertThat(problemsOf(HEADER + "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n"
+                + "    above: 70\n    within: 1m\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'count': ").contains("count");
+    }
+
+    @Test
+    void fieldOfAnotherKind() {
+        assertThat(problemsOf(HEADER + SILENCE + "    count: 3\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'quiet'), field 'count': ");
+    }
+
+    @Test
+    void wrongTypeOrValue() {
+        String hot = "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n    above: 70\n"
+                + "    count: 3\n    within: 1m\n";
+        assertThat(problemsOf(HEADER + hot.replace("count: 3", "count: three"))).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'count': ");
+        assertThat(problemsOf(HEADER + hot.replace("count: 3", "count: 1"))).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'count': ").contains("2");
+        assertThat(problemsOf(HEADER + hot.replace("above: 70", "above: hot"))).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'above': ");
+        assertThat(problemsOf(HEADER + hot.replace("metric: temperature", "metric: pressure"))).singleElement()
+                .asString().startsWith("rules.yaml: rules[0] (id 'hot'), field 'metric': ");
+        assertThat(problemsOf(HEADER + hot.replace("within: 1m", "within: 0s"))).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'within': ");
+        assertThat(problemsOf(HEADER + hot.replace("severity: critical", "severity: dire"))).singleElement()
+                .asString().startsWith("rules.yaml: rules[0] (id 'hot'), field 'severity': ");
+        assertThat(problemsOf(HEADER + "  - id: up\n    kind: rise\n    severity: info\n    metric: humidity\n"
+                + "    by: -5\n    within: 1m\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'up'), field 'by': ");
+    }
+
+    @Test
+    void aSequenceNeedsExactlyOneOfAboveAndBelow() {
+        String both = "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n    above: 70\n"
+                + "    below: 10\n    count: 3\n    within: 1m\n";
+        assertThat(problemsOf(HEADER + both)).containsExactly(
+                "rules.yaml: rules[0] (id 'hot'), fields 'above'/'below': give exactly one of them");
+        assertThat(problemsOf(HEADER + both.replace("    above: 70\n", "").replace("    below: 10\n", "")))
+                .containsExactly("rules.yaml: rules[0] (id 'hot'), fields 'above'/'below': give exactly one of them");
+    }
+
+    @Test
+    void badOrDuplicateIds() {
+        assertThat(problemsOf(HEADER + SILENCE.replace("id: quiet", "id: Quiet Rule"))).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'Quiet Rule'), field 'id': ");
+        assertThat(problemsOf(HEADER + SILENCE + SILENCE)).containsExactly(
+                "rules.yaml: rules[1] (id 'quiet'), field 'id': the same id as rules[0]; ids must be unique");
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        String twoBad = SILENCE.replace("after: 5m", "after: never")
+                + "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n    above: 70\n"
+                + "    count: 1\n    within: 1m\n";
+        assertThat(problemsOf(HEADER + twoBad)).hasSize(2).anySatisfy(p -> assertThat(p).contains("rules[0]"))
+                .anySatisfy(p -> assertThat(p).contains("rules[1]"));
+    }
+}
