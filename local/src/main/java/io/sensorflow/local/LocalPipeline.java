@@ -120,16 +120,14 @@ public final class LocalPipeline implements Callable<Integer> {
             args.addAll(List.of("--kafka-bootstrap-servers", kafkaAddress));
         }
         String jdbcUrl = given("--jdbc-url");
-        String dbUser = given("--jdbc-user");
-        String dbPassword = "(as given)";
+        String dbPassword = null; // printed only for the database started here
         if (jdbcUrl == null) {
             int port = Ports.isFree(postgresPort) ? postgresPort : Ports.freePort();
             LocalPostgres postgres = LocalPostgres.start(port);
             running.push(postgres);
             jdbcUrl = postgres.jdbcUrl();
-            dbUser = postgres.user();
             dbPassword = postgres.password();
-            args.addAll(List.of("--jdbc-url", jdbcUrl, "--jdbc-user", dbUser, "--jdbc-password", dbPassword));
+            args.addAll(List.of("--jdbc-url", jdbcUrl, "--jdbc-user", postgres.user(), "--jdbc-password", dbPassword));
         }
         if (given("--checkpoint-dir") == null) {
             Path checkpoints = Files.createTempDirectory("sensorflow-checkpoints-");
@@ -168,7 +166,7 @@ public final class LocalPipeline implements Callable<Integer> {
                 simulator.join(10_000);
             });
         }
-        printWhereToLook(config, jdbcUrl, dbUser, dbPassword);
+        printWhereToLook(config, jdbcUrl, dbPassword);
         Thread status = new Thread(() -> reportStatus(config.jdbcUrl, config.jdbcUser, config.jdbcPassword),
                 "sensorflow-local-status");
         status.setDaemon(true);
@@ -219,14 +217,17 @@ public final class LocalPipeline implements Callable<Integer> {
         return t;
     }
 
-    private void printWhereToLook(JobConfig config, String jdbcUrl, String user, String password) {
-        String psqlUrl = jdbcUrl.replace("jdbc:postgresql://", "postgresql://" + user + ":" + password + "@");
+    private void printWhereToLook(JobConfig config, String jdbcUrl, String password) {
+        // An existing database's password is the user's own: it is not printed.
+        String credentials = password == null ? config.jdbcUser : config.jdbcUser + ":" + password;
+        String psqlUrl = jdbcUrl.replace("jdbc:postgresql://", "postgresql://" + credentials + "@");
         System.out.println();
         System.out.println("sensorflow is running. Ctrl-C stops everything.");
         System.out.println("  Flink web UI   http://localhost:" + webUiPort);
         System.out.println("  Kafka          " + config.kafkaBootstrapServers + "   readings: " + config.readingsTopic
                 + "   dead letters: " + config.deadLetterTopic);
-        System.out.println("  PostgreSQL     " + jdbcUrl + "   user " + user + ", password " + password);
+        System.out.println("  PostgreSQL     " + jdbcUrl + "   user " + config.jdbcUser
+                + (password == null ? "" : ", password " + password));
         System.out.println("    psql \"" + psqlUrl + "\" -c 'SELECT * FROM sensor_temperatures ORDER BY window_start DESC LIMIT 10'");
         System.out.println("    SELECT * FROM window_quality ORDER BY window_start DESC;   -- accepted, duplicate, late, rejected");
         if (!noSimulator) {
@@ -241,6 +242,9 @@ public final class LocalPipeline implements Callable<Integer> {
         while (!stopping) {
             try {
                 Thread.sleep(30_000);
+                if (stopping) {
+                    return;
+                }
                 try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
                         Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM sensor_aggregates),"

@@ -2,6 +2,8 @@ package io.sensorflow.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorflow.testkit.LocalKafka;
+import io.sensorflow.testkit.LocalPostgres;
 import io.sensorflow.testkit.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,6 +55,34 @@ class LocalPipelineIT {
         assertThat(exit.get()).isZero();
         for (int port : new int[] {kafkaPort, postgresPort, webUiPort}) {
             assertThat(Ports.isFree(port)).as("port %d is free again", port).isTrue();
+        }
+    }
+
+    @Test
+    void usesAnExistingKafkaAndPostgresInsteadOfStartingItsOwn() throws Exception {
+        try (LocalKafka kafka = LocalKafka.start(); LocalPostgres postgres = LocalPostgres.start()) {
+            int unusedKafkaPort = Ports.freePort();
+            int unusedPostgresPort = Ports.freePort();
+            LocalPipeline local = new LocalPipeline();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(local).execute(
+                    "--kafka-port", "" + unusedKafkaPort, "--postgres-port", "" + unusedPostgresPort,
+                    "--web-ui-port", "" + Ports.freePort(), "--sensors", "3", "--history", "3m", "--window-size", "1m",
+                    "--kafka-bootstrap-servers", kafka.bootstrapServers(), "--jdbc-url", postgres.jdbcUrl(),
+                    "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password()));
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (count(postgres.jdbcUrl(), "SELECT count(*) FROM sensor_aggregates") == 0) {
+                assertThat(System.nanoTime()).as("rows within 90 s").isLessThan(deadline);
+                assertThat(exit).as("run-local is still running").isNotDone();
+                Thread.sleep(500);
+            }
+            assertThat(Ports.isFree(unusedKafkaPort)).as("no Kafka of its own").isTrue();
+            assertThat(Ports.isFree(unusedPostgresPort)).as("no PostgreSQL of its own").isTrue();
+
+            local.stop();
+            assertThat(exit.get()).isZero();
+            assertThat(kafka.isRunning()).as("the given Kafka is left running").isTrue();
+            assertThat(postgres.isRunning()).as("the given PostgreSQL is left running").isTrue();
         }
     }
 
