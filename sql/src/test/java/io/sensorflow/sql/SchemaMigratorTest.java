@@ -33,9 +33,9 @@ class SchemaMigratorTest {
         String first = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
         String second = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
 
-        assertThat(first).isEqualTo("1");
-        assertThat(second).isEqualTo("1");
-        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("1");
+        assertThat(first).isEqualTo("2");
+        assertThat(second).isEqualTo("2");
+        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("2");
     }
 
     @Test
