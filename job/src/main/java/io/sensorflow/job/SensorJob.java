@@ -9,7 +9,20 @@ import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.job.deadletter.DeadLetter;
 import io.sensorflow.job.deadletter.SplitOffRejected;
 import io.sensorflow.job.late.LateReading;
+import io.sensorflow.job.alerts.Alert;
+import io.sensorflow.job.alerts.DetectSilence;
+import io.sensorflow.job.alerts.MatchToAlert;
+import io.sensorflow.job.alerts.SelectAlertCandidates;
+import io.sensorflow.job.alerts.SensorHeartbeat;
 import io.sensorflow.job.readings.Reading;
+import io.sensorflow.rules.Rule;
+import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.cep.CompiledRule;
+import io.sensorflow.rules.cep.RuleEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import io.sensorflow.job.sink.PipelineSinks;
 import io.sensorflow.job.source.KafkaReadingSource;
 import io.sensorflow.job.source.KafkaTopics;
@@ -29,7 +42,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The sensorflow job: readings from Kafka, validated, aggregated per sensor in event-time windows
- * and upserted into PostgreSQL. {@link #build} assembles the whole pipeline, top to bottom.
+ * and upserted into PostgreSQL, and checked against the alert rules, whose alerts go to Kafka and
+ * PostgreSQL. {@link #build} assembles the whole pipeline, top to bottom.
  */
 public final class SensorJob {
 
@@ -69,7 +83,7 @@ public final class SensorJob {
         }
         if (config.createTopics) {
             KafkaTopics.ensure(config.kafkaBootstrapServers, config.kafkaClientProperties(), config.topicPartitions,
-                    config.readingsTopic, config.deadLetterTopic);
+                    config.readingsTopic, config.deadLetterTopic, config.alertsTopic);
         }
     }
 
@@ -94,10 +108,11 @@ public final class SensorJob {
         }
     }
 
-    /** Source → validate → batch per sensor window → aggregate per sensor → sinks. */
+    /** Source → validate → batch per sensor window → aggregate per sensor → sinks; on-time readings → alerts. */
     public void build(StreamExecutionEnvironment env) {
         long windowSize = config.windowSize.toMillis();
         long lateness = config.allowedLateness.toMillis();
+        List<Rule> alertRules = config.rules().rules();
 
         DataStream<Reading> readings = env
                 .fromSource(source, ReadingWatermarks.strategy(
@@ -113,7 +128,7 @@ public final class SensorJob {
                 .transform("Batch readings by sensor window", TypeInformation.of(ReadingBatch.class),
                         new BatchReadingsBySensorWindow(windowSize, lateness,
                                 config.outOfOrderness.toMillis(), config.watermarkGranularity.toMillis(),
-                                config.batchMaxBuffered))
+                                config.batchMaxBuffered, !alertRules.isEmpty()))
                 .uid("batch-readings-by-sensor-window");
 
         SingleOutputStreamOperator<SensorWindowAggregate> aggregates = batches
@@ -130,5 +145,59 @@ public final class SensorJob {
 
         DataStream<LateReading> late = batches.getSideOutput(BatchReadingsBySensorWindow.LATE_READINGS);
         late.sinkTo(sinks.lateReadings).name("PostgreSQL late_readings").uid("sink-late-readings");
+
+        if (!alertRules.isEmpty()) {
+            DataStream<Alert> alerts = alerts(batches.getSideOutput(BatchReadingsBySensorWindow.ON_TIME_READINGS), alertRules);
+            alerts.sinkTo(sinks.alertsTopic).name("Kafka alerts topic").uid("sink-alerts-topic");
+            alerts.sinkTo(sinks.alertsTable).name("PostgreSQL sensor_alerts").uid("sink-alerts-table");
+        }
+    }
+
+    /**
+     * On-time readings → the few each rule can act on → per rule: CEP (sequence, rise) or the
+     * silence detector → one stream of alerts. Every rule's operators have uids made of its id and
+     * definition, so a restart from a savepoint keeps the state of the rules that did not change.
+     */
+    private DataStream<Alert> alerts(DataStream<Reading> onTime, List<Rule> rules) {
+        List<Rule> patternRules = new ArrayList<>();
+        long silenceMs = 0;
+        for (Rule rule : rules) {
+            if (CompiledRule.compiles(rule)) {
+                patternRules.add(rule);
+            } else {
+                long after = ((SilenceRule) rule).after().toMillis();
+                silenceMs = silenceMs == 0 ? after : Math.min(silenceMs, after);
+            }
+        }
+        SingleOutputStreamOperator<SensorHeartbeat> heartbeats = onTime
+                .transform("Select alert candidates", TypeInformation.of(SensorHeartbeat.class),
+                        new SelectAlertCandidates(patternRules, silenceMs))
+                .uid("select-alert-candidates");
+
+        List<DataStream<Alert>> perRule = new ArrayList<>();
+        for (Rule rule : rules) {
+            String uid = CompiledRule.uid(rule);
+            if (rule instanceof SilenceRule silence) {
+                perRule.add(heartbeats
+                        .keyBy(hb -> hb.sensorId, Types.STRING)
+                        .process(new DetectSilence(silence, config.silenceForgetAfter), TypeInformation.of(Alert.class))
+                        .name("Detect silence: " + rule.id())
+                        .uid(uid));
+            } else {
+                KeyedStream<RuleEvent, String> candidates = heartbeats
+                        .getSideOutput(SelectAlertCandidates.ruleOutput(rule))
+                        .keyBy(e -> e.sensorId, Types.STRING);
+                perRule.add(CEP.pattern(candidates, CompiledRule.of(rule).pattern())
+                        .inEventTime()
+                        .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
+                        .name("CEP " + rule.getClass().getSimpleName().replace("Rule", "").toLowerCase() + ": " + rule.id())
+                        .uid(uid));
+            }
+        }
+        DataStream<Alert> all = perRule.get(0);
+        for (int i = 1; i < perRule.size(); i++) {
+            all = all.union(perRule.get(i));
+        }
+        return all;
     }
 }

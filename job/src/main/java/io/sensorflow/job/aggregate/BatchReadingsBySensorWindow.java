@@ -52,6 +52,13 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<LateReading> LATE_READINGS = new OutputTag<>("late-readings") {};
+    /**
+     * Accepted readings that are ahead of the watermark, for the alert rules: a reading at or behind
+     * it still counts in its window but can no longer change what event-time rules decided. Judged
+     * with the partition's clock, so that too is the same in every run.
+     */
+    public static final OutputTag<Reading> ON_TIME_READINGS =
+            new OutputTag<>("on-time-readings", org.apache.flink.api.common.typeinfo.TypeInformation.of(Reading.class));
 
     private static final int INITIAL_BATCH_CAPACITY = 16;
 
@@ -60,6 +67,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     private final long outOfOrdernessMs;
     private final long granularityMs;
     private final int maxBuffered;
+    private final boolean forwardOnTime;
 
     /**
      * One entry per sensor heard from since the flush before last. Entries outlive a flush, so a
@@ -76,16 +84,19 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     private transient ListState<Tuple3<String, Integer, Long>> partitionState;
     private transient ListState<Long> watermarkState;
     private transient StreamRecord<LateReading> lateRecord;
+    private transient StreamRecord<Reading> onTimeRecord;
     private transient Counter accepted;
     private transient Counter late;
 
     public BatchReadingsBySensorWindow(
-            long windowSizeMs, long allowedLatenessMs, long outOfOrdernessMs, long granularityMs, int maxBuffered) {
+            long windowSizeMs, long allowedLatenessMs, long outOfOrdernessMs, long granularityMs, int maxBuffered,
+            boolean forwardOnTime) {
         this.windowSizeMs = windowSizeMs;
         this.allowedLatenessMs = allowedLatenessMs;
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.granularityMs = granularityMs;
         this.maxBuffered = maxBuffered;
+        this.forwardOnTime = forwardOnTime;
     }
 
     @Override
@@ -121,6 +132,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
         sensors = new HashMap<>();
         earliestOpenWindow = Long.MAX_VALUE;
         lateRecord = new StreamRecord<>(null);
+        onTimeRecord = new StreamRecord<>(null);
         MetricGroup metrics = getMetricGroup();
         accepted = metrics.counter("readingsAccepted");
         late = metrics.counter("readingsLate");
@@ -139,6 +151,9 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
             output.collect(LATE_READINGS, lateRecord.replace(LateReading.of(r, windowStart, windowSizeMs, judgedBy)));
             late.inc();
             return;
+        }
+        if (forwardOnTime && r.eventTime > judgedBy) {
+            output.collect(ON_TIME_READINGS, onTimeRecord.replace(r, r.eventTime));
         }
         partition.advanceTo(r.eventTime);
         accepted.inc();

@@ -1,6 +1,9 @@
 package io.sensorflow.job.config;
 
 import io.sensorflow.job.readings.PhysicalRanges;
+import io.sensorflow.rules.RuleFileException;
+import io.sensorflow.rules.RuleFileLoader;
+import io.sensorflow.rules.RuleSet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -149,6 +152,22 @@ public final class JobConfig {
     @Option(names = "--parallelism", description = "Parallelism of the job. Default: the cluster's.")
     public Integer parallelism;
 
+    // Alerts
+    @Option(names = "--alerts", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Evaluate the alert rules (--no-alerts: aggregates and dead letters only). Default: ${DEFAULT-VALUE}.")
+    public boolean alerts;
+
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "Alert rule file (YAML, see cep-rules/README.md). Default: the built-in cep-rules/default-rules.yaml.")
+    public Path rulesFile;
+
+    @Option(names = "--alerts-topic", defaultValue = "sensor-alerts", description = "Topic alerts go to. Default: ${DEFAULT-VALUE}.")
+    public String alertsTopic;
+
+    @Option(names = "--silence-forget-after", defaultValue = "7d", converter = DurationConverter.class,
+            description = "How long a silent sensor's state is kept after its silence alert; a sensor back later counts as new. Default: ${DEFAULT-VALUE}.")
+    public Duration silenceForgetAfter;
+
     @Option(names = "--batch-max-buffered", defaultValue = "500000",
             description = "Readings a source subtask holds before it hands them to the aggregation. Default: ${DEFAULT-VALUE}.")
     public int batchMaxBuffered;
@@ -157,6 +176,7 @@ public final class JobConfig {
     public String jobName;
 
     private PhysicalRanges ranges;
+    private RuleSet rules;
 
     /** Where the readings stream starts when there is no checkpoint. */
     public enum StartingOffsets { committed, earliest, latest }
@@ -164,6 +184,11 @@ public final class JobConfig {
     /** Parsed {@code --temperature-range} and friends. */
     public PhysicalRanges ranges() {
         return ranges;
+    }
+
+    /** The alert rules: none with {@code --no-alerts}, else {@code --rules} or the built-in defaults. */
+    public RuleSet rules() {
+        return rules;
     }
 
     /** Kafka client properties given with {@code --kafka-property}. */
@@ -272,8 +297,22 @@ public final class JobConfig {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             fail("--jdbc-url", "must be a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE), not '" + jdbcUrl + "'", s);
         }
+        notBlank("--alerts-topic", alertsTopic, s);
+        positive("--silence-forget-after", silenceForgetAfter, s);
+        rules = loadRules(s);
         ranges = new PhysicalRanges(range("--temperature-range", temperatureRange, s),
                 range("--humidity-range", humidityRange, s), range("--distance-range", distanceRange, s));
+    }
+
+    private RuleSet loadRules(SettingSources s) {
+        if (!alerts) {
+            return new RuleSet("(--no-alerts)", java.util.List.of());
+        }
+        try {
+            return rulesFile == null ? RuleFileLoader.loadDefault() : RuleFileLoader.load(rulesFile);
+        } catch (RuleFileException e) {
+            throw new ConfigException("--rules: " + e.getMessage() + s.originOf("--rules"));
+        }
     }
 
     private static PhysicalRanges.Range range(String option, String value, SettingSources s) {

@@ -1,6 +1,9 @@
 package io.sensorflow.job.sink;
 
 import io.sensorflow.job.aggregate.SensorWindowAggregate;
+import io.sensorflow.job.alerts.Alert;
+import io.sensorflow.job.alerts.AlertRecords;
+import io.sensorflow.job.deadletter.DeadLetterRecords;
 import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.job.deadletter.DeadLetter;
 import io.sensorflow.job.late.LateReading;
@@ -13,13 +16,18 @@ public final class PipelineSinks {
     public final Sink<DeadLetter> deadLetterTopic;
     public final Sink<DeadLetter> deadLetterTable;
     public final Sink<LateReading> lateReadings;
+    public final Sink<Alert> alertsTopic;
+    public final Sink<Alert> alertsTable;
 
     public PipelineSinks(Sink<SensorWindowAggregate> aggregates, Sink<DeadLetter> deadLetterTopic,
-            Sink<DeadLetter> deadLetterTable, Sink<LateReading> lateReadings) {
+            Sink<DeadLetter> deadLetterTable, Sink<LateReading> lateReadings, Sink<Alert> alertsTopic,
+            Sink<Alert> alertsTable) {
         this.aggregates = aggregates;
         this.deadLetterTopic = deadLetterTopic;
         this.deadLetterTable = deadLetterTable;
         this.lateReadings = lateReadings;
+        this.alertsTopic = alertsTopic;
+        this.alertsTable = alertsTable;
     }
 
     public static PipelineSinks create(JobConfig config) {
@@ -27,10 +35,14 @@ public final class PipelineSinks {
                 config.jdbcBatchSize, config.jdbcFlushInterval.toMillis(), config.jdbcMaxRetries);
         return new PipelineSinks(
                 PostgresSinks.aggregates(jdbc),
-                DeadLetterTopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
-                        config.deadLetterTopic, config.transactionalIdPrefix + "-dead-letters",
+                TransactionalTopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
+                        new DeadLetterRecords(config.deadLetterTopic), config.transactionalIdPrefix + "-dead-letters",
                         config.kafkaTransactionTimeout.toMillis()),
                 PostgresSinks.deadLetters(jdbc),
-                PostgresSinks.lateReadings(jdbc));
+                PostgresSinks.lateReadings(jdbc),
+                TransactionalTopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
+                        new AlertRecords(config.alertsTopic), config.transactionalIdPrefix + "-alerts",
+                        config.kafkaTransactionTimeout.toMillis()),
+                PostgresSinks.alerts(jdbc));
     }
 }

@@ -1,6 +1,8 @@
 package io.sensorflow.job.sink;
 
 import io.sensorflow.job.aggregate.SensorWindowAggregate;
+import io.sensorflow.job.alerts.Alert;
+import io.sensorflow.job.alerts.AlertJson;
 import io.sensorflow.job.deadletter.DeadLetter;
 import io.sensorflow.job.late.LateReading;
 import io.sensorflow.job.readings.Reading;
@@ -50,7 +52,41 @@ public final class PostgresSinks {
             + "watermark, temperature, humidity, distance_cm, motion, seq) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
+    /**
+     * A FIRING is written once (a replay changes nothing but would move detected_at); a RESOLVED
+     * closes the episode's row, or creates it if the FIRING was never written.
+     */
+    static final String UPSERT_ALERT = "INSERT INTO sensor_alerts ("
+            + "alert_id, rule_id, rule_kind, severity, sensor_id, status, span_start, span_end, resolved_at, "
+            + "readings, message, detected_at, updated_at) "
+            + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, now()) "
+            + "ON CONFLICT (alert_id) DO UPDATE SET status = EXCLUDED.status, span_end = EXCLUDED.span_end, "
+            + "resolved_at = EXCLUDED.resolved_at, readings = EXCLUDED.readings, message = EXCLUDED.message, "
+            + "updated_at = now() WHERE EXCLUDED.status = 'RESOLVED'";
+
     private PostgresSinks() {}
+
+    public static JdbcSink<Alert> alerts(JdbcSettings jdbc) {
+        return JdbcSink.<Alert>builder()
+                .withQueryStatement(UPSERT_ALERT, PostgresSinks::bindAlert)
+                .withExecutionOptions(jdbc.executionOptions())
+                .buildAtLeastOnce(jdbc.connectionOptions());
+    }
+
+    static void bindAlert(PreparedStatement ps, Alert a) throws SQLException {
+        ps.setString(1, a.alertId);
+        ps.setString(2, a.ruleId);
+        ps.setString(3, a.ruleKind);
+        ps.setString(4, a.severity);
+        ps.setString(5, a.sensorId);
+        ps.setString(6, a.status);
+        ps.setObject(7, time(a.spanStart));
+        ps.setObject(8, time(a.spanEnd));
+        ps.setObject(9, a.resolvedAt == Alert.NOT_RESOLVED ? null : time(a.resolvedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        ps.setString(10, AlertJson.readingsJson(a));
+        ps.setString(11, a.message);
+        ps.setObject(12, time(a.detectedAt));
+    }
 
     public static JdbcSink<SensorWindowAggregate> aggregates(JdbcSettings jdbc) {
         return JdbcSink.<SensorWindowAggregate>builder()

@@ -41,7 +41,7 @@ class BatchReadingsBySensorWindowHarnessTest {
     }
 
     private static BatchReadingsBySensorWindow operator(int maxBuffered) {
-        return new BatchReadingsBySensorWindow(WINDOW, LATENESS, OUT_OF_ORDERNESS, GRANULARITY, maxBuffered);
+        return new BatchReadingsBySensorWindow(WINDOW, LATENESS, OUT_OF_ORDERNESS, GRANULARITY, maxBuffered, false);
     }
 
     private static Reading inPartition(int partition, Reading r) {

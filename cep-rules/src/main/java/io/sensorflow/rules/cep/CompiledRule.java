@@ -1,0 +1,50 @@
+package io.sensorflow.rules.cep;
+
+import io.sensorflow.rules.RiseRule;
+import io.sensorflow.rules.Rule;
+import io.sensorflow.rules.SequenceRule;
+import io.sensorflow.rules.SilenceRule;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.flink.cep.pattern.Pattern;
+
+/**
+ * A sequence or rise rule, compiled: its CEP pattern, the selector that feeds the pattern, the
+ * metric it watches, and the uid of its operator.
+ */
+public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, CandidateSelector<?> selector) {
+
+    public static CompiledRule of(Rule rule) {
+        if (rule instanceof SequenceRule s) {
+            return new CompiledRule(rule, RulePatterns.sequence(s), new SequenceCandidates(s));
+        }
+        if (rule instanceof RiseRule r) {
+            return new CompiledRule(rule, RulePatterns.rise(r), new RiseCandidates(r));
+        }
+        throw new IllegalArgumentException("rule '" + rule.id() + "' is a " + rule.getClass().getSimpleName()
+                + ", which does not compile to a pattern the job runs; silence has its own operator");
+    }
+
+    public static boolean compiles(Rule rule) {
+        return !(rule instanceof SilenceRule);
+    }
+
+    /**
+     * The uid of the rule's operators: its id plus a fingerprint of its definition. A rule whose
+     * definition changed starts with fresh state (its old partial matches would answer the old
+     * question), an unchanged rule keeps its state across a restart from a savepoint.
+     */
+    public static String uid(Rule rule) {
+        String definition;
+        if (rule instanceof SequenceRule s) {
+            definition = "sequence|" + s.metric() + "|" + s.above() + "|" + s.threshold() + "|" + s.count()
+                    + "|" + s.within().toMillis();
+        } else if (rule instanceof RiseRule r) {
+            definition = "rise|" + r.metric() + "|" + r.by() + "|" + r.within().toMillis();
+        } else {
+            definition = "silence|" + ((SilenceRule) rule).after().toMillis();
+        }
+        String fingerprint = UUID.nameUUIDFromBytes(definition.getBytes(StandardCharsets.UTF_8)).toString().substring(0, 8);
+        return "rule-" + rule.id() + "-" + fingerprint;
+    }
+}

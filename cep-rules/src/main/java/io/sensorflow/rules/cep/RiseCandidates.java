@@ -1,0 +1,125 @@
+package io.sensorflow.rules.cep;
+
+import io.sensorflow.rules.RiseRule;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * The readings a rise rule's pattern needs: the first reading of each rise episode, carrying the
+ * reading it rose from. The lowest reading of the last {@code within} is kept with a monotonic
+ * queue (ascending values; on equal values the later reading wins), so each reading costs O(1)
+ * amortized and the state holds at most the readings of one window.
+ *
+ * <p>CEP cannot take the starting point of a rise from the stream itself: that reading is
+ * usually behind the watermark by the time the rise shows, and CEP drops such records as late.
+ */
+public final class RiseCandidates implements CandidateSelector<RiseCandidates.State> {
+
+    private final double by;
+    private final long withinMs;
+
+    public RiseCandidates(RiseRule rule) {
+        this.by = rule.by();
+        this.withinMs = rule.within().toMillis();
+    }
+
+    /** Per sensor: a queue of (time, value), ascending in both, and whether a rise is going on. */
+    public static final class State {
+        long[] times = new long[4];
+        double[] values = new double[4];
+        int head;
+        int size;
+        boolean rising;
+        long lastTime = Long.MIN_VALUE;
+
+        long time(int i) {
+            return times[(head + i) % times.length];
+        }
+
+        double value(int i) {
+            return values[(head + i) % values.length];
+        }
+
+        void pollFirst() {
+            head = (head + 1) % times.length;
+            size--;
+        }
+
+        void push(long t, double v) {
+            if (size == times.length) {
+                long[] nt = new long[size * 2];
+                double[] nv = new double[size * 2];
+                for (int i = 0; i < size; i++) {
+                    nt[i] = time(i);
+                    nv[i] = value(i);
+                }
+                times = nt;
+                values = nv;
+                head = 0;
+            }
+            int at = (head + size) % times.length;
+            times[at] = t;
+            values[at] = v;
+            size++;
+        }
+    }
+
+    @Override
+    public State newState() {
+        return new State();
+    }
+
+    @Override
+    public void accept(State s, String sensorId, long timestamp, double value, Consumer<RuleEvent> out) {
+        if (Double.isNaN(value)) {
+            return;
+        }
+        s.lastTime = timestamp;
+        while (s.size > 0 && timestamp - s.time(0) >= withinMs) {
+            s.pollFirst();
+        }
+        boolean rises = s.size > 0 && value - s.value(0) >= by;
+        if (rises && !s.rising) {
+            RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.RISE, timestamp);
+            e.fromTime = s.time(0);
+            e.fromValue = s.value(0);
+            out.accept(e);
+        }
+        s.rising = rises;
+        while (s.size > 0 && s.value(s.size - 1) >= value) {
+            s.size--;
+        }
+        s.push(timestamp, value);
+    }
+
+    @Override
+    public boolean isEmpty(State s, long watermark) {
+        // Nothing in the window any more can be a starting point, and no episode is open.
+        return !s.rising && (s.size == 0 || watermark - s.lastTime >= withinMs);
+    }
+
+    @Override
+    public void write(State s, DataOutput out) throws IOException {
+        out.writeBoolean(s.rising);
+        out.writeLong(s.lastTime);
+        out.writeInt(s.size);
+        for (int i = 0; i < s.size; i++) {
+            out.writeLong(s.time(i));
+            out.writeDouble(s.value(i));
+        }
+    }
+
+    @Override
+    public State read(DataInput in) throws IOException {
+        State s = new State();
+        s.rising = in.readBoolean();
+        s.lastTime = in.readLong();
+        int size = in.readInt();
+        for (int i = 0; i < size; i++) {
+            s.push(in.readLong(), in.readDouble());
+        }
+        return s;
+    }
+}

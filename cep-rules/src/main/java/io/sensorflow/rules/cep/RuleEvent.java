@@ -1,0 +1,45 @@
+package io.sensorflow.rules.cep;
+
+/**
+ * What a rule's CEP pattern sees: one reading that can still take part in a match, chosen by the
+ * rule's {@link CandidateSelector}. A Flink POJO (public fields, no-arg constructor), so it has a
+ * fast serializer in CEP's state.
+ */
+public class RuleEvent {
+
+    /** A reading past the threshold of a sequence rule. */
+    public static final byte EXTREME = 1;
+    /** The first reading within the threshold after extreme ones: it ends a run in the pattern. */
+    public static final byte BREAKER = 2;
+    /** A reading that is at least {@code by} above the lowest reading within the rise rule's window. */
+    public static final byte RISE = 3;
+
+    public String sensorId;
+    /** Event time of the reading, epoch milliseconds. */
+    public long timestamp;
+    public double value;
+    public byte kind;
+    /** The start of the episode the event belongs to (first reading of a run, or of a rise). */
+    public long episodeStart;
+    /** For {@link #RISE}: the reading the rise is measured from. */
+    public long fromTime;
+    public double fromValue;
+
+    public RuleEvent() {}
+
+    public static RuleEvent of(String sensorId, long timestamp, double value, byte kind, long episodeStart) {
+        RuleEvent e = new RuleEvent();
+        e.sensorId = sensorId;
+        e.timestamp = timestamp;
+        e.value = value;
+        e.kind = kind;
+        e.episodeStart = episodeStart;
+        return e;
+    }
+
+    @Override
+    public String toString() {
+        return "RuleEvent{" + sensorId + " @" + timestamp + " " + value + " kind=" + kind + " episode=" + episodeStart
+                + (kind == RISE ? " from=" + fromValue + "@" + fromTime : "") + "}";
+    }
+}

@@ -1,0 +1,46 @@
+package io.sensorflow.rules.cep;
+
+import io.sensorflow.rules.RiseRule;
+import io.sensorflow.rules.SequenceRule;
+import io.sensorflow.rules.SilenceRule;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.SimpleCondition;
+
+/** Each rule kind as a FlinkCEP pattern over {@link RuleEvent}s. */
+public final class RulePatterns {
+
+    private RulePatterns() {}
+
+    /**
+     * {@code count} extreme events in a row within {@code within}. Fed by
+     * {@link SequenceCandidates}, a breaker separates runs, and a run stops being fed once it has
+     * matched; skipping past the match drops the partial matches it overlapped.
+     */
+    public static Pattern<RuleEvent, RuleEvent> sequence(SequenceRule rule) {
+        return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(e -> e.kind == RuleEvent.EXTREME))
+                .times(rule.count())
+                .consecutive()
+                .within(rule.within());
+    }
+
+    /** The start of a rise episode, as {@link RiseCandidates} found it. */
+    public static Pattern<RuleEvent, RuleEvent> rise(RiseRule rule) {
+        double by = rule.by();
+        return Pattern.<RuleEvent>begin("rise", AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(e -> e.kind == RuleEvent.RISE && e.value - e.fromValue >= by));
+    }
+
+    /**
+     * A reading not followed by another within {@code after}: the textbook silence pattern. It is
+     * correct only when it sees every reading of the sensor, so it starts a partial match per
+     * reading; the job detects silence with one timer per sensor instead (see the job's
+     * {@code DetectSilence}), and the benchmark compares the two.
+     */
+    public static Pattern<RuleEvent, RuleEvent> silence(SilenceRule rule) {
+        return Pattern.<RuleEvent>begin("last", AfterMatchSkipStrategy.skipPastLastEvent())
+                .notFollowedBy("next")
+                .within(rule.after());
+    }
+}

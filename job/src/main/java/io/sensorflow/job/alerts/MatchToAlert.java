@@ -1,0 +1,67 @@
+package io.sensorflow.job.alerts;
+
+import io.sensorflow.rules.RiseRule;
+import io.sensorflow.rules.Rule;
+import io.sensorflow.rules.SequenceRule;
+import io.sensorflow.rules.alert.AlertIds;
+import io.sensorflow.rules.cep.RuleEvent;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** Turns a CEP match of a sequence or rise rule into its FIRING alert. */
+public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Rule rule;
+
+    public MatchToAlert(Rule rule) {
+        this.rule = rule;
+    }
+
+    @Override
+    public void processMatch(Map<String, List<RuleEvent>> match, Context ctx, Collector<Alert> out) {
+        Alert a = new Alert();
+        a.ruleId = rule.id();
+        a.severity = rule.severity().name().toLowerCase();
+        a.status = Alert.FIRING;
+        a.detectedAt = System.currentTimeMillis();
+        if (rule instanceof SequenceRule s) {
+            List<RuleEvent> run = match.get("run");
+            RuleEvent first = run.get(0);
+            RuleEvent last = run.get(run.size() - 1);
+            a.ruleKind = "sequence";
+            a.sensorId = first.sensorId;
+            a.alertId = AlertIds.of(rule.id(), first.sensorId, first.episodeStart).toString();
+            a.spanStart = first.timestamp;
+            a.spanEnd = last.timestamp;
+            a.readingTimes = new long[run.size()];
+            a.values = new double[run.size()];
+            for (int i = 0; i < run.size(); i++) {
+                a.readingTimes[i] = run.get(i).timestamp;
+                a.values[i] = run.get(i).value;
+            }
+            a.message = s.metric().fieldName() + " " + (s.above() ? "above " : "below ") + fmt(s.threshold()) + " "
+                    + s.count() + " times in a row on sensor " + a.sensorId + " (last " + fmt(last.value) + ")";
+        } else {
+            RiseRule r = (RiseRule) rule;
+            RuleEvent e = match.get("rise").get(0);
+            a.ruleKind = "rise";
+            a.sensorId = e.sensorId;
+            a.alertId = AlertIds.of(rule.id(), e.sensorId, e.timestamp).toString();
+            a.spanStart = e.fromTime;
+            a.spanEnd = e.timestamp;
+            a.readingTimes = new long[] {e.fromTime, e.timestamp};
+            a.values = new double[] {e.fromValue, e.value};
+            a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " rose from " + fmt(e.fromValue) + " to "
+                    + fmt(e.value) + " within " + (e.timestamp - e.fromTime) / 1000 + "s";
+        }
+        out.collect(a);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+}

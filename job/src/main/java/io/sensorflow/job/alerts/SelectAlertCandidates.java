@@ -1,0 +1,455 @@
+package io.sensorflow.job.alerts;
+
+import io.sensorflow.job.readings.Reading;
+import io.sensorflow.rules.Metric;
+import io.sensorflow.rules.Rule;
+import io.sensorflow.rules.cep.CandidateSelector;
+import io.sensorflow.rules.cep.CompiledRule;
+import io.sensorflow.rules.cep.RuleEvent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Chooses, in the source subtask and before any keyBy, the few readings the alert rules can act
+ * on, so that neither CEP nor the network sees every reading.
+ *
+ * <p>Readings arrive on time (after the watermark, judged upstream) but possibly out of order. Each
+ * sensor's readings are held until the watermark passes them and then released in event-time
+ * order (duplicates dropped), through:
+ * <ul>
+ *   <li>each sequence and rise rule's {@link CandidateSelector}, whose picks go to the rule's side
+ *       output ({@link #ruleOutput}) and on to its CEP operator. They are ahead of every watermark
+ *       this operator has forwarded, so CEP never drops them as late;
+ *   <li>silence: the released readings are summed up as {@link SensorHeartbeat}s, stretches without
+ *       a gap longer than the (shortest) silence threshold. A stretch is sent on the main output when
+ *       a gap ends it, or at the latest when the watermark is about to pass the last sent heartbeat
+ *       plus the threshold, which is when silence detection downstream would otherwise fire. So a
+ *       sensor costs about one record per silence threshold, not one per reading.
+ * </ul>
+ *
+ * <p>The held readings and the rules' per-sensor state are kept in operator state (split list
+ * state, which returns to the same subtask, with the same Kafka partitions, when the job restarts
+ * at the same parallelism). Heartbeats are all sent before a checkpoint barrier instead.
+ */
+public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHeartbeat>
+        implements OneInputStreamOperator<Reading, SensorHeartbeat>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<Rule> rules;
+    /** The shortest silence threshold, or 0 without silence rules. */
+    private final long silenceMs;
+
+    private transient CandidateSelector<Object>[] selectors;
+    private transient List<String> ruleUids;
+    private transient Metric[] metrics;
+    private transient boolean[] metricUsed;
+    private transient Consumer<RuleEvent>[] emitters;
+    private transient Map<String, SensorState> sensors;
+    private transient List<SensorState> holding;
+    private transient PriorityQueue<SensorState> due;
+    private transient long watermark;
+    private transient ListState<byte[]> sensorState;
+    private transient Counter candidates;
+    private transient Counter heartbeats;
+
+    /** {@code rules}: the rules that compile to patterns, in the order of their side outputs. */
+    public SelectAlertCandidates(List<Rule> rules, long silenceMs) {
+        this.rules = List.copyOf(rules);
+        this.silenceMs = silenceMs;
+    }
+
+    /** The side output of {@code rule}'s candidates. */
+    public static OutputTag<RuleEvent> ruleOutput(Rule rule) {
+        return new OutputTag<>(CompiledRule.uid(rule), TypeInformation.of(RuleEvent.class));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void setUpRules() {
+        int n = rules.size();
+        selectors = new CandidateSelector[n];
+        metrics = new Metric[n];
+        metricUsed = new boolean[Metric.values().length];
+        emitters = new Consumer[n];
+        ruleUids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Rule rule = rules.get(i);
+            selectors[i] = (CandidateSelector<Object>) CompiledRule.of(rule).selector();
+            ruleUids.add(CompiledRule.uid(rule));
+            metrics[i] = metricOf(rule);
+            metricUsed[metrics[i].ordinal()] = true;
+            OutputTag<RuleEvent> tag = ruleOutput(rule);
+            emitters[i] = e -> {
+                candidates.inc();
+                output.collect(tag, new StreamRecord<>(e, e.timestamp));
+            };
+        }
+    }
+
+    private static Metric metricOf(Rule rule) {
+        if (rule instanceof io.sensorflow.rules.SequenceRule s) {
+            return s.metric();
+        }
+        return ((io.sensorflow.rules.RiseRule) rule).metric();
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        setUpRules();
+        sensors = new HashMap<>();
+        holding = new ArrayList<>();
+        due = new PriorityQueue<>((a, b) -> Long.compare(a.dueAt, b.dueAt));
+        watermark = Long.MIN_VALUE;
+        sensorState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<byte[]>("alert-candidates-per-sensor",
+                        org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        if (context.isRestored()) {
+            for (byte[] bytes : sensorState.get()) {
+                SensorState s = SensorState.read(bytes, this);
+                sensors.put(s.sensorId, s);
+                if (s.size > 0) {
+                    s.holding = true;
+                    holding.add(s);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        candidates = getMetricGroup().counter("alertCandidates");
+        heartbeats = getMetricGroup().counter("sensorHeartbeats");
+    }
+
+    @Override
+    public void processElement(StreamRecord<Reading> element) {
+        Reading r = element.getValue();
+        SensorState s = sensors.get(r.sensorId);
+        if (s == null) {
+            s = new SensorState(r.sensorId, this);
+            sensors.put(r.sensorId, s);
+        }
+        s.hold(r, this);
+        if (!s.holding) {
+            s.holding = true;
+            holding.add(s);
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() > watermark) {
+            watermark = mark.getTimestamp();
+            release(watermark);
+        }
+        super.processWatermark(mark);
+    }
+
+    /** Releases every held reading at or before {@code upTo}, then sends the heartbeats that are due. */
+    private void release(long upTo) {
+        List<SensorState> list = holding;
+        int kept = 0;
+        for (int i = 0, n = list.size(); i < n; i++) {
+            SensorState s = list.get(i);
+            s.releaseUpTo(upTo, this);
+            if (s.size > 0) {
+                list.set(kept++, s);
+            } else {
+                s.holding = false;
+            }
+        }
+        for (int i = list.size() - 1; i >= kept; i--) {
+            list.remove(i);
+        }
+        while (!due.isEmpty() && due.peek().dueAt <= upTo) {
+            SensorState s = due.poll();
+            s.queued = false;
+            sendHeartbeat(s);
+        }
+    }
+
+    private void sendHeartbeat(SensorState s) {
+        if (s.stretchFirst != Long.MIN_VALUE) {
+            heartbeats.inc();
+            output.collect(new StreamRecord<>(new SensorHeartbeat(s.sensorId, s.stretchFirst, s.stretchLast), s.stretchLast));
+            s.lastSent = s.stretchLast;
+            s.stretchFirst = Long.MIN_VALUE;
+        }
+    }
+
+    /** One released reading, in event-time order. */
+    private void onReleased(SensorState s, long time, int index) {
+        for (int k = 0; k < selectors.length; k++) {
+            double[] values = s.values[metrics[k].ordinal()];
+            selectors[k].accept(s.ruleStates[k], s.sensorId, time, values[index], emitters[k]);
+        }
+        if (silenceMs > 0) {
+            if (s.stretchFirst != Long.MIN_VALUE && time - s.stretchLast > silenceMs) {
+                sendHeartbeat(s); // a gap: the stretch before it must be seen on its own
+            }
+            if (s.stretchFirst == Long.MIN_VALUE) {
+                s.stretchFirst = time;
+                if (!s.queued) {
+                    // Never sent since it was (re)created: send at once, the detector knows the rest.
+                    s.dueAt = s.lastSent == Long.MIN_VALUE ? Long.MIN_VALUE : s.lastSent + silenceMs;
+                    s.queued = true;
+                    due.add(s);
+                }
+            }
+            s.stretchLast = time;
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        // Heartbeats are not part of the checkpoint: the detector downstream gets them now.
+        while (!due.isEmpty()) {
+            SensorState s = due.poll();
+            s.queued = false;
+            sendHeartbeat(s);
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<byte[]> snapshot = new ArrayList<>();
+        for (Iterator<SensorState> it = sensors.values().iterator(); it.hasNext(); ) {
+            SensorState s = it.next();
+            if (s.size == 0 && s.rulesEmpty(this)) {
+                if (!s.holding && !s.queued) {
+                    it.remove(); // nothing to remember: a sensor back later starts fresh
+                }
+                continue;
+            }
+            snapshot.add(s.write(this));
+        }
+        sensorState.update(snapshot);
+    }
+
+    @Override
+    public void endInput() {
+        release(Long.MAX_VALUE);
+        while (!due.isEmpty()) {
+            SensorState s = due.poll();
+            s.queued = false;
+            sendHeartbeat(s);
+        }
+    }
+
+    /** One sensor: its held readings (parallel arrays, sorted on release) and its rules' state. */
+    static final class SensorState {
+        final String sensorId;
+        final Object[] ruleStates;
+        long[] times = new long[4];
+        long[] ids = new long[4];
+        /** Per metric ordinal; null for metrics no rule uses. */
+        final double[][] values;
+        int size;
+        boolean sorted = true;
+        boolean holding;
+        long lastTime = Long.MIN_VALUE;
+        long lastId;
+        // silence
+        long stretchFirst = Long.MIN_VALUE;
+        long stretchLast;
+        long lastSent = Long.MIN_VALUE;
+        long dueAt;
+        boolean queued;
+
+        SensorState(String sensorId, SelectAlertCandidates op) {
+            this.sensorId = sensorId;
+            this.ruleStates = new Object[op.selectors.length];
+            for (int k = 0; k < ruleStates.length; k++) {
+                ruleStates[k] = op.selectors[k].newState();
+            }
+            this.values = new double[Metric.values().length][];
+            for (Metric m : Metric.values()) {
+                if (op.metricUsed[m.ordinal()]) {
+                    values[m.ordinal()] = new double[4];
+                }
+            }
+        }
+
+        void hold(Reading r, SelectAlertCandidates op) {
+            if (size == times.length) {
+                grow(size * 2);
+            }
+            long t = r.eventTime;
+            long id = r.identity();
+            if (size > 0 && (t < times[size - 1] || (t == times[size - 1] && id < ids[size - 1]))) {
+                sorted = false;
+            }
+            times[size] = t;
+            ids[size] = id;
+            for (Metric m : Metric.values()) {
+                double[] v = values[m.ordinal()];
+                if (v != null) {
+                    v[size] = Metrics.value(r, m);
+                }
+            }
+            size++;
+        }
+
+        private void grow(int capacity) {
+            times = Arrays.copyOf(times, capacity);
+            ids = Arrays.copyOf(ids, capacity);
+            for (int m = 0; m < values.length; m++) {
+                if (values[m] != null) {
+                    values[m] = Arrays.copyOf(values[m], capacity);
+                }
+            }
+        }
+
+        void releaseUpTo(long upTo, SelectAlertCandidates op) {
+            if (!sorted) {
+                sort();
+            }
+            int n = 0;
+            while (n < size && times[n] <= upTo) {
+                long t = times[n];
+                long id = ids[n];
+                if (t != lastTime || id != lastId) { // else a duplicate
+                    lastTime = t;
+                    lastId = id;
+                    op.onReleased(this, t, n);
+                }
+                n++;
+            }
+            if (n > 0) {
+                int rest = size - n;
+                System.arraycopy(times, n, times, 0, rest);
+                System.arraycopy(ids, n, ids, 0, rest);
+                for (double[] v : values) {
+                    if (v != null) {
+                        System.arraycopy(v, n, v, 0, rest);
+                    }
+                }
+                size = rest;
+            }
+        }
+
+        /** Insertion sort by (time, id): the held readings are few and nearly in order. */
+        private void sort() {
+            for (int i = 1; i < size; i++) {
+                long t = times[i];
+                long id = ids[i];
+                int j = i - 1;
+                while (j >= 0 && (times[j] > t || (times[j] == t && ids[j] > id))) {
+                    j--;
+                }
+                if (j + 1 != i) {
+                    int at = j + 1;
+                    System.arraycopy(times, at, times, at + 1, i - at);
+                    System.arraycopy(ids, at, ids, at + 1, i - at);
+                    times[at] = t;
+                    ids[at] = id;
+                    for (double[] v : values) {
+                        if (v != null) {
+                            double x = v[i];
+                            System.arraycopy(v, at, v, at + 1, i - at);
+                            v[at] = x;
+                        }
+                    }
+                }
+            }
+            sorted = true;
+        }
+
+        boolean rulesEmpty(SelectAlertCandidates op) {
+            for (int k = 0; k < ruleStates.length; k++) {
+                if (!op.selectors[k].isEmpty(ruleStates[k], op.watermark)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        byte[] write(SelectAlertCandidates op) throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + size * 40);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeUTF(sensorId);
+            out.writeLong(lastTime);
+            out.writeLong(lastId);
+            out.writeInt(size);
+            for (int i = 0; i < size; i++) {
+                out.writeLong(times[i]);
+                out.writeLong(ids[i]);
+                for (double[] v : values) {
+                    if (v != null) {
+                        out.writeDouble(v[i]);
+                    }
+                }
+            }
+            // Each rule's state under its uid, so adding, removing or changing a rule keeps the others'.
+            out.writeInt(ruleStates.length);
+            for (int k = 0; k < ruleStates.length; k++) {
+                ByteArrayOutputStream one = new ByteArrayOutputStream(32);
+                op.selectors[k].write(ruleStates[k], new DataOutputStream(one));
+                out.writeUTF(op.ruleUids.get(k));
+                out.writeInt(one.size());
+                one.writeTo(out);
+            }
+            out.flush();
+            return bytes.toByteArray();
+        }
+
+        static SensorState read(byte[] bytes, SelectAlertCandidates op) throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            SensorState s = new SensorState(in.readUTF(), op);
+            s.lastTime = in.readLong();
+            s.lastId = in.readLong();
+            int size = in.readInt();
+            s.grow(Math.max(4, size));
+            for (int i = 0; i < size; i++) {
+                s.times[i] = in.readLong();
+                s.ids[i] = in.readLong();
+                for (double[] v : s.values) {
+                    if (v != null) {
+                        v[i] = in.readDouble();
+                    }
+                }
+            }
+            s.size = size;
+            s.sorted = false;
+            int rules = in.readInt();
+            for (int r = 0; r < rules; r++) {
+                String uid = in.readUTF();
+                byte[] state = new byte[in.readInt()];
+                in.readFully(state);
+                int k = op.ruleUids.indexOf(uid);
+                if (k >= 0) { // else a rule that was removed or changed: its state goes
+                    s.ruleStates[k] = op.selectors[k].read(new DataInputStream(new ByteArrayInputStream(state)));
+                }
+            }
+            return s;
+        }
+    }
+}

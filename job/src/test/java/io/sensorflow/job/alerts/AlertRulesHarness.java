@@ -1,0 +1,192 @@
+package io.sensorflow.job.alerts;
+
+import io.sensorflow.job.readings.Reading;
+import io.sensorflow.rules.Rule;
+import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.cep.CompiledRule;
+import io.sensorflow.rules.cep.RuleEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+
+/**
+ * The job's alert operators as the job chains them, each in its test harness: readings →
+ * {@link SelectAlertCandidates} → per rule a real {@link CepOperator} (sequence, rise) or
+ * {@link DetectSilence}. Records and watermarks are carried from one harness to the next in the
+ * order the job's network would deliver them from a single upstream subtask.
+ */
+final class AlertRulesHarness implements AutoCloseable {
+
+    static final Duration FORGET_AFTER = Duration.ofHours(1);
+
+    private final List<Rule> rules;
+    private final List<Rule> patternRules = new ArrayList<>();
+    private final long silenceMs;
+    final OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat> selector;
+    final List<KeyedOneInputStreamOperatorTestHarness<String, ?, Alert>> downstream = new ArrayList<>();
+    private final List<Alert> alerts = new ArrayList<>();
+    /** Records that reached CEP operators or the silence detector. */
+    long candidatesSeen;
+    long heartbeatsSeen;
+
+    AlertRulesHarness(List<Rule> rules) throws Exception {
+        this(rules, null);
+    }
+
+    /** Restores every operator from {@code snapshot} (from {@link #snapshot}) when it is not null. */
+    AlertRulesHarness(List<Rule> rules, List<OperatorSubtaskState> snapshot) throws Exception {
+        this.rules = rules;
+        long silence = 0;
+        for (Rule r : rules) {
+            if (CompiledRule.compiles(r)) {
+                patternRules.add(r);
+            } else {
+                long after = ((SilenceRule) r).after().toMillis();
+                silence = silence == 0 ? after : Math.min(silence, after);
+            }
+        }
+        this.silenceMs = silence;
+        selector = new OneInputStreamOperatorTestHarness<>(new SelectAlertCandidates(patternRules, silenceMs));
+        for (Rule r : rules) {
+            downstream.add(r instanceof SilenceRule s ? silenceHarness(s) : cepHarness(r));
+        }
+        int i = 0;
+        if (snapshot != null) {
+            selector.initializeState(snapshot.get(i++));
+            for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+                h.initializeState(snapshot.get(i++));
+            }
+        }
+        selector.open();
+        for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+            h.open();
+        }
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert> cepHarness(Rule rule) throws Exception {
+        Pattern<RuleEvent, RuleEvent> pattern = CompiledRule.of(rule).pattern();
+        CepOperator<RuleEvent, String, Alert> cep = new CepOperator<>(
+                TypeInformation.of(RuleEvent.class).createSerializer(new SerializerConfigImpl()), false,
+                NFACompiler.compileFactory(pattern, false), null, pattern.getAfterMatchSkipStrategy(),
+                new MatchToAlert(rule), null);
+        return new KeyedOneInputStreamOperatorTestHarness<>(cep, e -> e.sensorId, Types.STRING);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, SensorHeartbeat, Alert> silenceHarness(SilenceRule rule)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DetectSilence(rule, FORGET_AFTER)), hb -> hb.sensorId, Types.STRING);
+    }
+
+    void reading(String sensor, long time, double temperature) throws Exception {
+        reading(sensor, time, temperature, Double.NaN);
+    }
+
+    void reading(String sensor, long time, double temperature, double distance) throws Exception {
+        Reading r = new Reading();
+        r.sensorId = sensor;
+        r.eventTime = time;
+        r.temperature = temperature;
+        r.distanceCm = distance;
+        reading(r);
+    }
+
+    void reading(Reading r) throws Exception {
+        selector.processElement(r, r.eventTime);
+        deliver();
+    }
+
+    /** The watermark reaches the selector, then (after what it released) every operator downstream. */
+    void watermark(long w) throws Exception {
+        selector.processWatermark(new Watermark(w));
+        deliver();
+    }
+
+    void endOfInput() throws Exception {
+        selector.endInput();
+        watermark(Long.MAX_VALUE);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void deliver() throws Exception {
+        // Side outputs first: the selector emits candidates before the watermark that follows them.
+        for (int i = 0; i < rules.size(); i++) {
+            Rule r = rules.get(i);
+            if (r instanceof SilenceRule) {
+                continue;
+            }
+            Queue<StreamRecord<RuleEvent>> side = selector.getSideOutput(SelectAlertCandidates.ruleOutput(r));
+            if (side != null) {
+                KeyedOneInputStreamOperatorTestHarness h = downstream.get(i);
+                for (StreamRecord<RuleEvent> rec; (rec = side.poll()) != null; ) {
+                    candidatesSeen++;
+                    h.processElement(rec);
+                }
+            }
+        }
+        List<Watermark> watermarks = new ArrayList<>();
+        for (Object o; (o = selector.getOutput().poll()) != null; ) {
+            if (o instanceof Watermark w) {
+                watermarks.add(w);
+            } else if (o instanceof StreamRecord<?> rec) {
+                heartbeatsSeen++;
+                for (int i = 0; i < rules.size(); i++) {
+                    if (rules.get(i) instanceof SilenceRule) {
+                        ((KeyedOneInputStreamOperatorTestHarness) downstream.get(i)).processElement((StreamRecord) rec);
+                    }
+                }
+            }
+        }
+        for (Watermark w : watermarks) {
+            for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+                h.processWatermark(w);
+            }
+        }
+        for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+            for (Object o; (o = h.getOutput().poll()) != null; ) {
+                if (o instanceof StreamRecord<?> rec) {
+                    alerts.add((Alert) rec.getValue());
+                }
+            }
+        }
+    }
+
+    /** Every alert so far, in the order they were emitted; clears the list. */
+    List<Alert> takeAlerts() {
+        List<Alert> out = new ArrayList<>(alerts);
+        alerts.clear();
+        return out;
+    }
+
+    List<OperatorSubtaskState> snapshot(long checkpointId) throws Exception {
+        selector.prepareSnapshotPreBarrier(checkpointId);
+        deliver();
+        List<OperatorSubtaskState> states = new ArrayList<>();
+        states.add(selector.snapshot(checkpointId, checkpointId));
+        for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+            states.add(h.snapshot(checkpointId, checkpointId));
+        }
+        return states;
+    }
+
+    @Override
+    public void close() throws Exception {
+        selector.close();
+        for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+            h.close();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.sensorflow.job.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorflow.rules.Metric;
+import io.sensorflow.rules.RiseRule;
+import io.sensorflow.rules.Severity;
+import io.sensorflow.rules.alert.AlertIds;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Temperature up by 10 or more within five minutes. */
+class RiseRuleHarnessTest {
+
+    static final long S = 1_000L;
+    static final long MIN = 60 * S;
+    static final RiseRule RISE = new RiseRule("rise", Severity.WARNING, "", Metric.TEMPERATURE, 10, Duration.ofMinutes(5));
+
+    private AlertRulesHarness h;
+
+    @BeforeEach
+    void open() throws Exception {
+        h = new AlertRulesHarness(List.of(RISE));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    @Test
+    void firesOncePerEpisodeFromTheLowestReadingOfTheWindow() throws Exception {
+        h.reading("a", 0, 25);
+        h.reading("a", MIN, 20);
+        h.reading("a", 2 * MIN, 29);
+        h.reading("a", 3 * MIN, 30); // +10 from the 20 at 1 min
+        h.reading("a", 4 * MIN, 32); // still rising: same episode
+        h.reading("a", 5 * MIN, 26); // +6 from 20: over
+        h.reading("a", 6 * MIN, 31); // +10 from... 20 is 5 min back: out of the window; min now 26 → no
+        h.watermark(7 * MIN);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).hasSize(1);
+        Alert a = alerts.get(0);
+        assertThat(a.ruleKind).isEqualTo("rise");
+        assertThat(a.readingTimes).containsExactly(MIN, 3 * MIN);
+        assertThat(a.values).containsExactly(20, 30);
+        assertThat(a.alertId).isEqualTo(AlertIds.of("rise", "a", 3 * MIN).toString());
+    }
+
+    @Test
+    void ofTwoEqualLowestReadingsTheLaterIsTheStart() throws Exception {
+        h.reading("a", 0, 20);
+        h.reading("a", MIN, 20);
+        h.reading("a", 2 * MIN, 30);
+        h.watermark(3 * MIN);
+        assertThat(h.takeAlerts()).extracting(a -> a.spanStart).containsExactly(MIN);
+    }
+
+    @Test
+    void aRiseSpreadOverMoreThanTheWindowIsNone() throws Exception {
+        for (int i = 0; i <= 20; i++) {
+            h.reading("a", i * MIN, 20 + i * 0.5); // +10 over 20 minutes
+        }
+        h.watermark(21 * MIN);
+        assertThat(h.takeAlerts()).isEmpty();
+        assertThat(h.candidatesSeen).isZero();
+    }
+}

@@ -1,0 +1,201 @@
+package io.sensorflow.job.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorflow.rules.Metric;
+import io.sensorflow.rules.Severity;
+import io.sensorflow.rules.SequenceRule;
+import io.sensorflow.rules.alert.AlertIds;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Temperature above 70 three times in a row within a minute, through the selector and a real CEP operator. */
+class SequenceRuleHarnessTest {
+
+    static final long S = 1_000L;
+    static final SequenceRule HOT = new SequenceRule("hot", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 70, 3,
+            Duration.ofMinutes(1));
+    static final SequenceRule CLOSE = new SequenceRule("close", Severity.WARNING, "", Metric.DISTANCE_CM, false, 10, 5,
+            Duration.ofSeconds(30));
+
+    private AlertRulesHarness h;
+
+    @BeforeEach
+    void open() throws Exception {
+        h = new AlertRulesHarness(List.of(HOT, CLOSE));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    @Test
+    void firesOnceWhenTheWatermarkPassesTheThirdExtremeReadingAndNotBefore() throws Exception {
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 20 * S, 72);
+        h.reading("a", 30 * S, 73);
+        h.watermark(29 * S);
+        assertThat(h.takeAlerts()).isEmpty();
+
+        h.watermark(30 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).hasSize(1);
+        Alert a = alerts.get(0);
+        assertThat(a.status).isEqualTo(Alert.FIRING);
+        assertThat(a.ruleId).isEqualTo("hot");
+        assertThat(a.ruleKind).isEqualTo("sequence");
+        assertThat(a.severity).isEqualTo("critical");
+        assertThat(a.sensorId).isEqualTo("a");
+        assertThat(a.alertId).isEqualTo(AlertIds.of("hot", "a", 10 * S).toString());
+        assertThat(a.readingTimes).containsExactly(10 * S, 20 * S, 30 * S);
+        assertThat(a.values).containsExactly(71, 72, 73);
+        assertThat(a.spanStart).isEqualTo(10 * S);
+        assertThat(a.spanEnd).isEqualTo(30 * S);
+    }
+
+    @Test
+    void aLongRunGivesOneAlertAndCepSeesOnlyItsFirstReadings() throws Exception {
+        for (int i = 1; i <= 20; i++) {
+            h.reading("a", i * 10 * S, 75);
+        }
+        h.watermark(300 * S);
+        assertThat(h.takeAlerts()).hasSize(1);
+        assertThat(h.candidatesSeen).isEqualTo(3);
+    }
+
+    @Test
+    void aNearMissMakesNoAlertAndTheNextFullRunDoes() throws Exception {
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 20 * S, 72);
+        h.reading("a", 30 * S, 50); // breaks the run
+        h.reading("a", 40 * S, 71);
+        h.watermark(45 * S);
+        assertThat(h.takeAlerts()).isEmpty();
+
+        h.reading("a", 50 * S, 71);
+        h.reading("a", 60 * S, 71);
+        h.watermark(60 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).extracting(a -> a.alertId).containsExactly(AlertIds.of("hot", "a", 40 * S).toString());
+        assertThat(alerts.get(0).readingTimes).containsExactly(40 * S, 50 * S, 60 * S);
+    }
+
+    @Test
+    void matchesTheFirstThreeThatFitWithinTheMinuteButNamesTheRunByItsFirstReading() throws Exception {
+        h.reading("a", 0, 71);
+        h.reading("a", 50 * S, 71);
+        h.reading("a", 100 * S, 71); // 0..100 s: too slow
+        h.reading("a", 110 * S, 71); // 50..110 s: exactly a minute, not within it
+        h.reading("a", 120 * S, 71); // 100..120 s: a match
+        h.watermark(200 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).readingTimes).containsExactly(100 * S, 110 * S, 120 * S);
+        assertThat(alerts.get(0).alertId).isEqualTo(AlertIds.of("hot", "a", 0).toString());
+    }
+
+    @Test
+    void withinIsStrictInCepAndInTheSelectorAlike() throws Exception {
+        h.reading("a", 0, 71);
+        h.reading("a", 30 * S, 71);
+        h.reading("a", 60 * S, 71); // span of exactly one minute
+        h.reading("b", 0, 71);
+        h.reading("b", 30 * S, 71);
+        h.reading("b", 60 * S - 1, 71);
+        h.watermark(61 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.sensorId).containsExactly("b");
+    }
+
+    @Test
+    void outOfOrderAndDuplicatedReadingsAreTakenInEventTimeOrderOnce() throws Exception {
+        h.reading("a", 30 * S, 71);
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 20 * S, 50); // normal, between the two: no run of three
+        h.reading("a", 40 * S, 71);
+        h.reading("a", 40 * S, 71); // the same reading again
+        h.watermark(50 * S);
+        assertThat(h.takeAlerts()).isEmpty();
+
+        h.reading("a", 55 * S, 71);
+        h.watermark(60 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.readingTimes.length).containsExactly(3);
+    }
+
+    @Test
+    void readingsWithoutTheMetricNeitherExtendNorBreakARun() throws Exception {
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 15 * S, Double.NaN, 200); // a distance reading only
+        h.reading("a", 20 * S, 71);
+        h.reading("a", 30 * S, 71);
+        h.watermark(30 * S);
+        assertThat(h.takeAlerts()).hasSize(1);
+    }
+
+    @Test
+    void belowThresholdRulesCountTheirOwnMetricPerSensor() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            h.reading("a", i * 5 * S, 20, 5);
+            h.reading("b", i * 5 * S, 20, i == 2 ? 50 : 5);
+        }
+        h.watermark(25 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.ruleId + ":" + a.sensorId).containsExactly("close:a");
+    }
+
+    @Test
+    void normalReadingsNeverReachCep() throws Exception {
+        for (int i = 0; i < 10_000; i++) {
+            h.reading("s" + (i % 100), i * 100L, 20 + i % 30, 100);
+        }
+        h.watermark(1_000 * S);
+        assertThat(h.takeAlerts()).isEmpty();
+        assertThat(h.candidatesSeen).isZero();
+    }
+
+    @Test
+    void aRunAcrossACheckpointAndRestoreFiresOnceAsWithoutTheRestore() throws Exception {
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 20 * S, 72);
+        h.watermark(15 * S); // 10 s released to CEP, 20 s still held by the selector
+        List<OperatorSubtaskState> snapshot = h.snapshot(1);
+        h.close();
+
+        h = new AlertRulesHarness(List.of(HOT, CLOSE), snapshot);
+        h.reading("a", 30 * S, 73);
+        h.reading("a", 40 * S, 74);
+        h.watermark(60 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).readingTimes).containsExactly(10 * S, 20 * S, 30 * S);
+    }
+
+    @Test
+    void aRunThatHadItsAlertBeforeTheRestoreDoesNotFireAgainAfterIt() throws Exception {
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 20 * S, 72);
+        h.reading("a", 30 * S, 73);
+        h.watermark(35 * S);
+        assertThat(h.takeAlerts()).hasSize(1);
+        List<OperatorSubtaskState> snapshot = h.snapshot(1);
+        h.close();
+
+        h = new AlertRulesHarness(List.of(HOT, CLOSE), snapshot);
+        for (int i = 4; i < 10; i++) {
+            h.reading("a", i * 10 * S, 75);
+        }
+        h.watermark(200 * S);
+        assertThat(h.takeAlerts()).isEmpty();
+    }
+
+    @Test
+    void theFinalWatermarkCompletesNothingThatTheDataDidNotComplete() throws Exception {
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 20 * S, 72);
+        h.endOfInput();
+        assertThat(h.takeAlerts()).isEmpty();
+    }
+}

@@ -1,0 +1,171 @@
+package io.sensorflow.job.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorflow.rules.Severity;
+import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.alert.AlertIds;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** No reading for five minutes, through the selector's heartbeats and {@link DetectSilence}. */
+class SilenceRuleHarnessTest {
+
+    static final long S = 1_000L;
+    static final long MIN = 60 * S;
+    static final SilenceRule QUIET = new SilenceRule("quiet", Severity.WARNING, "", Duration.ofMinutes(5));
+
+    private AlertRulesHarness h;
+
+    @BeforeEach
+    void open() throws Exception {
+        h = new AlertRulesHarness(List.of(QUIET));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    /** Sensor "b" reads every 10 s from {@code from} to {@code to}, keeping event time going. */
+    private void others(long from, long to) throws Exception {
+        for (long t = from; t <= to; t += 10 * S) {
+            h.reading("b", t, 20);
+            h.watermark(t - 5 * S);
+        }
+    }
+
+    @Test
+    void firesWhenTheWatermarkReachesTheLastReadingPlusFiveMinutesAndNotBefore() throws Exception {
+        h.reading("a", 0, 20);
+        h.reading("a", 10 * S, 20);
+        others(0, 5 * MIN + 10 * S + 5 * S - 10);
+        h.watermark(5 * MIN + 10 * S - 1);
+        assertThat(h.takeAlerts()).isEmpty();
+
+        h.watermark(5 * MIN + 10 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).hasSize(1);
+        Alert a = alerts.get(0);
+        assertThat(a.status).isEqualTo(Alert.FIRING);
+        assertThat(a.sensorId).isEqualTo("a");
+        assertThat(a.ruleKind).isEqualTo("silence");
+        assertThat(a.alertId).isEqualTo(AlertIds.of("quiet", "a", 10 * S).toString());
+        assertThat(a.spanStart).isEqualTo(10 * S);
+        assertThat(a.spanEnd).isEqualTo(5 * MIN + 10 * S);
+    }
+
+    @Test
+    void oneAlertPerEpisodeAndAResolvedWithTheSameIdWhenTheSensorIsBack() throws Exception {
+        h.reading("a", 0, 20);
+        others(0, 20 * MIN);
+        h.reading("a", 20 * MIN + 1, 20);
+        h.watermark(20 * MIN + 1);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).extracting(a -> a.status).containsExactly(Alert.FIRING, Alert.RESOLVED);
+        assertThat(alerts.get(1).alertId).isEqualTo(alerts.get(0).alertId);
+        assertThat(alerts.get(1).resolvedAt).isEqualTo(20 * MIN + 1);
+        assertThat(alerts.get(1).readingTimes).containsExactly(0, 20 * MIN + 1);
+    }
+
+    @Test
+    void aGapOfExactlyTheThresholdIsNoSilenceAndOneMillisecondMoreIs() throws Exception {
+        h.reading("a", 0, 20);
+        h.reading("a", 5 * MIN, 20);
+        h.reading("a", 10 * MIN + 1, 20);
+        h.reading("a", 10 * MIN + 2, 20);
+        h.watermark(11 * MIN);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).extracting(a -> a.status + "@" + a.spanStart)
+                .containsExactly(Alert.FIRING + "@" + 5 * MIN, Alert.RESOLVED + "@" + 5 * MIN);
+    }
+
+    @Test
+    void aJumpOfTheWatermarkPastASilenceAndItsEndReportsBoth() throws Exception {
+        h.reading("a", 0, 20);
+        h.reading("a", 30 * MIN, 20);
+        h.watermark(40 * MIN);
+        // ...and the silence after 30 min too, due at 35 min.
+        assertThat(h.takeAlerts()).extracting(a -> a.status + "@" + a.spanStart).containsExactly(
+                Alert.FIRING + "@0", Alert.RESOLVED + "@0", Alert.FIRING + "@" + 30 * MIN);
+    }
+
+    @Test
+    void theWholeFleetGoingQuietFiresForEverySensorOnceTheWatermarkMovesOn() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            h.reading("s" + i, i * S, 20);
+        }
+        h.watermark(45 * S);
+        // No data any more: the source's idle advance moves the watermark with the wall clock.
+        h.watermark(6 * MIN);
+        assertThat(h.takeAlerts()).hasSize(50).allMatch(a -> a.status.equals(Alert.FIRING));
+    }
+
+    @Test
+    void theEndOfABoundedInputIsNotASilence() throws Exception {
+        h.reading("a", 0, 20);
+        h.reading("b", 0, 20);
+        h.endOfInput();
+        assertThat(h.takeAlerts()).isEmpty();
+    }
+
+    @Test
+    void heartbeatsAreAboutOnePerSensorPerThresholdNotOnePerReading() throws Exception {
+        for (long t = 0; t < 60 * MIN; t += S) {
+            h.reading("a", t, 20);
+            h.watermark(t - 5 * S);
+        }
+        assertThat(h.takeAlerts()).isEmpty();
+        assertThat(h.heartbeatsSeen).isLessThanOrEqualTo(13); // 3,600 readings
+    }
+
+    @Test
+    void aSensorThatStopsRightAfterARestoreFiresOnTime() throws Exception {
+        for (long t = 0; t <= 60 * S; t += 10 * S) {
+            h.reading("a", t, 20);
+            h.reading("b", t, 20);
+        }
+        h.watermark(55 * S); // 60 s is still held by the selector
+        List<OperatorSubtaskState> snapshot = h.snapshot(1);
+        h.close();
+
+        h = new AlertRulesHarness(List.of(QUIET), snapshot);
+        others(70 * S, 6 * MIN); // "a" says nothing after the restore; the watermark reaches 5:55
+        h.watermark(5 * MIN + 60 * S - 1);
+        assertThat(h.takeAlerts()).isEmpty();
+        h.watermark(5 * MIN + 60 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.sensorId + "@" + a.spanStart).containsExactly("a@" + 60 * S);
+    }
+
+    @Test
+    void stateAndTimersAreDroppedWhenASilentSensorIsNeverHeardFromAgain() throws Exception {
+        h.reading("a", 0, 20);
+        h.watermark(5 * MIN);
+        assertThat(h.takeAlerts()).hasSize(1);
+        KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> detector = h.downstream.get(0);
+        assertThat(detector.numEventTimeTimers()).isEqualTo(1);
+        assertThat(detector.numKeyedStateEntries()).isPositive();
+
+        h.watermark(5 * MIN + AlertRulesHarness.FORGET_AFTER.toMillis());
+        assertThat(detector.numEventTimeTimers()).isZero();
+        assertThat(detector.numKeyedStateEntries()).isZero();
+        assertThat(h.takeAlerts()).isEmpty();
+    }
+
+    @Test
+    void aSensorBackAfterResolvingArmsItsNextSilence() throws Exception {
+        h.reading("a", 0, 20);
+        h.watermark(6 * MIN);
+        h.reading("a", 7 * MIN, 20);
+        h.watermark(7 * MIN);
+        assertThat(h.takeAlerts()).extracting(a -> a.status).containsExactly(Alert.FIRING, Alert.RESOLVED);
+        h.watermark(12 * MIN);
+        List<Alert> second = h.takeAlerts();
+        assertThat(second).extracting(a -> a.status + "@" + a.spanStart).containsExactly(Alert.FIRING + "@" + 7 * MIN);
+    }
+}
