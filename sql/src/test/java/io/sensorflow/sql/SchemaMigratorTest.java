@@ -33,9 +33,9 @@ class SchemaMigratorTest {
         String first = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
         String second = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
 
-        assertThat(first).isEqualTo("2");
-        assertThat(second).isEqualTo("2");
-        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("2");
+        assertThat(first).isEqualTo("3");
+        assertThat(second).isEqualTo("3");
+        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("3");
     }
 
     @Test
