@@ -1,5 +1,6 @@
 package io.sensorflow.simulator;
 
+import io.sensorflow.rules.RuleSet;
 import io.sensorflow.simulator.oracle.ExpectedOutcome;
 import io.sensorflow.simulator.oracle.OutcomeOracle;
 import io.sensorflow.simulator.output.MessageBatch;
@@ -27,12 +28,34 @@ public final class Simulator {
 
     private Simulator() {}
 
-    /** The expected outcome of a scenario, without sending anything. */
+    /**
+     * The expected outcome of a scenario, without sending anything; with the alerts of
+     * {@code settings.rules()} if it has rules, the final watermark taken as the event time reached.
+     */
     public static ExpectedOutcome expectedOutcome(SimulatorSettings settings) {
+        return expectedOutcome(settings, settings.rules());
+    }
+
+    /** As {@link #expectedOutcome(SimulatorSettings)}, with the alerts of {@code rules} (null: none). */
+    public static ExpectedOutcome expectedOutcome(SimulatorSettings settings, RuleSet rules) {
+        return run(settings, rules).outcome();
+    }
+
+    /**
+     * The expected outcome with the alerts of {@code rules}, for a job whose event time has reached
+     * {@code eventTimeReached} (epoch ms): that decides whether the silence after each sensor's
+     * last reading has fired (e.g. the final watermark, or later once the job's idle sources moved
+     * it on). The rest of the outcome does not depend on it.
+     */
+    public static ExpectedOutcome expectedOutcome(SimulatorSettings settings, RuleSet rules, long eventTimeReached) {
+        return run(settings, rules).outcome(eventTimeReached);
+    }
+
+    private static OutcomeOracle run(SimulatorSettings settings, RuleSet rules) {
         Simulation sim = new Simulation(settings);
-        OutcomeOracle oracle = new OutcomeOracle(settings.oracle(), sim.sensorIds());
+        OutcomeOracle oracle = new OutcomeOracle(settings.oracle(), sim.sensorIds(), rules);
         sim.run(oracle);
-        return oracle.outcome();
+        return oracle;
     }
 
     /** Every message of a (small) scenario, in emission order. */
@@ -51,7 +74,7 @@ public final class Simulator {
         }
         Simulation sim = new Simulation(settings);
         MessageBatch batch = new MessageBatch(sim.sensorIds());
-        OutcomeOracle oracle = withOutcome ? new OutcomeOracle(settings.oracle(), sim.sensorIds()) : null;
+        OutcomeOracle oracle = withOutcome ? new OutcomeOracle(settings.oracle(), sim.sensorIds(), settings.rules()) : null;
         long t0 = System.nanoTime();
         sim.run(oracle == null ? batch : MessageListener.all(batch, oracle));
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -85,7 +108,7 @@ public final class Simulator {
     public static RunResult send(SimulatorSettings settings, MessageSink sink, boolean withOutcome, PrintStream progress,
             java.util.function.BooleanSupplier stopRequested) {
         Simulation sim = new Simulation(settings);
-        OutcomeOracle oracle = withOutcome ? new OutcomeOracle(settings.oracle(), sim.sensorIds()) : null;
+        OutcomeOracle oracle = withOutcome ? new OutcomeOracle(settings.oracle(), sim.sensorIds(), settings.rules()) : null;
         MessageListener out = oracle == null ? sink.asListener() : MessageListener.all(sink.asListener(), oracle);
         RatePacer pacer = new RatePacer(settings.rate());
         ProgressReporter reporter = new ProgressReporter(progress, settings.progressInterval());

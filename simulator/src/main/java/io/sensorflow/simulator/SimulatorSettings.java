@@ -1,5 +1,6 @@
 package io.sensorflow.simulator;
 
+import io.sensorflow.rules.RuleSet;
 import io.sensorflow.simulator.fault.FaultContext;
 import io.sensorflow.simulator.fault.FaultSpec;
 import io.sensorflow.simulator.fault.Faults;
@@ -53,6 +54,7 @@ public final class SimulatorSettings {
     private final Map<String, String> producerProperties;
     private final List<FaultSpec> faults;
     private final OracleParameters oracle;
+    private final RuleSet rules;
     private final Duration progressInterval;
 
     private SimulatorSettings(Builder b) {
@@ -74,6 +76,7 @@ public final class SimulatorSettings {
         producerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerProperties));
         faults = List.copyOf(b.faults);
         oracle = b.oracle;
+        rules = b.rules;
         progressInterval = b.progressInterval;
     }
 
@@ -102,6 +105,7 @@ public final class SimulatorSettings {
         b.producerProperties.putAll(producerProperties);
         b.faults.addAll(faults);
         b.oracle = oracle;
+        b.rules = rules;
         b.progressInterval = progressInterval;
         return b;
     }
@@ -130,6 +134,8 @@ public final class SimulatorSettings {
     public Map<String, String> producerProperties() { return producerProperties; }
     public List<FaultSpec> faults() { return faults; }
     public OracleParameters oracle() { return oracle; }
+    /** The alert rules whose alerts the expected outcome lists, or null for no alerts. */
+    public RuleSet rules() { return rules; }
     /** How often progress is reported on long runs; zero for never. */
     public Duration progressInterval() { return progressInterval; }
 
@@ -155,7 +161,7 @@ public final class SimulatorSettings {
                 + " start=" + start + " seed=" + seed + " rate=" + (rate == 0 ? "max" : rate + "/s")
                 + " output=" + output + (output == OutputKind.KAFKA ? " topic=" + topic + " bootstrap=" + bootstrapServers : "")
                 + (output == OutputKind.MQTT ? " broker=" + mqttBroker : "")
-                + " faults=" + faults.size();
+                + " faults=" + faults.size() + (rules != null ? " rules=" + rules.source() : "");
     }
 
     /** Builds settings; {@link #build()} checks them. */
@@ -178,6 +184,7 @@ public final class SimulatorSettings {
         private final Map<String, String> producerProperties = new LinkedHashMap<>();
         private final List<FaultSpec> faults = new ArrayList<>();
         private OracleParameters oracle = OracleParameters.DEFAULTS;
+        private RuleSet rules;
         private Duration progressInterval = DEFAULT_PROGRESS;
 
         private Builder() {}
@@ -205,6 +212,8 @@ public final class SimulatorSettings {
         public Builder faults(List<? extends FaultSpec> fs) { faults.addAll(fs); return this; }
         public Builder clearFaults() { faults.clear(); return this; }
         public Builder oracle(OracleParameters p) { oracle = p; return this; }
+        /** Alert rules: the expected outcome then lists their alerts (null: none). */
+        public Builder rules(RuleSet r) { rules = r; return this; }
         public Builder progressInterval(Duration d) { progressInterval = d; return this; }
 
         public SimulatorSettings build() {

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * What the job must output for a scenario: the window aggregates (sorted by sensor id, then window
- * start), the dead letters and the too-late readings (both in emission order), under the timing
+ * start), the dead letters and the too-late readings (both in emission order), and the alerts of a
+ * rule set (sorted by {@link AlertOracle#ORDER}; empty without rules), under the timing
  * {@code parameters}. Written and read as JSON by {@link ExpectedOutcomeJson}.
  */
 public record ExpectedOutcome(
@@ -18,12 +19,20 @@ public record ExpectedOutcome(
         Totals totals,
         List<WindowAggregate> aggregates,
         List<DeadLetter> deadLetters,
-        List<LateReading> lateReadings) {
+        List<LateReading> lateReadings,
+        List<ExpectedAlert> alerts) {
 
     public ExpectedOutcome {
         aggregates = List.copyOf(aggregates);
         deadLetters = List.copyOf(deadLetters);
         lateReadings = List.copyOf(lateReadings);
+        alerts = alerts == null ? List.of() : List.copyOf(alerts); // null: a file written before alerts existed
+    }
+
+    /** An outcome without alerts (no rule set). */
+    public ExpectedOutcome(OracleParameters parameters, Totals totals, List<WindowAggregate> aggregates,
+            List<DeadLetter> deadLetters, List<LateReading> lateReadings) {
+        this(parameters, totals, aggregates, deadLetters, lateReadings, List.of());
     }
 
     public Optional<WindowAggregate> aggregate(String sensorId, long windowStart) {

@@ -1,5 +1,6 @@
 package io.sensorflow.simulator.oracle;
 
+import io.sensorflow.rules.RuleSet;
 import io.sensorflow.simulator.MessageFacts;
 import io.sensorflow.simulator.MessageListener;
 import io.sensorflow.simulator.SensorIds;
@@ -26,11 +27,15 @@ import java.util.TreeMap;
  * </ol>
  * A window is complete once W has passed windowEnd - 1 + allowedLateness: its duplicate memory is
  * then dropped, which keeps long runs in bounded memory.
+ *
+ * <p>Given a rule set, it also works out the alerts (see {@link AlertOracle}): from the valid
+ * readings that are not too late, and only those after W (the watermark before them).
  */
 public final class OutcomeOracle implements MessageListener {
 
     private final OracleParameters p;
     private final SensorIds ids;
+    private final AlertOracle alerts;
     private final TreeMap<Long, WindowState[]> open = new TreeMap<>();
     private final List<WindowAggregate> complete = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
@@ -45,8 +50,14 @@ public final class OutcomeOracle implements MessageListener {
     private long duplicates;
 
     public OutcomeOracle(OracleParameters parameters, SensorIds ids) {
+        this(parameters, ids, null);
+    }
+
+    /** An oracle that also works out the alerts of {@code rules} (none when null or empty). */
+    public OutcomeOracle(OracleParameters parameters, SensorIds ids, RuleSet rules) {
         this.p = parameters;
         this.ids = ids;
+        this.alerts = rules == null || rules.rules().isEmpty() ? null : new AlertOracle(rules, ids);
     }
 
     @Override
@@ -65,6 +76,9 @@ public final class OutcomeOracle implements MessageListener {
             late.add(new LateReading(ids.id(facts.sensor()), ts, windowStart, windowEnd,
                     facts.hasSeq() ? facts.seq() : null, new String(payload, 0, length, StandardCharsets.UTF_8)));
             return;
+        }
+        if (alerts != null) {
+            alerts.reading(facts, watermark);
         }
         boolean moved = false;
         if (ts > maxTs) {
@@ -86,6 +100,9 @@ public final class OutcomeOracle implements MessageListener {
         }
         if (moved) {
             completeClosedWindows();
+            if (alerts != null) {
+                alerts.watermark(watermark);
+            }
         }
     }
 
@@ -125,8 +142,20 @@ public final class OutcomeOracle implements MessageListener {
         }
     }
 
-    /** The outcome of everything seen so far (at the end of the stream, the expected outcome). */
+    /**
+     * The outcome of everything seen so far (at the end of the stream, the expected outcome); the
+     * silence after each sensor's last reading fires if the final watermark has reached it.
+     */
     public ExpectedOutcome outcome() {
+        return outcome(watermark);
+    }
+
+    /**
+     * As {@link #outcome()}, for a job whose event time has reached {@code eventTimeReached}
+     * (e.g. later than the final watermark, once its idle sources advanced it): that decides
+     * whether the silence after each sensor's last reading has fired. Only alerts depend on it.
+     */
+    public ExpectedOutcome outcome(long eventTimeReached) {
         List<WindowAggregate> all = new ArrayList<>(complete);
         for (Map.Entry<Long, WindowState[]> w : open.entrySet()) {
             for (WindowState s : w.getValue()) {
@@ -137,6 +166,7 @@ public final class OutcomeOracle implements MessageListener {
         }
         all.sort(Comparator.comparing(WindowAggregate::sensorId).thenComparingLong(WindowAggregate::windowStart));
         Totals totals = new Totals(messages, valid, accepted, duplicates, late.size(), deadLetters.size());
-        return new ExpectedOutcome(p, totals, all, deadLetters, late);
+        return new ExpectedOutcome(p, totals, all, deadLetters, late,
+                alerts == null ? List.of() : alerts.alerts(eventTimeReached));
     }
 }
