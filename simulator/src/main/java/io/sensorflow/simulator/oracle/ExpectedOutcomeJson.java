@@ -22,8 +22,11 @@ import java.nio.file.Path;
  *                  "distance_cm": ..., "motion_readings": ..., "motion_count": ..., "first_event_time": ...,
  *                  "last_event_time": ..., "duplicate_count": ...}],
  *  "dead_letters": [{"key": "sensor-00003", "payload": "...", "reason": "NOT_JSON"}],
- *  "late_readings": [{"sensor_id": ..., "event_time": ..., "window_start": ..., "window_end": ..., "seq": ..., "payload": ...}]}
+ *  "late_readings": [{"sensor_id": ..., "event_time": ..., "window_start": ..., "window_end": ..., "seq": ..., "payload": ...}],
+ *  "alerts": [{"alert_id": "...", "rule_id": "sensor-silence", "sensor_id": ..., "status": "FIRING",
+ *              "span_start": ..., "span_end": ..., "reading_times": [...], "values": [null]}]}
  * </pre>
+ * A file without {@code alerts} (written before alerts existed) reads as an outcome without alerts.
  */
 public final class ExpectedOutcomeJson {
 

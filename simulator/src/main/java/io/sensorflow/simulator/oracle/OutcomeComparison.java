@@ -1,7 +1,7 @@
 package io.sensorflow.simulator.oracle;
 
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +10,8 @@ import java.util.function.Function;
 /**
  * Compares what the job produced with what the oracle expects, and says what differs. Counts,
  * times, min and max must match exactly; averages (and so sums) within a tolerance, since the job
- * may add in another order. Dead letters and late readings are compared as multisets (order across
- * partitions is not the emission order).
+ * may add in another order. Dead letters, late readings and alerts are compared as multisets (order
+ * across partitions is not the emission order).
  */
 public final class OutcomeComparison {
 
@@ -66,6 +66,37 @@ public final class OutcomeComparison {
                 l -> l.sensorId() + " @" + l.eventTime() + " seq=" + l.seq());
     }
 
+    /**
+     * Differences between alerts, as multisets of every field (id, rule, sensor, status, span,
+     * reading times, values): an alert the job emitted twice is a difference. Values compare
+     * exactly, as both sides parse the same payload text.
+     */
+    public static List<String> alertDifferences(List<ExpectedAlert> expected, List<ExpectedAlert> actual) {
+        return multisetDifferences("alert", expected, actual, OutcomeComparison::describe);
+    }
+
+    /**
+     * An alert in words, every field: {@code sensor-00003 temperature-extreme-run FIRING
+     * [2026-11-21T08:00:01Z .. 2026-11-21T08:00:03Z] readings [2026-11-21T08:00:01Z=80.0, ...] id ...};
+     * a silence reading has no value ({@code =-}).
+     */
+    static String describe(ExpectedAlert a) {
+        StringBuilder sb = new StringBuilder().append(a.sensorId()).append(' ').append(a.ruleId()).append(' ')
+                .append(a.status()).append(" [").append(Instant.ofEpochMilli(a.spanStartMs())).append(" .. ")
+                .append(Instant.ofEpochMilli(a.spanEndMs())).append("] readings [");
+        int n = Math.max(a.readingTimes().size(), a.values().size());
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ", ")
+                    .append(i < a.readingTimes().size() ? Instant.ofEpochMilli(a.readingTimes().get(i)) : "(no time)")
+                    .append('=').append(i < a.values().size() ? valueText(a.values().get(i)) : "(no value)");
+        }
+        return sb.append("] id ").append(a.alertId()).toString();
+    }
+
+    private static String valueText(Double v) {
+        return v == null ? "-" : v == 0.0 ? "0.0" : v.toString(); // -0.0 and 0.0 are the same reading
+    }
+
     /** Throws an AssertionError listing the differences (at most 50) between expected and actual aggregates. */
     public static void assertAggregatesMatch(List<WindowAggregate> expected, List<WindowAggregate> actual,
             double avgTolerance) {
@@ -78,7 +109,7 @@ public final class OutcomeComparison {
 
     private static <T> List<String> multisetDifferences(String what, List<T> expected, List<T> actual,
             Function<T, ?> identity) {
-        Map<Object, Integer> counts = new HashMap<>();
+        Map<Object, Integer> counts = new LinkedHashMap<>(); // differences in the order of the lists
         expected.forEach(e -> counts.merge(identity.apply(e), 1, Integer::sum));
         actual.forEach(a -> counts.merge(identity.apply(a), -1, Integer::sum));
         List<String> diffs = new ArrayList<>();
