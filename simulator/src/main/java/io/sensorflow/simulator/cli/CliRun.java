@@ -94,7 +94,9 @@ final class CliRun {
         if (withOutcome) {
             ExpectedOutcomeJson.write(result.expected(), expectedOut);
             err.println("sensorflow-simulator: expected outcome (" + result.expected().totals() + ", window "
-                    + Durations.format(settings.oracle().windowSize()) + ") written to " + expectedOut);
+                    + Durations.format(settings.oracle().windowSize())
+                    + (settings.rules() == null ? "" : ", " + result.expected().alerts().size() + " alerts of "
+                            + settings.rules().source()) + ") written to " + expectedOut);
         }
         return 0;
     }

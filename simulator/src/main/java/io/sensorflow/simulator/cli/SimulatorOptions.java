@@ -1,5 +1,8 @@
 package io.sensorflow.simulator.cli;
 
+import io.sensorflow.rules.RuleFileException;
+import io.sensorflow.rules.RuleFileLoader;
+import io.sensorflow.rules.RuleSet;
 import io.sensorflow.simulator.OutputKind;
 import io.sensorflow.simulator.PayloadFormat;
 import io.sensorflow.simulator.SimulatorSettings;
@@ -31,7 +34,7 @@ public final class SimulatorOptions {
             + " count=N or probability=P):%n", order = 3)
     FaultOptions faults = new FaultOptions();
 
-    @ArgGroup(validate = false, heading = "%nExpected outcome (the job's timing):%n", order = 4)
+    @ArgGroup(validate = false, heading = "%nExpected outcome (the job's timing and alert rules):%n", order = 4)
     Oracle oracle = new Oracle();
 
     static final class Fleet {
@@ -162,8 +165,15 @@ public final class SimulatorOptions {
     }
 
     static final class Oracle {
-        @Option(names = "--expected-out", paramLabel = "FILE", description = "Write the expected outcome (aggregates, dead letters, late readings) as JSON.")
+        @Option(names = "--expected-out", paramLabel = "FILE", description = "Write the expected outcome (aggregates, dead letters, late readings, alerts) as JSON.")
         Path expectedOut;
+
+        @Option(names = "--rules", paramLabel = "FILE",
+                description = "An alert rule file (YAML, see cep-rules): the expected outcome then lists the alerts the job must emit.")
+        Path rules;
+
+        @Option(names = "--default-rules", description = "The alert rules sensorflow ships with, for the expected outcome's alerts.")
+        boolean defaultRules;
 
         @Option(names = "--window-size", paramLabel = "DURATION", defaultValue = "15m", converter = DurationConverter.class,
                 description = "Tumbling window size (default: ${DEFAULT-VALUE}).")
@@ -218,7 +228,28 @@ public final class SimulatorOptions {
         }
         output.producerProperties.forEach(b::producerProperty);
         b.faults(faults.all());
+        b.rules(rules());
         return b.build();
+    }
+
+    /** The rule set of --rules or --default-rules, or null. */
+    private RuleSet rules() {
+        String option = oracle.rules != null ? "--rules" : "--default-rules";
+        if (oracle.rules != null && oracle.defaultRules) {
+            throw new io.sensorflow.simulator.SettingsException("--rules", "give --rules or --default-rules, not both");
+        }
+        if (oracle.rules == null && !oracle.defaultRules) {
+            return null;
+        }
+        if (oracle.expectedOut == null) {
+            throw new io.sensorflow.simulator.SettingsException(option,
+                    "only the expected outcome uses the rules: give --expected-out too");
+        }
+        try {
+            return oracle.rules != null ? RuleFileLoader.load(oracle.rules) : RuleFileLoader.loadDefault();
+        } catch (RuleFileException e) {
+            throw new io.sensorflow.simulator.SettingsException(option, e.getMessage());
+        }
     }
 
     boolean pregenerate() {

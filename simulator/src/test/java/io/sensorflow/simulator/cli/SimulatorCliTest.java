@@ -38,7 +38,8 @@ class SimulatorCliTest {
                 "--seed", "--format", "--bootstrap-servers", "--topic", "--partitions", "--output", "--expected-out",
                 "--scenario", "--silence", "--spike", "--rise", "--stuck", "--out-of-order", "--late", "--duplicate",
                 "--malformed", "--echo", "--clock-skew", "--window-size", "--out-of-orderness", "--watermark-granularity",
-                "--allowed-lateness", "--pregenerate", "--progress", "--producer-property", "--mqtt-broker")) {
+                "--allowed-lateness", "--pregenerate", "--progress", "--producer-property", "--mqtt-broker", "--rules",
+                "--default-rules")) {
             assertThat(out()).as(option).contains(option);
         }
     }
@@ -91,6 +92,50 @@ class SimulatorCliTest {
         assertThat(outcome.totals().messages()).isEqualTo(42);
         assertThat(outcome.totals().duplicates()).isEqualTo(2);
         assertThat(err()).contains("sent 42 messages (40 readings) to stdout").contains("duplicate: 2 events");
+    }
+
+    @Test
+    void theDefaultRulesPutTheirAlertsInTheExpectedOutcome(@TempDir Path dir) throws Exception {
+        Path expected = dir.resolve("expected.json");
+        assertThat(run("--output", "stdout", "--sensors", "3", "--duration", "5m", "--start", "2026-11-21T08:00:00Z",
+                "--spike", "metric=temperature,value=80,readings=4,count=2", "--default-rules",
+                "--expected-out", expected.toString(), "--progress", "0")).isZero();
+        ExpectedOutcome outcome = ExpectedOutcome.read(expected);
+        assertThat(outcome.alerts()).filteredOn(a -> a.ruleId().equals("temperature-extreme-run")).hasSize(2);
+        assertThat(err()).contains(outcome.alerts().size() + " alerts of default-rules.yaml) written to " + expected);
+    }
+
+    @Test
+    void aRuleFileOfOurOwn(@TempDir Path dir) throws Exception {
+        Path rules = dir.resolve("rules.yaml");
+        Files.writeString(rules, "version: 1\nrules:\n  - {id: quiet, kind: silence, severity: info, after: 10s}\n");
+        Path expected = dir.resolve("expected.json");
+        assertThat(run("generate", "300", "--output", "stdout", "--sensors", "3", "--start", "2026-11-21T08:00:00Z",
+                "--silence", "sensor=2,at=30s,for=20s", "--rules", rules.toString(),
+                "--expected-out", expected.toString(), "--progress", "0")).isZero();
+        ExpectedOutcome outcome = ExpectedOutcome.read(expected);
+        assertThat(outcome.alerts()).extracting(a -> a.sensorId() + " " + a.ruleId() + " " + a.status())
+                .containsExactly("sensor-00002 quiet FIRING", "sensor-00002 quiet RESOLVED");
+        assertThat(err()).contains("2 alerts of " + rules);
+    }
+
+    @Test
+    void aBadRuleFileOrRulesWithoutAnExpectedOutcomeAreRefused(@TempDir Path dir) throws Exception {
+        Path rules = dir.resolve("rules.yaml");
+        Files.writeString(rules, "version: 1\nrules:\n  - {id: quiet, kind: silence, severity: info, after: soon}\n");
+        Path expected = dir.resolve("expected.json");
+        assertThat(run("--output", "stdout", "--count", "10", "--rules", rules.toString(), "--expected-out",
+                expected.toString())).isEqualTo(2);
+        assertThat(err()).contains("--rules: " + rules + ": rules[0] (id 'quiet'), field 'after'");
+        assertThat(expected).doesNotExist();
+        err.reset();
+        assertThat(run("--output", "stdout", "--count", "10", "--default-rules")).isEqualTo(2);
+        assertThat(err()).contains("--default-rules: only the expected outcome uses the rules: give --expected-out too");
+        err.reset();
+        assertThat(run("--output", "stdout", "--count", "10", "--default-rules", "--rules", rules.toString(),
+                "--expected-out", expected.toString())).isEqualTo(2);
+        assertThat(err()).contains("--rules: give --rules or --default-rules, not both");
+        assertThat(out()).isEmpty();
     }
 
     @Test
