@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Works out the alerts the job must emit for a rule set. Fed by {@link OutcomeOracle}, which
- * passes each valid reading that is not too late for aggregation with the watermark W before it,
- * and each new watermark:
+ * Works out the alerts the job must emit for a rule set. Created and fed by {@link OutcomeOracle}
+ * (see {@link OutcomeOracle#outcome(long)}), which passes each valid reading that is not too late
+ * for aggregation with the watermark W before it, and each new watermark:
  * <ol>
  *   <li>a reading counts for alerts only if its event time is after W; of those, a reading with
  *       the same sensor, event time and identity (seq, else the event time) as an earlier one is
@@ -42,10 +42,9 @@ import java.util.TreeSet;
  * </ol>
  * Values are the payload's tenths as doubles, which is what the job parses from the text.
  *
- * <p>A reading after W cannot be overtaken by a later eligible reading once W has passed it
- * (eligible readings are after the watermark, and it only grows), so readings wait in event-time
- * order only until W passes them; the memory held is the sensors' rule state plus the readings
- * after W.
+ * <p>Once W has passed a reading, no eligible reading can come before it any more (eligible
+ * readings are after W, and W only grows), so readings wait in event-time order only until W
+ * passes them; the memory held is the sensors' rule state plus the readings after W.
  */
 public final class AlertOracle {
 
@@ -71,7 +70,7 @@ public final class AlertOracle {
     private final TreeSet<Reading> pending = new TreeSet<>(READING_ORDER);
     private final List<ExpectedAlert> emitted = new ArrayList<>();
 
-    public AlertOracle(RuleSet rules, SensorIds ids) {
+    AlertOracle(RuleSet rules, SensorIds ids) {
         this.ids = ids;
         this.sensors = new SensorState[ids.size()];
         for (Rule r : rules.rules()) {
@@ -118,7 +117,7 @@ public final class AlertOracle {
      * silence after each sensor's last reading has fired. Does not change the state, so more
      * readings may follow.
      */
-    public List<ExpectedAlert> alerts(long eventTimeReached) {
+    List<ExpectedAlert> alerts(long eventTimeReached) {
         List<ExpectedAlert> out = new ArrayList<>(emitted);
         Map<Integer, SensorState> ahead = new HashMap<>();
         for (Reading r : pending) {
