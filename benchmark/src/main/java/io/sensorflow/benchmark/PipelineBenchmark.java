@@ -14,6 +14,7 @@ import io.sensorflow.simulator.output.KafkaMessageSink;
 import io.sensorflow.sql.SchemaMigrator;
 import io.sensorflow.testkit.LocalKafka;
 import io.sensorflow.testkit.LocalPostgres;
+import io.sensorflow.testkit.TopicReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,8 +55,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Simulator seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--faults", defaultValue = "300",
+            description = "Runs over 70 °C, rises and silences, of each, for the alert rules to find. Default: ${DEFAULT-VALUE}.")
+    int faults;
+
     @Option(names = "--skip-baseline", description = "Only run the job.")
     boolean skipBaseline;
+
+    @Option(names = "--skip-no-rules", description = "Do not run the job without alert rules as well.")
+    boolean skipNoRules;
 
     @Option(names = "--results", defaultValue = "target/benchmark-results.txt",
             description = "File the figures are appended to. Default: ${DEFAULT-VALUE}.")
@@ -88,6 +96,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     .format(PayloadFormat.DEVICE_EPOCH)
                     .start(Instant.now().minusSeconds(seconds + 60).truncatedTo(ChronoUnit.SECONDS))
                     .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.05,max-delay=3s"))
+                    // Something for the default rules to find: runs over 70 °C, rises, sensors going quiet.
+                    .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=" + faults))
+                    .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=6,count=" + faults))
+                    .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "for=6m,count=" + faults))
                     .bootstrapServers(kafka.bootstrapServers())
                     .topic(topic)
                     .build();
@@ -112,27 +124,23 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     "--transactional-id-prefix", "benchmark-" + System.nanoTime(),
                     "--checkpoint-dir", Files.createTempDirectory("sensorflow-benchmark-checkpoints-").toUri().toString());
             long acceptedReadings = expected.aggregates().stream().mapToLong(a -> a.readingCount()).sum();
-            List<String> childArgs = new ArrayList<>();
-            childArgs.add(Integer.toString(parallelism));
-            childArgs.addAll(jobArgs);
-            long t0 = System.nanoTime();
-            Process child = ChildJvm.start(JobRun.class, "2g", profilerAgent("job"), childArgs);
-            long lastRowNanos = waitForReadings(postgres, acceptedReadings, child) - t0;
-            String[] job = ChildJvm.result(child);
-            double toPostgres = readings / (lastRowNanos / 1e9);
-            line(report, String.format("job: %,.0f readings/s into PostgreSQL (%.2f s from starting its JVM to the last"
-                            + " reading in sensor_aggregates; the job itself reports %.2f s from submit to finished,"
-                            + " %.2f s net runtime, which includes the final checkpoint that commits the dead-letter"
-                            + " transactions)", toPostgres, lastRowNanos / 1e9, Long.parseLong(job[0]) / 1e3,
-                    Long.parseLong(job[1]) / 1e3));
-            List<WindowAggregate> rows = JobOutputTables.aggregates(postgres.dataSource());
-            List<String> differences = OutcomeComparison.aggregateDifferences(
-                    expected.aggregates(), rows, OutcomeComparison.DEFAULT_AVG_TOLERANCE);
-            line(report, String.format("rows: %,d expected, %,d in sensor_aggregates, %s", expected.aggregates().size(),
-                    rows.size(), differences.isEmpty() ? "all equal to the expected outcome"
-                            : differences.size() + " DIFFERENCES, first: "
-                                    + differences.subList(0, Math.min(5, differences.size()))));
-
+            double withoutRules = 0;
+            List<String> differences = new ArrayList<>();
+            if (!skipNoRules) {
+                withoutRules = runJob(report, "job without rules", kafka, postgres, expected, acceptedReadings,
+                        withArgs(jobArgs, "--no-alerts"), differences);
+            }
+            double withRules = runJob(report, "job with the default rules", kafka, postgres, expected, acceptedReadings,
+                    withArgs(jobArgs, "--alerts-topic", topic + "-alerts"), differences);
+            long alertRows = countRows(postgres, "SELECT count(*) FROM sensor_alerts");
+            int alertRecords = TopicReader.readAll(kafka.bootstrapServers(), topic + "-alerts", true,
+                    Duration.ofSeconds(10)).size();
+            line(report, String.format("alerts: %,d records on the alerts topic (read_committed), %,d rows in"
+                    + " sensor_alerts", alertRecords, alertRows));
+            if (!skipNoRules) {
+                line(report, String.format("with rules / without rules: %.2f", withRules / withoutRules));
+            }
+            double toPostgres = withRules;
             if (!skipBaseline) {
                 String[] base = ChildJvm.result(ChildJvm.start(SingleThreadedBaseline.class, "2g", profilerAgent("baseline"),
                         List.of(kafka.bootstrapServers(), topic, Long.toString(fill.messages()),
@@ -141,11 +149,59 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 line(report, String.format("baseline: %,.0f readings/s (%.2f s; one thread: KafkaConsumer + Jackson"
                                 + " ObjectMapper + HashMap; %s rows, no de-duplication, no event time, no output)",
                         baseRate, Long.parseLong(base[0]) / 1e3, base[1]));
-                line(report, String.format("job / baseline: %.2f", toPostgres / baseRate));
+                line(report, String.format("job with rules / baseline: %.2f", toPostgres / baseRate));
+                if (!skipNoRules) {
+                    line(report, String.format("job without rules / baseline: %.2f", withoutRules / baseRate));
+                }
             }
             line(report, "after: " + MachineInfo.uptimeAndLoad());
             append(report);
             return differences.isEmpty() ? 0 : 1;
+        }
+    }
+
+    /** Runs the job in its own JVM over the filled topic; checks its rows; returns readings/s into PostgreSQL. */
+    private double runJob(List<String> report, String name, LocalKafka kafka, LocalPostgres postgres,
+            ExpectedOutcome expected, long acceptedReadings, List<String> jobArgs, List<String> differences)
+            throws Exception {
+        try (java.sql.Connection c = postgres.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("TRUNCATE sensor_aggregates, dead_letters, late_readings, sensor_alerts");
+        }
+        List<String> childArgs = new ArrayList<>();
+        childArgs.add(Integer.toString(parallelism));
+        childArgs.addAll(jobArgs);
+        long t0 = System.nanoTime();
+        Process child = ChildJvm.start(JobRun.class, "2g", profilerAgent(name.replace(' ', '-')), childArgs);
+        long lastRowNanos = waitForReadings(postgres, acceptedReadings, child) - t0;
+        String[] job = ChildJvm.result(child);
+        double rate = readings / (lastRowNanos / 1e9);
+        line(report, String.format("%s: %,.0f readings/s into PostgreSQL (%.2f s from starting its JVM to the last"
+                        + " reading in sensor_aggregates; the job itself reports %.2f s from submit to finished,"
+                        + " %.2f s net runtime, which includes the final checkpoint that commits the Kafka"
+                        + " transactions)", name, rate, lastRowNanos / 1e9, Long.parseLong(job[0]) / 1e3,
+                Long.parseLong(job[1]) / 1e3));
+        List<WindowAggregate> rows = JobOutputTables.aggregates(postgres.dataSource());
+        List<String> d = OutcomeComparison.aggregateDifferences(
+                expected.aggregates(), rows, OutcomeComparison.DEFAULT_AVG_TOLERANCE);
+        differences.addAll(d);
+        line(report, String.format("  rows: %,d expected, %,d in sensor_aggregates, %s", expected.aggregates().size(),
+                rows.size(), d.isEmpty() ? "all equal to the expected outcome"
+                        : d.size() + " DIFFERENCES, first: " + d.subList(0, Math.min(5, d.size()))));
+        return rate;
+    }
+
+    private static List<String> withArgs(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        all.set(all.indexOf("--transactional-id-prefix") + 1, "benchmark-" + System.nanoTime());
+        return all;
+    }
+
+    private static long countRows(LocalPostgres postgres, String sql) throws Exception {
+        try (java.sql.Connection c = postgres.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

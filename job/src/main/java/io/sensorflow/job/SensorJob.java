@@ -149,7 +149,11 @@ public final class SensorJob {
         if (!alertRules.isEmpty()) {
             DataStream<Alert> alerts = alerts(batches.getSideOutput(BatchReadingsBySensorWindow.ON_TIME_READINGS), alertRules);
             alerts.sinkTo(sinks.alertsTopic).name("Kafka alerts topic").uid("sink-alerts-topic");
-            alerts.sinkTo(sinks.alertsTable).name("PostgreSQL sensor_alerts").uid("sink-alerts-table");
+            alerts.filter(a -> a.status.equals(Alert.FIRING)).name("FIRING").uid("firing-alerts")
+                    .sinkTo(sinks.firingAlertsTable).name("PostgreSQL sensor_alerts (FIRING)").uid("sink-firing-alerts-table");
+            alerts.filter(a -> a.status.equals(Alert.RESOLVED)).name("RESOLVED").uid("resolved-alerts")
+                    .sinkTo(sinks.resolvedAlertsTable).name("PostgreSQL sensor_alerts (RESOLVED)")
+                    .uid("sink-resolved-alerts-table");
         }
     }
 

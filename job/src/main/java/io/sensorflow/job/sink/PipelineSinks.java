@@ -17,17 +17,20 @@ public final class PipelineSinks {
     public final Sink<DeadLetter> deadLetterTable;
     public final Sink<LateReading> lateReadings;
     public final Sink<Alert> alertsTopic;
-    public final Sink<Alert> alertsTable;
+    /** The sensor_alerts table: FIRING alerts, and RESOLVED ones. */
+    public final Sink<Alert> firingAlertsTable;
+    public final Sink<Alert> resolvedAlertsTable;
 
     public PipelineSinks(Sink<SensorWindowAggregate> aggregates, Sink<DeadLetter> deadLetterTopic,
             Sink<DeadLetter> deadLetterTable, Sink<LateReading> lateReadings, Sink<Alert> alertsTopic,
-            Sink<Alert> alertsTable) {
+            Sink<Alert> firingAlertsTable, Sink<Alert> resolvedAlertsTable) {
         this.aggregates = aggregates;
         this.deadLetterTopic = deadLetterTopic;
         this.deadLetterTable = deadLetterTable;
         this.lateReadings = lateReadings;
         this.alertsTopic = alertsTopic;
-        this.alertsTable = alertsTable;
+        this.firingAlertsTable = firingAlertsTable;
+        this.resolvedAlertsTable = resolvedAlertsTable;
     }
 
     public static PipelineSinks create(JobConfig config) {
@@ -43,6 +46,7 @@ public final class PipelineSinks {
                 TransactionalTopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
                         new AlertRecords(config.alertsTopic), config.transactionalIdPrefix + "-alerts",
                         config.kafkaTransactionTimeout.toMillis()),
-                PostgresSinks.alerts(jdbc));
+                PostgresSinks.alerts(jdbc, false),
+                PostgresSinks.alerts(jdbc, true));
     }
 }

@@ -52,23 +52,28 @@ public final class PostgresSinks {
             + "watermark, temperature, humidity, distance_cm, motion, seq) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
-    /**
-     * A FIRING is written once (a replay changes nothing but would move detected_at); a RESOLVED
-     * closes the episode's row, or creates it if the FIRING was never written.
-     */
-    static final String UPSERT_ALERT = "INSERT INTO sensor_alerts ("
+    private static final String INSERT_ALERT = "INSERT INTO sensor_alerts ("
             + "alert_id, rule_id, rule_kind, severity, sensor_id, status, span_start, span_end, resolved_at, "
             + "readings, message, detected_at, updated_at) "
-            + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, now()) "
-            + "ON CONFLICT (alert_id) DO UPDATE SET status = EXCLUDED.status, span_end = EXCLUDED.span_end, "
-            + "resolved_at = EXCLUDED.resolved_at, readings = EXCLUDED.readings, message = EXCLUDED.message, "
-            + "updated_at = now() WHERE EXCLUDED.status = 'RESOLVED'";
+            + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, now()) ON CONFLICT (alert_id) ";
+
+    /** A FIRING is written once: a replay would change nothing but detected_at. */
+    static final String INSERT_FIRING_ALERT = INSERT_ALERT + "DO NOTHING";
+
+    /** A RESOLVED closes its episode's row, or writes it whole if the FIRING has not arrived yet. */
+    static final String UPSERT_RESOLVED_ALERT = INSERT_ALERT + "DO UPDATE SET status = EXCLUDED.status, "
+            + "span_end = EXCLUDED.span_end, resolved_at = EXCLUDED.resolved_at, readings = EXCLUDED.readings, "
+            + "message = EXCLUDED.message, updated_at = now()";
 
     private PostgresSinks() {}
 
-    public static JdbcSink<Alert> alerts(JdbcSettings jdbc) {
+    /**
+     * FIRING and RESOLVED go through sinks of their own: in one batch, rewritten by the driver into
+     * one multi-row INSERT, PostgreSQL refuses to upsert the same alert_id twice.
+     */
+    public static JdbcSink<Alert> alerts(JdbcSettings jdbc, boolean resolved) {
         return JdbcSink.<Alert>builder()
-                .withQueryStatement(UPSERT_ALERT, PostgresSinks::bindAlert)
+                .withQueryStatement(resolved ? UPSERT_RESOLVED_ALERT : INSERT_FIRING_ALERT, PostgresSinks::bindAlert)
                 .withExecutionOptions(jdbc.executionOptions())
                 .buildAtLeastOnce(jdbc.connectionOptions());
     }

@@ -53,7 +53,7 @@ final class PipelineEnvironment implements BeforeAllCallback, AfterAllCallback, 
 
     @Override
     public void beforeEach(ExtensionContext context) throws SQLException {
-        execute("TRUNCATE sensor_aggregates, dead_letters, late_readings");
+        execute("TRUNCATE sensor_aggregates, dead_letters, late_readings, sensor_alerts");
     }
 
     @Override

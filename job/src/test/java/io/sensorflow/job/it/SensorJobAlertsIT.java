@@ -1,0 +1,240 @@
+package io.sensorflow.job.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorflow.job.config.JobConfig;
+import io.sensorflow.rules.RuleFileLoader;
+import io.sensorflow.rules.RuleSet;
+import io.sensorflow.simulator.PayloadFormat;
+import io.sensorflow.simulator.Simulator;
+import io.sensorflow.simulator.SimulatorSettings;
+import io.sensorflow.simulator.fault.FaultKind;
+import io.sensorflow.simulator.fault.FaultSpecParser;
+import io.sensorflow.simulator.oracle.ExpectedAlert;
+import io.sensorflow.simulator.oracle.OracleParameters;
+import io.sensorflow.simulator.oracle.OutcomeComparison;
+import io.sensorflow.testkit.TopicReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Silences (one sensor, and the whole fleet), runs of extreme readings, near misses and rises
+ * through the real job; the alerts topic, read with read_committed, and the sensor_alerts table
+ * must hold exactly the alerts the simulator's oracle expects, also after a TaskManager died.
+ */
+class SensorJobAlertsIT {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(2)
+            .setNumberSlotsPerTaskManager(1)
+            .setConfiguration(restarts())
+            .build());
+
+    @RegisterExtension
+    static final PipelineEnvironment pipeline = new PipelineEnvironment();
+
+    static final Duration SILENCE = Duration.ofSeconds(20);
+
+    private static Configuration restarts() {
+        Configuration c = new Configuration();
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        return c;
+    }
+
+    private static Path rulesFile() throws Exception {
+        Path file = Files.createTempFile("it-rules-", ".yaml");
+        try (var in = SensorJobAlertsIT.class.getResourceAsStream("/it-rules.yaml")) {
+            Files.write(file, Objects.requireNonNull(in).readAllBytes());
+        }
+        return file;
+    }
+
+    /** Readings each second from every sensor, with everything the rules look for and some noise. */
+    private static SimulatorSettings scenario(String topic, int sensors, Duration span, long seed, boolean tailSilence) {
+        SimulatorSettings.Builder b = SimulatorSettings.builder()
+                .sensors(sensors)
+                .duration(span)
+                .seed(seed)
+                .format(PayloadFormat.SENSORFLOW)
+                .start(Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MINUTES))
+                .bootstrapServers(pipeline.kafka.bootstrapServers())
+                .topic(topic)
+                .partitions(1)
+                .oracle(OracleParameters.of(Scenarios.WINDOW, Scenarios.OUT_OF_ORDERNESS, Scenarios.GRANULARITY,
+                        Scenarios.LATENESS))
+                // runs of 4 over 70 °C (an alert each), runs of 2 (near misses), rises, distance runs
+                .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=4"))
+                .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=75,readings=2,count=4"))
+                .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=distance_cm,value=5,readings=6,count=3"))
+                .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=5,count=3"))
+                // one sensor quiet for a minute in the middle
+                .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "sensor=sensor-00003,at=2m,for=1m"))
+                // noise the job must see through: disorder within the bound, duplicates
+                .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "max-delay=3s,probability=0.02"))
+                .fault(FaultSpecParser.parseOption(FaultKind.DUPLICATE, "max-delay=2s,count=20"));
+        return b.build();
+    }
+
+    @Test
+    void aScenarioWithSilencesRunsAndNearMissesGivesExactlyTheExpectedAlertsUpToTheWholeFleetGoingQuiet()
+            throws Exception {
+        String topic = "alerts-readings";
+        pipeline.kafka.createTopic(topic, 1);
+        Path rules = rulesFile();
+        RuleSet ruleSet = RuleFileLoader.load(rules);
+        SimulatorSettings scenario = scenario(topic, 20, Duration.ofMinutes(5), 3, true);
+        Simulator.send(scenario, false, null);
+        // The fleet stops at the end: the job's watermark moves on with the wall clock, and every
+        // sensor's last silence fires too.
+        List<ExpectedAlert> expected = Simulator.expectedOutcome(scenario, ruleSet, Long.MAX_VALUE / 2).alerts();
+        assertThat(expected).extracting(ExpectedAlert::ruleId).contains("temperature-extreme-run",
+                "obstacle-close-run", "sensor-silence");
+        assertThat(expected).filteredOn(a -> a.status().equals(ExpectedAlert.RESOLVED)).isNotEmpty();
+        assertThat(expected).filteredOn(a -> a.ruleId().equals("sensor-silence") && a.status().equals("FIRING"))
+                .hasSizeGreaterThan(20);
+
+        JobConfig config = pipeline.config(withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+                "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--starting-offsets", "earliest",
+                "--parallelism", "2", "--idle-timeout", "1s", "--transactional-id-prefix", "alerts-" + System.nanoTime()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PipelineEnvironment.build(env, config);
+        JobClient job = env.executeAsync("alerts");
+        try {
+            List<ExpectedAlert> actual = awaitAlerts(topic + "-alerts", expected.size(), Duration.ofSeconds(120));
+            Thread.sleep(3_000); // a few more checkpoints: nothing more may come
+            actual = alertsOnTopic(topic + "-alerts");
+            assertThat(OutcomeComparison.alertDifferences(expected, actual)).isEmpty();
+            assertTableMatches(expected);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void theSameAlertsExactlyOnceWhenATaskManagerDiesMidStream(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        String topic = "alerts-failover-readings";
+        pipeline.kafka.createTopic(topic, 2);
+        Path rules = rulesFile();
+        SimulatorSettings scenario = scenario(topic, 60, Duration.ofMinutes(12), 5, false);
+        Simulator.send(scenario, false, null);
+        // Bounded: the end of the input is no silence, so only the silences the data itself shows.
+        List<ExpectedAlert> expected = Simulator.expectedOutcome(scenario, RuleFileLoader.load(rules)).alerts();
+        assertThat(expected).hasSizeGreaterThan(10);
+
+        Path checkpoints = Files.createTempDirectory("alerts-failover-checkpoints-");
+        JobConfig config = pipeline.config(withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+                "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--bounded",
+                "--starting-offsets", "earliest", "--parallelism", "2", "--checkpoint-interval", "100ms",
+                "--batch-max-buffered", "2000",
+                "--kafka-property", "max.partition.fetch.bytes=4096,fetch.max.bytes=4096",
+                "--checkpoint-dir", checkpoints.toUri().toString(),
+                "--transactional-id-prefix", "alerts-failover-" + System.nanoTime()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PipelineEnvironment.build(env, config);
+        JobClient job = env.executeAsync("alerts-failover");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (completedCheckpoints(checkpoints) < 2) {
+            assertThat(System.nanoTime()).as("checkpoints within 60 s").isLessThan(deadline);
+            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job is still running").isFalse();
+            Thread.sleep(5);
+        }
+        assertThat(alertsOnTopic(topic + "-alerts").size()).as("killed mid-stream").isLessThan(expected.size());
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
+
+        job.getJobExecutionResult().get();
+        assertThat(cluster.getArchivedExecutionGraph(job.getJobID()).get().getStatusTimestamp(JobStatus.RESTARTING))
+                .as("the job restarted").isPositive();
+        assertThat(OutcomeComparison.alertDifferences(expected, alertsOnTopic(topic + "-alerts"))).isEmpty();
+        assertTableMatches(expected);
+    }
+
+    private static List<ExpectedAlert> awaitAlerts(String topic, int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ExpectedAlert> alerts = alertsOnTopic(topic);
+        while (alerts.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            alerts = alertsOnTopic(topic);
+        }
+        return alerts;
+    }
+
+    /** The alerts topic as a read_committed consumer sees it, as the oracle's records. */
+    static List<ExpectedAlert> alertsOnTopic(String topic) throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> records =
+                TopicReader.readAll(pipeline.kafka.bootstrapServers(), topic, true, Duration.ofSeconds(2));
+        ObjectMapper json = new ObjectMapper();
+        List<ExpectedAlert> alerts = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode a = json.readTree(r.value());
+            assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(a.get("sensor_id").asText());
+            assertThat(r.timestamp()).as("a Kafka timestamp near now").isBetween(
+                    System.currentTimeMillis() - 600_000, System.currentTimeMillis() + 1_000);
+            List<Long> times = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            for (JsonNode reading : a.get("readings")) {
+                times.add(Instant.parse(reading.get("time").asText()).toEpochMilli());
+                values.add(reading.get("value").isNull() ? null : reading.get("value").asDouble());
+            }
+            alerts.add(new ExpectedAlert(a.get("alert_id").asText(), a.get("rule_id").asText(),
+                    a.get("sensor_id").asText(), a.get("status").asText(),
+                    Instant.parse(a.get("span_start").asText()).toEpochMilli(),
+                    Instant.parse(a.get("span_end").asText()).toEpochMilli(), times, values));
+        }
+        return alerts;
+    }
+
+    /** One row per episode: the last status of each alert id. */
+    private static void assertTableMatches(List<ExpectedAlert> expected) throws Exception {
+        List<String> want = new ArrayList<>();
+        for (ExpectedAlert a : expected) {
+            boolean resolved = expected.stream().anyMatch(
+                    b -> b.alertId().equals(a.alertId()) && b.status().equals(ExpectedAlert.RESOLVED));
+            String row = a.alertId() + "|" + a.ruleId() + "|" + a.sensorId() + "|"
+                    + (resolved ? ExpectedAlert.RESOLVED : ExpectedAlert.FIRING);
+            if (!want.contains(row)) {
+                want.add(row);
+            }
+        }
+        List<String> rows = pipeline.rows("SELECT alert_id, rule_id, sensor_id, status FROM sensor_alerts");
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(want);
+    }
+
+    private static long completedCheckpoints(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata")).count();
+        }
+    }
+
+    private static String[] withTiming(String... args) {
+        String[] all = Arrays.copyOf(Scenarios.JOB_TIMING, Scenarios.JOB_TIMING.length + args.length);
+        System.arraycopy(args, 0, all, Scenarios.JOB_TIMING.length, args.length);
+        return all;
+    }
+}
