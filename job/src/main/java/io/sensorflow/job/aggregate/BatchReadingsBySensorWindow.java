@@ -2,6 +2,7 @@ package io.sensorflow.job.aggregate;
 
 import io.sensorflow.job.late.LateReading;
 import io.sensorflow.job.readings.Reading;
+import io.sensorflow.job.readings.SensorSlot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -152,9 +153,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
             late.inc();
             return;
         }
-        if (forwardOnTime && r.eventTime > judgedBy) {
-            output.collect(ON_TIME_READINGS, onTimeRecord.replace(r, r.eventTime));
-        }
+        boolean onTime = r.eventTime > judgedBy;
         partition.advanceTo(r.eventTime);
         accepted.inc();
 
@@ -162,6 +161,10 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
         if (sensor == null) {
             sensor = new SensorBuffer();
             sensors.put(r.sensorId, sensor);
+        }
+        if (forwardOnTime && onTime) {
+            r.sensorSlot = sensor;
+            output.collect(ON_TIME_READINGS, onTimeRecord.replace(r, r.eventTime));
         }
         sensor.batchFor(r.sensorId, windowStart, this).add(r);
         if (++buffered >= maxBuffered) {
@@ -243,7 +246,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
      * The open batches of one sensor: nearly always one, for its current window; more while
      * out-of-order or late readings straddle a window boundary.
      */
-    private static final class SensorBuffer {
+    private static final class SensorBuffer extends SensorSlot {
         ReadingBatch current;
         List<ReadingBatch> others;
         /** Whether it had readings since the last full flush. */

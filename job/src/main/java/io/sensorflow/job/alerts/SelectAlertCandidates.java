@@ -1,6 +1,7 @@
 package io.sensorflow.job.alerts;
 
 import io.sensorflow.job.readings.Reading;
+import io.sensorflow.job.readings.SensorSlot;
 import io.sensorflow.rules.Metric;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.cep.CandidateSelector;
@@ -68,6 +69,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private transient List<String> ruleUids;
     private transient Metric[] metrics;
     private transient boolean[] metricUsed;
+    /** The metrics some rule reads, the only ones held. */
+    private transient Metric[] usedMetrics;
     private transient Consumer<RuleEvent>[] emitters;
     private transient Map<String, SensorState> sensors;
     private transient List<SensorState> holding;
@@ -110,6 +113,16 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         }
     }
 
+    private void collectUsedMetrics() {
+        List<Metric> used = new ArrayList<>();
+        for (Metric m : Metric.values()) {
+            if (metricUsed[m.ordinal()]) {
+                used.add(m);
+            }
+        }
+        usedMetrics = used.toArray(new Metric[0]);
+    }
+
     private static Metric metricOf(Rule rule) {
         if (rule instanceof io.sensorflow.rules.SequenceRule s) {
             return s.metric();
@@ -121,6 +134,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         setUpRules();
+        collectUsedMetrics();
         sensors = new HashMap<>();
         holding = new ArrayList<>();
         due = new PriorityQueue<>((a, b) -> Long.compare(a.dueAt, b.dueAt));
@@ -150,10 +164,17 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     @Override
     public void processElement(StreamRecord<Reading> element) {
         Reading r = element.getValue();
-        SensorState s = sensors.get(r.sensorId);
-        if (s == null) {
-            s = new SensorState(r.sensorId, this);
-            sensors.put(r.sensorId, s);
+        SensorSlot slot = r.sensorSlot;
+        SensorState s = slot == null ? null : (SensorState) slot.alertState;
+        if (s == null || s.dropped) {
+            s = sensors.get(r.sensorId);
+            if (s == null) {
+                s = new SensorState(r.sensorId, this);
+                sensors.put(r.sensorId, s);
+            }
+            if (slot != null) {
+                slot.alertState = s;
+            }
         }
         s.hold(r, this);
         if (!s.holding) {
@@ -245,7 +266,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             SensorState s = it.next();
             if (s.size == 0 && s.rulesEmpty(this)) {
                 if (!s.holding && !s.queued) {
-                    it.remove(); // nothing to remember: a sensor back later starts fresh
+                    s.dropped = true; // nothing to remember: a sensor back later starts fresh
+                    it.remove();
                 }
                 continue;
             }
@@ -275,6 +297,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         int size;
         boolean sorted = true;
         boolean holding;
+        /** Removed from the map: a slot still pointing here must look the sensor up again. */
+        boolean dropped;
         long lastTime = Long.MIN_VALUE;
         long lastId;
         // silence
@@ -309,11 +333,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             }
             times[size] = t;
             ids[size] = id;
-            for (Metric m : Metric.values()) {
-                double[] v = values[m.ordinal()];
-                if (v != null) {
-                    v[size] = Metrics.value(r, m);
-                }
+            for (Metric m : op.usedMetrics) {
+                values[m.ordinal()][size] = Metrics.value(r, m);
             }
             size++;
         }
@@ -343,7 +364,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
                 }
                 n++;
             }
-            if (n > 0) {
+            if (n == size) {
+                size = 0;
+            } else if (n > 0) {
                 int rest = size - n;
                 System.arraycopy(times, n, times, 0, rest);
                 System.arraycopy(ids, n, ids, 0, rest);

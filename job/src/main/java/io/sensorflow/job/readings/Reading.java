@@ -34,6 +34,9 @@ public class Reading {
     /** The original bytes, kept only for rejected readings. */
     public byte[] payload;
 
+    /** Set by the batching operator for the operators chained after it; never serialized. */
+    public transient SensorSlot sensorSlot;
+
     public Reading() {}
 
     public boolean isValid() {

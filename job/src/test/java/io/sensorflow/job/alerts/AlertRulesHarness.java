@@ -38,6 +38,8 @@ final class AlertRulesHarness implements AutoCloseable {
     final OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat> selector;
     final List<KeyedOneInputStreamOperatorTestHarness<String, ?, Alert>> downstream = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
+    /** What the batching operator lends the selector in the job: one slot per sensor. */
+    private final java.util.Map<String, io.sensorflow.job.readings.SensorSlot> slots = new java.util.HashMap<>();
     /** Records that reached CEP operators or the silence detector. */
     long candidatesSeen;
     long heartbeatsSeen;
@@ -105,6 +107,7 @@ final class AlertRulesHarness implements AutoCloseable {
     }
 
     void reading(Reading r) throws Exception {
+        r.sensorSlot = slots.computeIfAbsent(r.sensorId, id -> new io.sensorflow.job.readings.SensorSlot());
         selector.processElement(r, r.eventTime);
         deliver();
     }

@@ -192,6 +192,23 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
+    void aSensorDroppedAtACheckpointIsLookedUpAgainAndNotLostFromTheNext() throws Exception {
+        h.reading("a", 10 * S, 50);
+        h.watermark(20 * S);
+        h.snapshot(1); // nothing to keep for "a": dropped, though the batching slot still points at it
+        h.reading("a", 30 * S, 71);
+        h.reading("a", 40 * S, 72);
+        h.watermark(35 * S);
+        List<OperatorSubtaskState> snapshot = h.snapshot(2);
+        h.close();
+
+        h = new AlertRulesHarness(List.of(HOT, CLOSE), snapshot);
+        h.reading("a", 50 * S, 73);
+        h.watermark(60 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.readingTimes.length + "@" + a.spanStart).containsExactly("3@" + 30 * S);
+    }
+
+    @Test
     void theFinalWatermarkCompletesNothingThatTheDataDidNotComplete() throws Exception {
         h.reading("a", 10 * S, 71);
         h.reading("a", 20 * S, 72);
