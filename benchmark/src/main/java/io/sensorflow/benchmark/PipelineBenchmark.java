@@ -65,6 +65,17 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--skip-no-rules", description = "Do not run the job without alert rules as well.")
     boolean skipNoRules;
 
+    @Option(names = "--naive-cep", description = "Also run every reading through FlinkCEP the straightforward way, for comparison.")
+    boolean naiveCep;
+
+    @Option(names = "--alert-latency", paramLabel = "SECONDS",
+            description = "Instead of throughput: alert latency at a steady 10,000 readings/s for this long.")
+    Integer alertLatencySeconds;
+
+    @Option(names = "--latency-checkpoint-interval", defaultValue = "1s",
+            description = "Checkpoint interval of the latency run. Default: ${DEFAULT-VALUE}.")
+    String latencyCheckpointInterval;
+
     @Option(names = "--results", defaultValue = "target/benchmark-results.txt",
             description = "File the figures are appended to. Default: ${DEFAULT-VALUE}.")
     Path results;
@@ -84,6 +95,18 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
         try (LocalKafka kafka = LocalKafka.start(); LocalPostgres postgres = LocalPostgres.start()) {
             SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
+            if (alertLatencySeconds != null) {
+                AlertLatency.run(report, kafka, List.of(
+                        "--kafka-bootstrap-servers", kafka.bootstrapServers(), "--readings-topic", "-",
+                        "--dead-letter-topic", "-", "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", postgres.user(),
+                        "--jdbc-password", postgres.password(), "--no-db-migrate", "--starting-offsets", "earliest",
+                        "--transactional-id-prefix", "-", "--checkpoint-dir",
+                        Files.createTempDirectory("sensorflow-latency-checkpoints-").toUri().toString()),
+                        10_000, alertLatencySeconds, parallelism, latencyCheckpointInterval);
+                line(report, "after: " + MachineInfo.uptimeAndLoad());
+                append(report);
+                return 0;
+            }
             String topic = "bench-readings";
             kafka.createTopic(topic, partitions, Map.of("retention.ms", "-1"));
 
@@ -139,6 +162,16 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     + " sensor_alerts", alertRecords, alertRows));
             if (!skipNoRules) {
                 line(report, String.format("with rules / without rules: %.2f", withRules / withoutRules));
+            }
+            if (naiveCep) {
+                List<String> childArgs = new ArrayList<>();
+                childArgs.add(Integer.toString(parallelism));
+                childArgs.addAll(withArgs(jobArgs));
+                String[] naive = ChildJvm.result(ChildJvm.start(NaiveCepRun.class, "2g", profilerAgent("naive-cep"), childArgs));
+                double naiveRate = readings / (Long.parseLong(naive[0]) / 1e3);
+                line(report, String.format("naive CEP (every reading keyed into a 3-in-a-row pattern and the textbook"
+                        + " silence pattern; no aggregation, no sinks): %,.0f readings/s (%.2f s); the job with the"
+                        + " default rules / naive: %.2f", naiveRate, Long.parseLong(naive[0]) / 1e3, withRules / naiveRate));
             }
             double toPostgres = withRules;
             if (!skipBaseline) {

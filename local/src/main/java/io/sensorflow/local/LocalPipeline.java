@@ -10,6 +10,7 @@ import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
+import io.sensorflow.simulator.output.EventTimePacedSink;
 import io.sensorflow.simulator.output.KafkaMessageSink;
 import io.sensorflow.testkit.LocalKafka;
 import io.sensorflow.testkit.LocalPostgres;

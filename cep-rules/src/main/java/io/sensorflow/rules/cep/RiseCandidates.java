@@ -34,16 +34,17 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         boolean rising;
         long lastTime = Long.MIN_VALUE;
 
+        // Capacity is a power of two, so positions wrap with a mask.
         long time(int i) {
-            return times[(head + i) % times.length];
+            return times[(head + i) & (times.length - 1)];
         }
 
         double value(int i) {
-            return values[(head + i) % values.length];
+            return values[(head + i) & (values.length - 1)];
         }
 
         void pollFirst() {
-            head = (head + 1) % times.length;
+            head = (head + 1) & (times.length - 1);
             size--;
         }
 
@@ -59,7 +60,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
                 values = nv;
                 head = 0;
             }
-            int at = (head + size) % times.length;
+            int at = (head + size) & (times.length - 1);
             times[at] = t;
             values[at] = v;
             size++;

@@ -146,7 +146,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             for (byte[] bytes : sensorState.get()) {
                 SensorState s = SensorState.read(bytes, this);
                 sensors.put(s.sensorId, s);
-                if (s.size > 0) {
+                if (s.held() > 0) {
                     s.holding = true;
                     holding.add(s);
                 }
@@ -199,7 +199,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         for (int i = 0, n = list.size(); i < n; i++) {
             SensorState s = list.get(i);
             s.releaseUpTo(upTo, this);
-            if (s.size > 0) {
+            if (s.held() > 0) {
                 list.set(kept++, s);
             } else {
                 s.holding = false;
@@ -264,7 +264,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         List<byte[]> snapshot = new ArrayList<>();
         for (Iterator<SensorState> it = sensors.values().iterator(); it.hasNext(); ) {
             SensorState s = it.next();
-            if (s.size == 0 && s.rulesEmpty(this)) {
+            if (s.held() == 0 && s.rulesEmpty(this)) {
                 if (!s.holding && !s.queued) {
                     s.dropped = true; // nothing to remember: a sensor back later starts fresh
                     it.remove();
@@ -294,6 +294,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         long[] ids = new long[4];
         /** Per metric ordinal; null for metrics no rule uses. */
         final double[][] values;
+        /** The held readings are [start, size). */
+        int start;
         int size;
         boolean sorted = true;
         boolean holding;
@@ -324,11 +326,15 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
 
         void hold(Reading r, SelectAlertCandidates op) {
             if (size == times.length) {
-                grow(size * 2);
+                if (start > 0) {
+                    compact();
+                } else {
+                    grow(size * 2);
+                }
             }
             long t = r.eventTime;
             long id = r.identity();
-            if (size > 0 && (t < times[size - 1] || (t == times[size - 1] && id < ids[size - 1]))) {
+            if (size > start && (t < times[size - 1] || (t == times[size - 1] && id < ids[size - 1]))) {
                 sorted = false;
             }
             times[size] = t;
@@ -337,6 +343,24 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
                 values[m.ordinal()][size] = Metrics.value(r, m);
             }
             size++;
+        }
+
+        /** Moves the held readings [start, size) to the front. */
+        private void compact() {
+            int held = size - start;
+            System.arraycopy(times, start, times, 0, held);
+            System.arraycopy(ids, start, ids, 0, held);
+            for (double[] v : values) {
+                if (v != null) {
+                    System.arraycopy(v, start, v, 0, held);
+                }
+            }
+            start = 0;
+            size = held;
+        }
+
+        int held() {
+            return size - start;
         }
 
         private void grow(int capacity) {
@@ -353,7 +377,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             if (!sorted) {
                 sort();
             }
-            int n = 0;
+            int n = start;
             while (n < size && times[n] <= upTo) {
                 long t = times[n];
                 long id = ids[n];
@@ -365,27 +389,20 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
                 n++;
             }
             if (n == size) {
+                start = 0;
                 size = 0;
-            } else if (n > 0) {
-                int rest = size - n;
-                System.arraycopy(times, n, times, 0, rest);
-                System.arraycopy(ids, n, ids, 0, rest);
-                for (double[] v : values) {
-                    if (v != null) {
-                        System.arraycopy(v, n, v, 0, rest);
-                    }
-                }
-                size = rest;
+            } else {
+                start = n; // compacted when the arrays fill up
             }
         }
 
         /** Insertion sort by (time, id): the held readings are few and nearly in order. */
         private void sort() {
-            for (int i = 1; i < size; i++) {
+            for (int i = start + 1; i < size; i++) {
                 long t = times[i];
                 long id = ids[i];
                 int j = i - 1;
-                while (j >= 0 && (times[j] > t || (times[j] == t && ids[j] > id))) {
+                while (j >= start && (times[j] > t || (times[j] == t && ids[j] > id))) {
                     j--;
                 }
                 if (j + 1 != i) {
@@ -421,8 +438,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             out.writeUTF(sensorId);
             out.writeLong(lastTime);
             out.writeLong(lastId);
-            out.writeInt(size);
-            for (int i = 0; i < size; i++) {
+            out.writeInt(size - start);
+            for (int i = start; i < size; i++) {
                 out.writeLong(times[i]);
                 out.writeLong(ids[i]);
                 for (double[] v : values) {

@@ -1,18 +1,17 @@
-package io.sensorflow.local;
+package io.sensorflow.simulator.output;
 
 import io.sensorflow.simulator.MessageFacts;
 import io.sensorflow.simulator.MessageListener;
-import io.sensorflow.simulator.output.MessageSink;
 
 /**
  * Sends each simulated message once the wall clock has reached its event time: a scenario that
  * starts in the past is sent at once up to now (history), then in real time (live).
  */
-final class EventTimePacedSink implements MessageSink {
+public final class EventTimePacedSink implements MessageSink {
 
     private final MessageSink target;
 
-    EventTimePacedSink(MessageSink target) {
+    public EventTimePacedSink(MessageSink target) {
         this.target = target;
     }
 
@@ -21,7 +20,9 @@ final class EventTimePacedSink implements MessageSink {
         return (MessageFacts facts, byte[] key, byte[] payload, int length) -> {
             long wait = facts.eventTime() - System.currentTimeMillis();
             if (wait > 0) {
-                target.flush();
+                if (wait > 2) {
+                    target.flush(); // caught up: what is sent so far goes out now, not after the pause
+                }
                 try {
                     Thread.sleep(wait);
                 } catch (InterruptedException e) {
@@ -49,7 +50,7 @@ final class EventTimePacedSink implements MessageSink {
     }
 
     /** Unwinds the simulation when the pipeline shuts down. */
-    static final class SimulatorStopped extends RuntimeException {
+    public static final class SimulatorStopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         SimulatorStopped() {
