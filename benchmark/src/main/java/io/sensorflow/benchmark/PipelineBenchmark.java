@@ -6,6 +6,8 @@ import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
+import io.sensorflow.rules.RuleFileLoader;
+import io.sensorflow.simulator.oracle.ExpectedAlert;
 import io.sensorflow.simulator.oracle.ExpectedOutcome;
 import io.sensorflow.simulator.oracle.JobOutputTables;
 import io.sensorflow.simulator.oracle.OutcomeComparison;
@@ -76,6 +78,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
             description = "Checkpoint interval of the latency run. Default: ${DEFAULT-VALUE}.")
     String latencyCheckpointInterval;
 
+    @Option(names = "--latency-job-args", split = " ", paramLabel = "ARGS",
+            description = "More job settings for the latency run, e.g. \"--watermark-granularity 100ms\".")
+    List<String> latencyJobArgs = new ArrayList<>();
+
     @Option(names = "--results", defaultValue = "target/benchmark-results.txt",
             description = "File the figures are appended to. Default: ${DEFAULT-VALUE}.")
     Path results;
@@ -102,7 +108,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         "--jdbc-password", postgres.password(), "--no-db-migrate", "--starting-offsets", "earliest",
                         "--transactional-id-prefix", "-", "--checkpoint-dir",
                         Files.createTempDirectory("sensorflow-latency-checkpoints-").toUri().toString()),
-                        10_000, alertLatencySeconds, parallelism, latencyCheckpointInterval);
+                        10_000, alertLatencySeconds, parallelism, latencyCheckpointInterval, latencyJobArgs);
                 line(report, "after: " + MachineInfo.uptimeAndLoad());
                 append(report);
                 return 0;
@@ -123,6 +129,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=" + faults))
                     .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=6,count=" + faults))
                     .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "for=6m,count=" + faults))
+                    .rules(RuleFileLoader.loadDefault())
                     .bootstrapServers(kafka.bootstrapServers())
                     .topic(topic)
                     .build();
@@ -156,10 +163,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
             double withRules = runJob(report, "job with the default rules", kafka, postgres, expected, acceptedReadings,
                     withArgs(jobArgs, "--alerts-topic", topic + "-alerts"), differences);
             long alertRows = countRows(postgres, "SELECT count(*) FROM sensor_alerts");
-            int alertRecords = TopicReader.readAll(kafka.bootstrapServers(), topic + "-alerts", true,
-                    Duration.ofSeconds(10)).size();
-            line(report, String.format("alerts: %,d records on the alerts topic (read_committed), %,d rows in"
-                    + " sensor_alerts", alertRecords, alertRows));
+            List<ExpectedAlert> alerts = AlertRecords.read(kafka.bootstrapServers(), topic + "-alerts");
+            List<String> alertDifferences = OutcomeComparison.alertDifferences(expected.alerts(), alerts);
+            line(report, String.format("alerts: %,d expected, %,d records on the alerts topic (read_committed), %,d rows"
+                    + " in sensor_alerts; %s", expected.alerts().size(), alerts.size(), alertRows,
+                    alertDifferences.isEmpty() ? "all equal to the expected alerts"
+                            : alertDifferences.size() + " DIFFERENCES, first: "
+                                    + alertDifferences.subList(0, Math.min(5, alertDifferences.size()))));
+            differences.addAll(alertDifferences);
             if (!skipNoRules) {
                 line(report, String.format("with rules / without rules: %.2f", withRules / withoutRules));
             }

@@ -196,16 +196,7 @@ class SensorJobAlertsIT {
             assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(a.get("sensor_id").asText());
             assertThat(r.timestamp()).as("a Kafka timestamp near now").isBetween(
                     System.currentTimeMillis() - 600_000, System.currentTimeMillis() + 1_000);
-            List<Long> times = new ArrayList<>();
-            List<Double> values = new ArrayList<>();
-            for (JsonNode reading : a.get("readings")) {
-                times.add(Instant.parse(reading.get("time").asText()).toEpochMilli());
-                values.add(reading.get("value").isNull() ? null : reading.get("value").asDouble());
-            }
-            alerts.add(new ExpectedAlert(a.get("alert_id").asText(), a.get("rule_id").asText(),
-                    a.get("sensor_id").asText(), a.get("status").asText(),
-                    Instant.parse(a.get("span_start").asText()).toEpochMilli(),
-                    Instant.parse(a.get("span_end").asText()).toEpochMilli(), times, values));
+            alerts.add(ExpectedAlert.fromJobJson(a));
         }
         return alerts;
     }

@@ -25,6 +25,19 @@ public record ExpectedAlert(
     public static final String FIRING = "FIRING";
     public static final String RESOLVED = "RESOLVED";
 
+    /** One record of the job's alerts topic (see the root README, "Alerts"), to compare with the expected. */
+    public static ExpectedAlert fromJobJson(com.fasterxml.jackson.databind.JsonNode a) {
+        List<Long> times = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode reading : a.get("readings")) {
+            times.add(java.time.Instant.parse(reading.get("time").asText()).toEpochMilli());
+            values.add(reading.get("value").isNull() ? null : reading.get("value").asDouble());
+        }
+        return new ExpectedAlert(a.get("alert_id").asText(), a.get("rule_id").asText(), a.get("sensor_id").asText(),
+                a.get("status").asText(), java.time.Instant.parse(a.get("span_start").asText()).toEpochMilli(),
+                java.time.Instant.parse(a.get("span_end").asText()).toEpochMilli(), times, values);
+    }
+
     public ExpectedAlert {
         readingTimes = List.copyOf(readingTimes);
         // List.copyOf refuses nulls, and silence alerts have null values.
