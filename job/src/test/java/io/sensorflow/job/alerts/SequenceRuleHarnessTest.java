@@ -209,6 +209,25 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
+    void cepKeepsNoTimerAndNoBufferedEventOnceARunIsOverAndTheSelectorForgetsTheSensor() throws Exception {
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 20 * S, 72);
+        h.reading("a", 30 * S, 73);
+        h.reading("a", 40 * S, 50);
+        h.reading("b", 10 * S, 71); // a run that never completes
+        h.reading("b", 20 * S, 20);
+        h.watermark(10 * 60 * S);
+        assertThat(h.takeAlerts()).hasSize(1);
+        var cep = h.downstream.get(0);
+        assertThat(cep.numEventTimeTimers()).isZero();
+        assertThat(cep.numKeyedStateEntries()).as("CEP clears a key whose NFA has no partial match").isZero();
+        h.snapshot(1);
+        // Neither sensor is in a run, holds readings or is due a heartbeat: the selector keeps nothing.
+        assertThat(h.selector.getOperator()).extracting("sensors").asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.MAP).isEmpty();
+    }
+
+    @Test
     void theFinalWatermarkCompletesNothingThatTheDataDidNotComplete() throws Exception {
         h.reading("a", 10 * S, 71);
         h.reading("a", 20 * S, 72);

@@ -53,6 +53,10 @@ class JobConfigTest {
             "--checkpoint-dir",
             "--parallelism",
             "--batch-max-buffered",
+            "--alerts",
+            "--rules",
+            "--alerts-topic",
+            "--silence-forget-after",
             "--job-name");
 
     @TempDir
@@ -512,6 +516,46 @@ class JobConfigTest {
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("--temperature-range")
                     .hasMessageContaining("abc");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    @Nested
+    class Rules {
+
+        @Test
+        void theBuiltInRulesByDefaultAndNoneWithNoAlerts() {
+            assertThat(parse().rules().rules()).extracting(r -> r.id()).containsExactly(
+                    "sensor-silence", "temperature-extreme-run", "obstacle-close-run", "temperature-rapid-rise");
+            assertThat(parse("--no-alerts").rules().rules()).isEmpty();
+        }
+
+        @Test
+        void aRuleFileOfOnesOwn() throws IOException {
+            Path rules = dir.resolve("site-rules.yaml");
+            Files.writeString(rules, "version: 1\nrules:\n  - {id: quiet, kind: silence, severity: info, after: 2m}\n");
+            assertThat(parse("--rules", rules.toString()).rules().rules()).extracting(r -> r.id()).containsExactly("quiet");
+        }
+
+        @Test
+        void aWrongRuleFileStopsTheJobNamingTheFileTheRuleAndTheField() throws IOException {
+            Path rules = dir.resolve("site-rules.yaml");
+            Files.writeString(rules, "version: 1\nrules:\n"
+                    + "  - {id: hot, kind: sequence, severity: critical, metric: temperature, above: 70, count: 1, within: 1m}\n");
+            assertThatThrownBy(() -> parse("--rules", rules.toString()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("--rules")
+                    .hasMessageContaining("site-rules.yaml")
+                    .hasMessageContaining("rules[0] (id 'hot')")
+                    .hasMessageContaining("'count'");
+        }
+
+        @Test
+        void aMissingRuleFileSaysSo() {
+            assertThatThrownBy(() -> parse("--rules", dir.resolve("nowhere.yaml").toString()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("--rules")
+                    .hasMessageContaining("nowhere.yaml");
         }
     }
 }
