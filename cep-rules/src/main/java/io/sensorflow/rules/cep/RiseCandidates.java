@@ -97,8 +97,10 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
 
     @Override
     public boolean isEmpty(State s, long watermark) {
-        // Nothing in the window any more can be a starting point, and no episode is open.
-        return !s.rising && (s.size == 0 || watermark - s.lastTime >= withinMs);
+        // Every reading still to come is after the watermark, so once the last one is a whole window
+        // behind it nothing kept can be a starting point; a rise still open then ends with the
+        // next reading anyway, which has nothing to rise from.
+        return s.size == 0 || watermark - s.lastTime >= withinMs;
     }
 
     @Override
