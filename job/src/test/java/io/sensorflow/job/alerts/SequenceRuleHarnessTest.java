@@ -228,6 +228,33 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
+    void addingAndChangingRulesKeepsTheStateOfTheRuleThatDidNotChange() throws Exception {
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 20 * S, 72);
+        h.reading("b", 10 * S, 20, 5);
+        h.reading("b", 20 * S, 20, 5);
+        h.watermark(15 * S); // "a": 10 s with CEP, 20 s held by the selector
+        List<OperatorSubtaskState> snapshot = h.snapshot(1);
+        h.close();
+
+        // A savepoint restored into a job whose rule file changed "close" and added a rise rule,
+        // in another order: only "hot"'s operators find their state (by uid).
+        SequenceRule closeChanged = new SequenceRule("close", Severity.WARNING, "", Metric.DISTANCE_CM, false, 12, 5,
+                Duration.ofSeconds(30));
+        List<io.sensorflow.rules.Rule> rules = List.of(RiseRuleHarnessTest.RISE, closeChanged, HOT);
+        h = new AlertRulesHarness(rules, java.util.Arrays.asList(snapshot.get(0), null, null, snapshot.get(1)));
+        h.reading("a", 30 * S, 73);
+        for (int i = 3; i <= 5; i++) {
+            h.reading("b", i * 5 * S, 20, 5);
+        }
+        h.watermark(60 * S);
+        // "hot" continues its run across the restore, though rules moved and changed around it;
+        // the changed "close" started empty and b's three readings since are no run of five.
+        assertThat(h.takeAlerts()).extracting(a -> a.ruleId + ":" + a.sensorId + ":" + a.readingTimes.length)
+                .containsExactly("hot:a:3");
+    }
+
+    @Test
     void theFinalWatermarkCompletesNothingThatTheDataDidNotComplete() throws Exception {
         h.reading("a", 10 * S, 71);
         h.reading("a", 20 * S, 72);
