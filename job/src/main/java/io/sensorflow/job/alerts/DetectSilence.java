@@ -1,5 +1,6 @@
 package io.sensorflow.job.alerts;
 
+import io.sensorflow.job.metrics.AlertMetrics;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.alert.AlertIds;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -39,6 +41,7 @@ public final class DetectSilence extends KeyedProcessFunction<String, SensorHear
     private transient ValueState<Long> timer;
     private transient Counter firing;
     private transient Counter resolved;
+    private transient Histogram latency;
 
     public DetectSilence(SilenceRule rule, Duration forgetAfter) {
         this.rule = rule;
@@ -53,6 +56,7 @@ public final class DetectSilence extends KeyedProcessFunction<String, SensorHear
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
         firing = getRuntimeContext().getMetricGroup().addGroup("rule", rule.id()).counter("alertsFiring");
         resolved = getRuntimeContext().getMetricGroup().addGroup("rule", rule.id()).counter("alertsResolved");
+        latency = AlertMetrics.latency(AlertMetrics.ruleGroup(getRuntimeContext(), rule.id()));
     }
 
     @Override
@@ -66,7 +70,9 @@ public final class DetectSilence extends KeyedProcessFunction<String, SensorHear
         if (hb.first - last > afterMs) {
             // The watermark may have jumped past the silence before its timer fired: report it now.
             if (fired.value() == null) {
-                out.collect(firingAlert(ctx.getCurrentKey(), last));
+                Alert overdue = firingAlert(ctx.getCurrentKey(), last);
+                AlertMetrics.recordLatency(latency, overdue);
+                out.collect(overdue);
                 firing.inc();
             }
             out.collect(resolvedAlert(ctx.getCurrentKey(), last, hb.first));
@@ -109,7 +115,9 @@ public final class DetectSilence extends KeyedProcessFunction<String, SensorHear
             lastSeen.clear();
             return;
         }
-        out.collect(firingAlert(ctx.getCurrentKey(), last));
+        Alert silence = firingAlert(ctx.getCurrentKey(), last);
+        AlertMetrics.recordLatency(latency, silence);
+        out.collect(silence);
         firing.inc();
         fired.update(true);
         arm(ctx, last + afterMs + forgetAfterMs);

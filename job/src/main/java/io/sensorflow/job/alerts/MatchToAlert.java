@@ -1,5 +1,6 @@
 package io.sensorflow.job.alerts;
 
+import io.sensorflow.job.metrics.AlertMetrics;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
@@ -7,7 +8,11 @@ import io.sensorflow.rules.alert.AlertIds;
 import io.sensorflow.rules.cep.RuleEvent;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
 
 /** Turns a CEP match of a sequence or rise rule into its FIRING alert. */
@@ -17,8 +22,18 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
 
     private final Rule rule;
 
+    private transient Counter firing;
+    private transient Histogram latency;
+
     public MatchToAlert(Rule rule) {
         this.rule = rule;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        MetricGroup metrics = AlertMetrics.ruleGroup(getRuntimeContext(), rule.id());
+        firing = AlertMetrics.firing(metrics);
+        latency = AlertMetrics.latency(metrics);
     }
 
     @Override
@@ -58,6 +73,8 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " rose from " + fmt(e.fromValue) + " to "
                     + fmt(e.value) + " within " + (e.timestamp - e.fromTime) / 1000 + "s";
         }
+        firing.inc();
+        AlertMetrics.recordLatency(latency, a);
         out.collect(a);
     }
 

@@ -1,0 +1,48 @@
+package io.sensorflow.job.metrics;
+
+import io.sensorflow.job.alerts.Alert;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The metrics of one alert rule in one operator subtask, in the group {@code rule.<id>} (a
+ * Prometheus label {@code rule="<id>"}): alerts by status, and {@value #LATENCY}, how long after
+ * an alert was due it was detected.
+ *
+ * <p>An alert is due at its {@link Alert#spanEnd}: the last reading of a sequence or rise, and for
+ * a silence the last reading plus the rule's {@code after}. The latency is the wall clock at
+ * detection minus that event time, so it also counts how far the input lags behind the clock (a
+ * backlog read after an outage shows as a large latency). It is recorded for FIRING alerts only.
+ */
+public final class AlertMetrics {
+
+    public static final String RULE_GROUP = "rule";
+    public static final String FIRING = "alertsFiring";
+    public static final String RESOLVED = "alertsResolved";
+    public static final String LATENCY = "alertLatencyMs";
+    /** The latency statistics are over the latest this many alerts of a rule in a subtask. */
+    public static final int LATENCY_SAMPLES = 1024;
+
+    private AlertMetrics() {}
+
+    /** The rule's group in this operator's metrics; the same group on every call. */
+    public static MetricGroup ruleGroup(RuntimeContext context, String ruleId) {
+        return context.getMetricGroup().addGroup(RULE_GROUP, ruleId);
+    }
+
+    public static Counter firing(MetricGroup ruleGroup) {
+        return ruleGroup.counter(FIRING);
+    }
+
+    public static Histogram latency(MetricGroup ruleGroup) {
+        return ruleGroup.histogram(LATENCY, new DescriptiveStatisticsHistogram(LATENCY_SAMPLES));
+    }
+
+    /** Records the latency of a FIRING alert whose {@code detectedAt} is set. */
+    public static void recordLatency(Histogram latency, Alert firing) {
+        latency.update(firing.detectedAt - firing.spanEnd);
+    }
+}
