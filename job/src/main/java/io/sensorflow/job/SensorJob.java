@@ -4,7 +4,6 @@ import io.sensorflow.job.aggregate.AggregateSensorWindows;
 import io.sensorflow.job.aggregate.BatchReadingsBySensorWindow;
 import io.sensorflow.job.aggregate.ReadingBatch;
 import io.sensorflow.job.aggregate.SensorWindowAggregate;
-import io.sensorflow.job.config.ConfigException;
 import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.job.deadletter.DeadLetter;
 import io.sensorflow.job.deadletter.SplitOffRejected;
@@ -58,14 +57,9 @@ public final class SensorJob {
     }
 
     public static void main(String[] args) throws Exception {
-        JobConfig config;
-        try {
-            config = JobConfig.parse(args, System.getenv(), new PrintWriter(System.out, true));
-        } catch (ConfigException e) {
-            System.err.println("sensorflow-job: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        // A wrong setting is thrown, not System.exit: submitted through the REST API or the web UI,
+        // main() runs inside the JobManager, and exiting would take the JobManager down with it.
+        JobConfig config = JobConfig.parse(args, System.getenv(), new PrintWriter(System.out, true));
         if (config == null) {
             return; // --help or --version
         }

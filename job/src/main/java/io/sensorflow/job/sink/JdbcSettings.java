@@ -33,6 +33,11 @@ public final class JdbcSettings implements Serializable {
                 .withPassword(password)
                 // One multi-row INSERT per batch instead of one statement per row.
                 .withProperty("reWriteBatchedInserts", "true")
+                // The driver waits forever by default; a database that goes away mid-handshake
+                // or mid-write would then hang a sink (and every checkpoint) instead of failing it.
+                .withProperty("connectTimeout", "10")
+                .withProperty("loginTimeout", "10")
+                .withProperty("socketTimeout", "60")
                 .build();
     }
 

@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
@@ -67,15 +68,19 @@ public final class PostgresSinks {
 
     private PostgresSinks() {}
 
+    private static <T> Sink<T> quiet(JdbcSink<T> sink) {
+        return new JdbcSinkClosingQuietly<>(sink);
+    }
+
     /**
      * FIRING and RESOLVED go through sinks of their own: in one batch, rewritten by the driver into
      * one multi-row INSERT, PostgreSQL refuses to upsert the same alert_id twice.
      */
-    public static JdbcSink<Alert> alerts(JdbcSettings jdbc, boolean resolved) {
-        return JdbcSink.<Alert>builder()
+    public static Sink<Alert> alerts(JdbcSettings jdbc, boolean resolved) {
+        return quiet(JdbcSink.<Alert>builder()
                 .withQueryStatement(resolved ? UPSERT_RESOLVED_ALERT : INSERT_FIRING_ALERT, PostgresSinks::bindAlert)
                 .withExecutionOptions(jdbc.executionOptions())
-                .buildAtLeastOnce(jdbc.connectionOptions());
+                .buildAtLeastOnce(jdbc.connectionOptions()));
     }
 
     static void bindAlert(PreparedStatement ps, Alert a) throws SQLException {
@@ -93,25 +98,25 @@ public final class PostgresSinks {
         ps.setObject(12, time(a.detectedAt));
     }
 
-    public static JdbcSink<SensorWindowAggregate> aggregates(JdbcSettings jdbc) {
-        return JdbcSink.<SensorWindowAggregate>builder()
+    public static Sink<SensorWindowAggregate> aggregates(JdbcSettings jdbc) {
+        return quiet(JdbcSink.<SensorWindowAggregate>builder()
                 .withQueryStatement(UPSERT_AGGREGATE, PostgresSinks::bindAggregate)
                 .withExecutionOptions(jdbc.executionOptions())
-                .buildAtLeastOnce(jdbc.connectionOptions());
+                .buildAtLeastOnce(jdbc.connectionOptions()));
     }
 
-    public static JdbcSink<DeadLetter> deadLetters(JdbcSettings jdbc) {
-        return JdbcSink.<DeadLetter>builder()
+    public static Sink<DeadLetter> deadLetters(JdbcSettings jdbc) {
+        return quiet(JdbcSink.<DeadLetter>builder()
                 .withQueryStatement(INSERT_DEAD_LETTER, PostgresSinks::bindDeadLetter)
                 .withExecutionOptions(jdbc.executionOptions())
-                .buildAtLeastOnce(jdbc.connectionOptions());
+                .buildAtLeastOnce(jdbc.connectionOptions()));
     }
 
-    public static JdbcSink<LateReading> lateReadings(JdbcSettings jdbc) {
-        return JdbcSink.<LateReading>builder()
+    public static Sink<LateReading> lateReadings(JdbcSettings jdbc) {
+        return quiet(JdbcSink.<LateReading>builder()
                 .withQueryStatement(INSERT_LATE_READING, PostgresSinks::bindLateReading)
                 .withExecutionOptions(jdbc.executionOptions())
-                .buildAtLeastOnce(jdbc.connectionOptions());
+                .buildAtLeastOnce(jdbc.connectionOptions()));
     }
 
     static void bindAggregate(PreparedStatement ps, SensorWindowAggregate a) throws SQLException {

@@ -187,6 +187,10 @@ class SensorJobAlertsIT {
 
     /** The alerts topic as a read_committed consumer sees it, as the oracle's records. */
     static List<ExpectedAlert> alertsOnTopic(String topic) throws Exception {
+        return alertsOnTopic(pipeline, topic);
+    }
+
+    static List<ExpectedAlert> alertsOnTopic(PipelineEnvironment pipeline, String topic) throws Exception {
         List<ConsumerRecord<byte[], byte[]>> records =
                 TopicReader.readAll(pipeline.kafka.bootstrapServers(), topic, true, Duration.ofSeconds(2));
         ObjectMapper json = new ObjectMapper();
