@@ -42,6 +42,15 @@ public final class ReadingParser {
         return parse(payload, new Reading());
     }
 
+    private static boolean hasNulInFirstFourBytes(byte[] payload) {
+        for (int i = 0, n = Math.min(4, payload.length); i < n; i++) {
+            if (payload[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Fills {@code reading} from {@code payload} and returns it. */
     public static Reading parse(byte[] payload, Reading reading) {
         if (payload == null || payload.length == 0) {
@@ -50,6 +59,11 @@ public final class ReadingParser {
         if (!Utf8.isValid(payload)) {
             // Jackson decodes overlong forms and encoded surrogates without complaint.
             return reading.reject(RejectReason.NOT_JSON, "the payload is not valid UTF-8");
+        }
+        if (hasNulInFirstFourBytes(payload)) {
+            // Valid UTF-8 JSON never has a NUL there, but Jackson takes one for UTF-16 or UTF-32
+            // (guessing the encoding from where the zero bytes are) and would read such a payload.
+            return reading.reject(RejectReason.NOT_JSON, "the payload is not UTF-8 JSON (a NUL byte at its start)");
         }
         Fields fields = new Fields();
         try (JsonParser p = JSON.createParser(payload)) {

@@ -273,13 +273,11 @@ class ReadingDeserializerHostileInputTest {
     }
 
     /**
-     * Finding (issue 6): a payload that is valid UTF-8 but is UTF-16 or UTF-32 text is read as JSON.
-     * Jackson's byte parser guesses the encoding from the first four bytes (NUL bytes next to
-     * ASCII), so {@code {\0"\0s\0...} parses although, as UTF-8, it is '{', NUL, '"', NUL...: not
-     * JSON. The README asks for NOT_JSON. Enable when fixed.
+     * Found by this test (issue 6), fixed in the parser: a payload that is valid UTF-8 but is UTF-16
+     * or UTF-32 text was read as JSON, since Jackson's byte parser guesses the encoding from the
+     * first four bytes (NUL bytes next to ASCII). As UTF-8 it is '{', NUL, '"', NUL...: not JSON.
      */
     @Test
-    @Disabled("finding of issue 6: UTF-16/UTF-32 payloads without a BOM are accepted as valid readings")
     void utf16AndUtf32PayloadsAreNotJson() {
         String json = "{\"sensor_id\":\"s1\",\"ts\":1763712000,\"temperature\":21.4}";
         for (String charset : new String[] {"UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"}) {
