@@ -175,7 +175,6 @@ class RuleFileLoaderHostileInputTest {
 
     /** Finding (issue 6): the schema's duration pattern ends in $, which Java lets match before a final newline. */
     @Test
-    @Disabled("finding of issue 6: a duration ending in a newline passes the schema, then IllegalStateException")
     void aDurationEndingInANewlineIsARuleFileProblem() {
         assertEachRefused("5m", "field 'after'", "\"5m\\n\"", "|\n      5m", ">\n      5m");
     }
@@ -191,14 +190,12 @@ class RuleFileLoaderHostileInputTest {
 
     /** Finding (issue 6): the same $ lets an id with a trailing newline through; it names operator state. */
     @Test
-    @Disabled("finding of issue 6: an id ending in a newline is accepted")
     void anIdEndingInANewlineIsRefused() {
         assertEachRefused("quiet", "field 'id'", "\"quiet\\n\"", "|\n      quiet", ">\n      quiet");
     }
 
     /** Finding (issue 6): the pattern allows any number of digits; Long.parseLong or Duration then throws. */
     @Test
-    @Disabled("finding of issue 6: durations past a long or a Duration throw NumberFormatException/ArithmeticException")
     void aDurationTooLongIsARuleFileProblem() {
         assertEachRefused("5m", "field 'after'", "99999999999999999999m", "9999999999999999h", "9223372036854775807h");
     }
