@@ -116,12 +116,23 @@ public final class RuleFileLoader {
                     problems.add(where + ", fields 'above'/'below': give exactly one of them");
                     return;
                 }
+                String field = above ? "above" : "below";
+                double threshold = r.get(field).asDouble();
+                if (!Double.isFinite(threshold)) {
+                    problems.add(where + ", field '" + field + "': " + r.get(field) + " is not a finite number");
+                    return;
+                }
                 rules.add(new SequenceRule(id, severity, description, Metric.ofField(r.get("metric").asText()), above,
-                        r.get(above ? "above" : "below").asDouble(), r.get("count").asInt(), duration(r.get("within"))));
+                        threshold, r.get("count").asInt(), duration(r.get("within"))));
                 break;
             default: // "rise": the schema lets no other kind through
+                double by = r.get("by").asDouble();
+                if (!Double.isFinite(by)) {
+                    problems.add(where + ", field 'by': " + r.get("by") + " is not a finite number");
+                    return;
+                }
                 rules.add(new RiseRule(id, severity, description, Metric.ofField(r.get("metric").asText()),
-                        r.get("by").asDouble(), duration(r.get("within"))));
+                        by, duration(r.get("within"))));
         }
     }
 
