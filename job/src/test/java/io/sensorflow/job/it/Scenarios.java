@@ -25,6 +25,38 @@ final class Scenarios {
 
     private Scenarios() {}
 
+    /** The oracle's timing settings, then {@code args}. */
+    static String[] withTiming(String... args) {
+        String[] all = java.util.Arrays.copyOf(JOB_TIMING, JOB_TIMING.length + args.length);
+        System.arraycopy(args, 0, all, JOB_TIMING.length, args.length);
+        return all;
+    }
+
+    /** A MiniCluster configuration that restarts a failed job {@code attempts} times. */
+    static org.apache.flink.configuration.Configuration restarting(int attempts, Duration delay) {
+        org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
+        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
+        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, delay);
+        return c;
+    }
+
+    /** Checkpoints completed so far under {@code dir} (their _metadata files; only the retained ones). */
+    static long completedCheckpoints(java.nio.file.Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata")).count();
+        }
+    }
+
+    /** it-rules.yaml (the default rules with a 20 s silence) as a file, for --rules. */
+    static java.nio.file.Path itRules() throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("it-rules-", ".yaml");
+        try (java.io.InputStream in = Scenarios.class.getResourceAsStream("/it-rules.yaml")) {
+            java.nio.file.Files.write(file, java.util.Objects.requireNonNull(in).readAllBytes());
+        }
+        return file;
+    }
+
     /**
      * Several windows and sensors with every kind of trouble the job must handle: readings out of
      * order, too late, delivered twice, malformed in every way, out of range, a silent sensor.

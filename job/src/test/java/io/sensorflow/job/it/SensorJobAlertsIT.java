@@ -22,13 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -50,29 +45,13 @@ class SensorJobAlertsIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(2)
             .setNumberSlotsPerTaskManager(1)
-            .setConfiguration(restarts())
+            .setConfiguration(Scenarios.restarting(5, Duration.ofMillis(200)))
             .build());
 
     @RegisterExtension
     static final PipelineEnvironment pipeline = new PipelineEnvironment();
 
     static final Duration SILENCE = Duration.ofSeconds(20);
-
-    private static Configuration restarts() {
-        Configuration c = new Configuration();
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        return c;
-    }
-
-    private static Path rulesFile() throws Exception {
-        Path file = Files.createTempFile("it-rules-", ".yaml");
-        try (var in = SensorJobAlertsIT.class.getResourceAsStream("/it-rules.yaml")) {
-            Files.write(file, Objects.requireNonNull(in).readAllBytes());
-        }
-        return file;
-    }
 
     /** Readings each second from every sensor, with everything the rules look for and some noise. */
     private static SimulatorSettings scenario(String topic, int sensors, Duration span, long seed, boolean tailSilence) {
@@ -105,7 +84,7 @@ class SensorJobAlertsIT {
             throws Exception {
         String topic = "alerts-readings";
         pipeline.kafka.createTopic(topic, 1);
-        Path rules = rulesFile();
+        Path rules = Scenarios.itRules();
         RuleSet ruleSet = RuleFileLoader.load(rules);
         SimulatorSettings scenario = scenario(topic, 20, Duration.ofMinutes(5), 3, true);
         Simulator.send(scenario, false, null);
@@ -118,7 +97,7 @@ class SensorJobAlertsIT {
         assertThat(expected).filteredOn(a -> a.ruleId().equals("sensor-silence") && a.status().equals("FIRING"))
                 .hasSizeGreaterThan(20);
 
-        JobConfig config = pipeline.config(withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+        JobConfig config = pipeline.config(Scenarios.withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--starting-offsets", "earliest",
                 "--parallelism", "2", "--idle-timeout", "1s", "--transactional-id-prefix", "alerts-" + System.nanoTime()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -139,7 +118,7 @@ class SensorJobAlertsIT {
     void theSameAlertsExactlyOnceWhenATaskManagerDiesMidStream(@InjectMiniCluster MiniCluster cluster) throws Exception {
         String topic = "alerts-failover-readings";
         pipeline.kafka.createTopic(topic, 2);
-        Path rules = rulesFile();
+        Path rules = Scenarios.itRules();
         SimulatorSettings scenario = scenario(topic, 60, Duration.ofMinutes(12), 5, false);
         Simulator.send(scenario, false, null);
         // Bounded: the end of the input is no silence, so only the silences the data itself shows.
@@ -147,7 +126,7 @@ class SensorJobAlertsIT {
         assertThat(expected).hasSizeGreaterThan(10);
 
         Path checkpoints = Files.createTempDirectory("alerts-failover-checkpoints-");
-        JobConfig config = pipeline.config(withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+        JobConfig config = pipeline.config(Scenarios.withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--bounded",
                 "--starting-offsets", "earliest", "--parallelism", "2", "--checkpoint-interval", "100ms",
                 "--batch-max-buffered", "2000",
@@ -159,7 +138,7 @@ class SensorJobAlertsIT {
         JobClient job = env.executeAsync("alerts-failover");
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (completedCheckpoints(checkpoints) < 2) {
+        while (Scenarios.completedCheckpoints(checkpoints) < 2) {
             assertThat(System.nanoTime()).as("checkpoints within 60 s").isLessThan(deadline);
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job is still running").isFalse();
             Thread.sleep(5);
@@ -221,15 +200,4 @@ class SensorJobAlertsIT {
         assertThat(rows).containsExactlyInAnyOrderElementsOf(want);
     }
 
-    private static long completedCheckpoints(Path dir) throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> p.getFileName().toString().equals("_metadata")).count();
-        }
-    }
-
-    private static String[] withTiming(String... args) {
-        String[] all = Arrays.copyOf(Scenarios.JOB_TIMING, Scenarios.JOB_TIMING.length + args.length);
-        System.arraycopy(args, 0, all, Scenarios.JOB_TIMING.length, args.length);
-        return all;
-    }
 }

@@ -14,13 +14,9 @@ import io.sensorflow.simulator.oracle.OutcomeComparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -52,29 +48,18 @@ class SensorJobFaultsIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(2)
             .setNumberSlotsPerTaskManager(1)
-            .setConfiguration(restarts())
+            .setConfiguration(Scenarios.restarting(1_000, Duration.ofMillis(500)))
             .build());
 
     @RegisterExtension
     static final PipelineEnvironment pipeline = new PipelineEnvironment();
-
-    private static Configuration restarts() {
-        Configuration c = new Configuration();
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1_000);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        return c;
-    }
 
     @Test
     void theWholeOutputIsExactAfterTaskManagersDiePostgresIsDownAndKafkaRestarts(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
         String topic = "faults-readings";
         pipeline.kafka.createTopic(topic, 2);
-        Path rules = Files.createTempFile("faults-rules-", ".yaml");
-        try (var in = SensorJobFaultsIT.class.getResourceAsStream("/it-rules.yaml")) {
-            Files.write(rules, Objects.requireNonNull(in).readAllBytes());
-        }
+        Path rules = Scenarios.itRules();
         SimulatorSettings scenario = Scenarios.troubled(pipeline.kafka.bootstrapServers(), topic, LONG ? 300 : 100,
                         Duration.ofMinutes(LONG ? 90 : 40), 17)
                 .toBuilder()
@@ -88,7 +73,7 @@ class SensorJobFaultsIT {
 
         Path checkpoints = Files.createTempDirectory("faults-checkpoints-");
         String prefix = "faults-" + System.nanoTime();
-        JobConfig config = pipeline.config(withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+        JobConfig config = pipeline.config(Scenarios.withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--idle-timeout", "1s",
                 "--starting-offsets", "earliest", "--parallelism", "2", "--checkpoint-interval", "200ms",
                 "--jdbc-max-retries", "2", "--checkpoint-dir", checkpoints.toUri().toString(),
@@ -202,9 +187,4 @@ class SensorJobFaultsIT {
         return cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot().getCounts();
     }
 
-    private static String[] withTiming(String... args) {
-        String[] all = Arrays.copyOf(Scenarios.JOB_TIMING, Scenarios.JOB_TIMING.length + args.length);
-        System.arraycopy(args, 0, all, Scenarios.JOB_TIMING.length, args.length);
-        return all;
-    }
 }

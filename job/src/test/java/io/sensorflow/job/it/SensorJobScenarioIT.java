@@ -19,14 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -52,19 +48,11 @@ class SensorJobScenarioIT {
             // One slot each: a job of parallelism 2 spans both, so killing either one hits the job.
             .setNumberTaskManagers(2)
             .setNumberSlotsPerTaskManager(1)
-            .setConfiguration(restarts())
+            .setConfiguration(Scenarios.restarting(5, Duration.ofMillis(200)))
             .build());
 
     @RegisterExtension
     static final PipelineEnvironment pipeline = new PipelineEnvironment();
-
-    private static Configuration restarts() {
-        Configuration c = new Configuration();
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        return c;
-    }
 
     @Test
     void producesExactlyTheExpectedRowsDeadLettersAndLateReadings() throws Exception {
@@ -76,7 +64,7 @@ class SensorJobScenarioIT {
         assertThat(expected.deadLetters()).hasSizeGreaterThanOrEqualTo(2 * RejectReason.values().length);
         assertThat(expected.aggregates()).extracting(a -> a.duplicateCount()).contains(1L);
 
-        JobConfig config = pipeline.config(withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+        JobConfig config = pipeline.config(Scenarios.withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--bounded", "--starting-offsets", "earliest", "--parallelism", "2",
                 "--transactional-id-prefix", "scenario-" + System.nanoTime()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -97,7 +85,7 @@ class SensorJobScenarioIT {
         ExpectedOutcome expected = send(scenario);
 
         Path checkpoints = Files.createTempDirectory("failover-checkpoints-");
-        JobConfig config = pipeline.config(withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+        JobConfig config = pipeline.config(Scenarios.withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--bounded", "--starting-offsets", "earliest", "--parallelism", "2",
                 "--checkpoint-interval", "100ms", "--batch-max-buffered", "2000",
                 // Small fetches stretch the run over seconds, so the failure lands mid-stream.
@@ -113,7 +101,7 @@ class SensorJobScenarioIT {
         // restart from that checkpoint, replay what came after it, and still write exactly the
         // expected output.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (completedCheckpoints(checkpoints) == 0) {
+        while (Scenarios.completedCheckpoints(checkpoints) == 0) {
             assertThat(System.nanoTime()).as("a checkpoint within 60 s").isLessThan(deadline);
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job is still running").isFalse();
             Thread.sleep(5);
@@ -157,15 +145,4 @@ class SensorJobScenarioIT {
         assertThat(OutcomeComparison.deadLetterDifferences(expected.deadLetters(), fromTopic)).isEmpty();
     }
 
-    private static long completedCheckpoints(Path dir) throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> p.getFileName().toString().equals("_metadata")).count();
-        }
-    }
-
-    private static String[] withTiming(String... args) {
-        String[] all = Arrays.copyOf(Scenarios.JOB_TIMING, Scenarios.JOB_TIMING.length + args.length);
-        System.arraycopy(args, 0, all, Scenarios.JOB_TIMING.length, args.length);
-        return all;
-    }
 }
