@@ -53,11 +53,43 @@ public final class RuleFileLoader {
     public static RuleSet load(Path file) {
         byte[] content;
         try {
+            // A rule file is a few kilobytes; a huge one is a mistake, not something to read into memory.
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new RuleFileException(List.of(file + ": " + size + " bytes; a rule file may have at most "
+                        + MAX_FILE_BYTES + " bytes"));
+            }
             content = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new RuleFileException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
         }
         return load(file.toString(), content);
+    }
+
+    /** Rule files are small; this also bounds what a mistaken path can make the job read. */
+    static final long MAX_FILE_BYTES = 1 << 20;
+
+    /** YAML's !!binary values, which no field takes, named by rule and field. */
+    private static void binaryValues(String source, JsonNode doc, List<String> problems) {
+        JsonNode rules = doc.path("rules");
+        if (!rules.isArray()) {
+            return; // the schema says what is wrong with it
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            JsonNode r = rules.get(i);
+            if (!r.isObject()) {
+                continue;
+            }
+            java.util.Iterator<Map.Entry<String, JsonNode>> fields = r.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                if (f.getValue().isBinary()) {
+                    JsonNode id = r.get("id");
+                    problems.add(source + ": rules[" + i + "] (id '" + (id == null ? "?" : id.asText())
+                            + "'), field '" + f.getKey() + "': a binary (!!binary) value, where text or a number belongs");
+                }
+            }
+        }
     }
 
     /** Reads the rules in {@code content}; {@code source} names it in messages. */
@@ -66,7 +98,9 @@ public final class RuleFileLoader {
         try {
             doc = YAML.readTree(content);
         } catch (JsonProcessingException e) {
-            throw new RuleFileException(List.of(source + ": not valid YAML: " + e.getOriginalMessage()
+            // SnakeYAML's messages show a snippet over several lines: one line, so it names the file.
+            throw new RuleFileException(List.of(source + ": not valid YAML: "
+                    + e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " ")
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -75,6 +109,10 @@ public final class RuleFileLoader {
             throw new RuleFileException(List.of(source + ": the file is empty"));
         }
         List<String> problems = new ArrayList<>();
+        binaryValues(source, doc, problems);
+        if (!problems.isEmpty()) {
+            throw new RuleFileException(problems); // the schema validator cannot take them
+        }
         // Sorted, so the report reads in file order and is the same from run to run.
         TreeSet<String> schemaProblems = new TreeSet<>();
         for (ValidationMessage m : SCHEMA.validate(doc)) {

@@ -214,14 +214,12 @@ class RuleFileLoaderHostileInputTest {
 
     /** Finding (issue 6): a !!binary value reaches the schema's maxLength, which calls textValue().length(). */
     @Test
-    @Disabled("finding of issue 6: description: !!binary ... throws NullPointerException from the schema validator")
     void aBinaryDescriptionIsARuleFileProblem() {
         assertEachRefused("after: 5m", "field 'description'", "after: 5m\n    description: !!binary aGVsbG8=");
     }
 
     /** Finding (issue 6): SnakeYAML's messages span lines; the lines after the first do not name the file. */
     @Test
-    @Disabled("finding of issue 6: YAML syntax problems are several lines long, the later ones without the file")
     void everyLineOfTheMessageNamesTheFile() {
         for (String file : new String[] {HEADER + "\t- id: x\n", HEADER + SILENCE + "    after: [\n", "a: b: c\n", "{a\n"}) {
             try {
@@ -274,7 +272,6 @@ class RuleFileLoaderHostileInputTest {
 
     /** Finding (issue 6): load(Path) reads the whole file first, whatever its size. */
     @Test
-    @Disabled("finding of issue 6: a 3 GB rule file throws OutOfMemoryError, a 1.5 GB one is read into memory")
     void aHugeFileIsRefusedBeforeItIsRead(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("huge.yaml");
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
