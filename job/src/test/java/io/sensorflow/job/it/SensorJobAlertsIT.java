@@ -54,7 +54,7 @@ class SensorJobAlertsIT {
     static final Duration SILENCE = Duration.ofSeconds(20);
 
     /** Readings each second from every sensor, with everything the rules look for and some noise. */
-    private static SimulatorSettings scenario(String topic, int sensors, Duration span, long seed, boolean tailSilence) {
+    private static SimulatorSettings scenario(String topic, int sensors, Duration span, long seed) {
         SimulatorSettings.Builder b = SimulatorSettings.builder()
                 .sensors(sensors)
                 .duration(span)
@@ -86,7 +86,7 @@ class SensorJobAlertsIT {
         pipeline.kafka.createTopic(topic, 1);
         Path rules = Scenarios.itRules();
         RuleSet ruleSet = RuleFileLoader.load(rules);
-        SimulatorSettings scenario = scenario(topic, 20, Duration.ofMinutes(5), 3, true);
+        SimulatorSettings scenario = scenario(topic, 20, Duration.ofMinutes(5), 3);
         Simulator.send(scenario, false, null);
         // The fleet stops at the end: the job's watermark moves on with the wall clock, and every
         // sensor's last silence fires too.
@@ -119,7 +119,7 @@ class SensorJobAlertsIT {
         String topic = "alerts-failover-readings";
         pipeline.kafka.createTopic(topic, 2);
         Path rules = Scenarios.itRules();
-        SimulatorSettings scenario = scenario(topic, 60, Duration.ofMinutes(12), 5, false);
+        SimulatorSettings scenario = scenario(topic, 60, Duration.ofMinutes(12), 5);
         Simulator.send(scenario, false, null);
         // Bounded: the end of the input is no silence, so only the silences the data itself shows.
         List<ExpectedAlert> expected = Simulator.expectedOutcome(scenario, RuleFileLoader.load(rules)).alerts();
