@@ -52,9 +52,14 @@ import org.apache.flink.util.OutputTag;
  *       sensor costs about one record per silence threshold, not one per reading.
  * </ul>
  *
- * <p>The held readings and the rules' per-sensor state are kept in operator state (split list
- * state, which returns to the same subtask, with the same Kafka partitions, when the job restarts
- * at the same parallelism). Heartbeats are all sent before a checkpoint barrier instead.
+ * <p>The held readings and the rules' per-sensor state are kept in union operator state, each
+ * sensor's entry tagged with its Kafka partition and the subtask that wrote it. At the same
+ * parallelism a subtask takes back what it wrote, as its Kafka partitions come back to it too.
+ * At another parallelism nobody can tell yet which subtask will read which partition, so every
+ * subtask keeps the entries unclaimed, and the one that reads the first record of a partition
+ * claims that partition's entries ({@link #claim}); the others drop their copies once the
+ * watermark has passed everything in them. Heartbeats are all sent before a checkpoint barrier
+ * instead.
  */
 public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHeartbeat>
         implements OneInputStreamOperator<Reading, SensorHeartbeat>, BoundedOneInput {
@@ -68,6 +73,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private transient CandidateSelector<Object>[] selectors;
     private transient List<String> ruleUids;
     private transient Metric[] metrics;
+    /** The longest {@code within} of the rules: an unclaimed entry that old can start no match. */
+    private transient long longestWindowMs;
     private transient boolean[] metricUsed;
     /** The metrics some rule reads, the only ones held. */
     private transient Metric[] usedMetrics;
@@ -76,6 +83,13 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private transient List<SensorState> holding;
     private transient PriorityQueue<SensorState> due;
     private transient long watermark;
+    /**
+     * Restored entries nobody has claimed yet, by Kafka partition: after a restore at another
+     * parallelism, until the subtask that now reads the partition sees its first record.
+     */
+    private transient Map<Integer, List<SensorState>> unclaimed;
+    private transient int subtask;
+    private transient int parallelism;
     private transient ListState<byte[]> sensorState;
     private transient Counter candidates;
     private transient Counter heartbeats;
@@ -104,6 +118,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             selectors[i] = (CandidateSelector<Object>) CompiledRule.of(rule).selector();
             ruleUids.add(CompiledRule.uid(rule));
             metrics[i] = metricOf(rule);
+            longestWindowMs = Math.max(longestWindowMs, windowOf(rule));
             metricUsed[metrics[i].ordinal()] = true;
             OutputTag<RuleEvent> tag = ruleOutput(rule);
             emitters[i] = e -> {
@@ -123,6 +138,13 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         usedMetrics = used.toArray(new Metric[0]);
     }
 
+    private static long windowOf(Rule rule) {
+        if (rule instanceof io.sensorflow.rules.SequenceRule s) {
+            return s.within().toMillis();
+        }
+        return ((io.sensorflow.rules.RiseRule) rule).within().toMillis();
+    }
+
     private static Metric metricOf(Rule rule) {
         if (rule instanceof io.sensorflow.rules.SequenceRule s) {
             return s.metric();
@@ -139,18 +161,87 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         holding = new ArrayList<>();
         due = new PriorityQueue<>((a, b) -> Long.compare(a.dueAt, b.dueAt));
         watermark = Long.MIN_VALUE;
-        sensorState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<byte[]>("alert-candidates-per-sensor",
+        unclaimed = new HashMap<>();
+        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        sensorState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<byte[]>("alert-candidates-by-partition",
                         org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         if (context.isRestored()) {
-            for (byte[] bytes : sensorState.get()) {
-                SensorState s = SensorState.read(bytes, this);
-                sensors.put(s.sensorId, s);
-                if (s.held() > 0) {
-                    s.holding = true;
-                    holding.add(s);
+            restore(sensorState.get());
+        }
+    }
+
+    /**
+     * Takes back this subtask's own entries when the parallelism is unchanged, and keeps every
+     * entry whose owner is not known yet (another parallelism, or unclaimed since one) for
+     * {@link #claim}. Of several copies of one sensor, a claimed one is the live one.
+     */
+    private void restore(Iterable<byte[]> entries) throws IOException {
+        Map<String, SensorState> pending = new HashMap<>();
+        int own = 0;
+        for (byte[] bytes : entries) {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            boolean claimed = in.readBoolean();
+            int writer = in.readInt();
+            int writerParallelism = in.readInt();
+            if (claimed && writerParallelism == parallelism) {
+                if (writer == subtask) {
+                    activate(SensorState.read(in, this));
+                    own++;
                 }
+                continue; // else its writer takes it back
             }
+            SensorState s = SensorState.read(in, this);
+            s.claimed = claimed;
+            SensorState other = pending.get(s.sensorId);
+            if (other == null || (s.claimed && !other.claimed) || (s.claimed == other.claimed && s.held() > other.held())) {
+                pending.put(s.sensorId, s);
+            }
+        }
+        int kept = 0;
+        for (SensorState s : pending.values()) {
+            if (!sensors.containsKey(s.sensorId)) {
+                s.claimed = false;
+                unclaimed.computeIfAbsent(s.partition, p -> new ArrayList<>()).add(s);
+                kept++;
+            }
+        }
+        LOG.info("Alert candidates, subtask {} of {}: restored {} sensors of its own and {} unclaimed",
+                subtask, parallelism, own, kept);
+    }
+
+    private void activate(SensorState s) {
+        s.claimed = true;
+        sensors.put(s.sensorId, s);
+        if (s.held() > 0) {
+            s.holding = true;
+            holding.add(s);
+        }
+    }
+
+    /**
+     * This subtask reads {@code r}'s partition: the unclaimed entries of that partition are its
+     * own now. Readings they hold that the watermark has already passed are dropped, as every
+     * operator downstream is past them (only when the partition sent nothing for longer than the
+     * idle timeout after the restore).
+     */
+    private void claim(Reading r) {
+        List<SensorState> entries = unclaimed.remove(r.sourcePartition);
+        if (entries == null) {
+            return;
+        }
+        List<SensorState> otherTopic = null;
+        for (SensorState s : entries) {
+            if (!java.util.Objects.equals(s.topic, r.sourceTopic)) {
+                (otherTopic == null ? otherTopic = new ArrayList<>() : otherTopic).add(s);
+            } else if (!sensors.containsKey(s.sensorId)) {
+                s.dropHeldUpTo(watermark);
+                activate(s);
+            }
+        }
+        if (otherTopic != null) {
+            unclaimed.put(r.sourcePartition, otherTopic);
         }
     }
 
@@ -168,8 +259,13 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         SensorState s = slot == null ? null : (SensorState) slot.alertState;
         if (s == null || s.dropped) {
             s = sensors.get(r.sensorId);
+            if (s == null && !unclaimed.isEmpty()) {
+                claim(r);
+                s = sensors.get(r.sensorId);
+            }
             if (s == null) {
                 s = new SensorState(r.sensorId, this);
+                s.claimed = true;
                 sensors.put(r.sensorId, s);
             }
             if (slot != null) {
@@ -271,9 +367,35 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
                 }
                 continue;
             }
-            snapshot.add(s.write(this));
+            snapshot.add(s.write(this, subtask, parallelism));
+        }
+        // Every subtask keeps writing its unclaimed copies, so that whichever subtask turns out to
+        // own the partition finds them after a failover too. A copy goes once the watermark has
+        // passed its held readings and its rules are empty, or its last reading is a whole rule
+        // window old (a run open that long can start no match; only a partition quiet that long
+        // after a rescale would, when it comes back, see a run still open as a new one).
+        for (Iterator<List<SensorState>> lists = unclaimed.values().iterator(); lists.hasNext(); ) {
+            List<SensorState> entries = lists.next();
+            entries.removeIf(s -> s.lastHeld() <= watermark
+                    && (s.rulesEmpty(this) || (s.lastTime != Long.MIN_VALUE && watermark - s.lastTime >= longestWindowMs)));
+            if (entries.isEmpty()) {
+                lists.remove();
+            }
+            for (SensorState s : entries) {
+                snapshot.add(s.write(this, subtask, parallelism));
+            }
         }
         sensorState.update(snapshot);
+    }
+
+    /** Restored entries this subtask holds unclaimed. */
+    @org.apache.flink.annotation.VisibleForTesting
+    int unclaimedSensors() {
+        int n = 0;
+        for (List<SensorState> entries : unclaimed.values()) {
+            n += entries.size();
+        }
+        return n;
     }
 
     @Override
@@ -301,6 +423,11 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         boolean holding;
         /** Removed from the map: a slot still pointing here must look the sensor up again. */
         boolean dropped;
+        /** The Kafka partition of the sensor's readings, which decides who owns it after a rescale. */
+        String topic;
+        int partition;
+        /** Owned by this subtask (else kept unclaimed after a restore). */
+        boolean claimed;
         long lastTime = Long.MIN_VALUE;
         long lastId;
         // silence
@@ -332,6 +459,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
                     grow(size * 2);
                 }
             }
+            topic = r.sourceTopic;
+            partition = r.sourcePartition;
             long t = r.eventTime;
             long id = r.identity();
             if (size > start && (t < times[size - 1] || (t == times[size - 1] && id < ids[size - 1]))) {
@@ -361,6 +490,33 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
 
         int held() {
             return size - start;
+        }
+
+        /** The latest held reading's time, or Long.MIN_VALUE when none is held. */
+        long lastHeld() {
+            long last = Long.MIN_VALUE;
+            for (int i = start; i < size; i++) {
+                last = Math.max(last, times[i]);
+            }
+            return last;
+        }
+
+        /** Forgets the held readings at or before {@code upTo}, unreleased. */
+        void dropHeldUpTo(long upTo) {
+            int kept = start;
+            for (int i = start; i < size; i++) {
+                if (times[i] > upTo) {
+                    times[kept] = times[i];
+                    ids[kept] = ids[i];
+                    for (double[] v : values) {
+                        if (v != null) {
+                            v[kept] = v[i];
+                        }
+                    }
+                    kept++;
+                }
+            }
+            size = kept;
         }
 
         private void grow(int capacity) {
@@ -432,9 +588,15 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             return true;
         }
 
-        byte[] write(SelectAlertCandidates op) throws IOException {
+        byte[] write(SelectAlertCandidates op, int writer, int writerParallelism) throws IOException {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + size * 40);
             DataOutputStream out = new DataOutputStream(bytes);
+            // The header comes first, so a subtask can skip the entries of others without reading them.
+            out.writeBoolean(claimed);
+            out.writeInt(writer);
+            out.writeInt(writerParallelism);
+            out.writeUTF(topic == null ? "" : topic);
+            out.writeInt(partition);
             out.writeUTF(sensorId);
             out.writeLong(lastTime);
             out.writeLong(lastId);
@@ -461,9 +623,13 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             return bytes.toByteArray();
         }
 
-        static SensorState read(byte[] bytes, SelectAlertCandidates op) throws IOException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        /** Reads an entry after its first three header fields (claimed, writer, writer parallelism). */
+        static SensorState read(DataInputStream in, SelectAlertCandidates op) throws IOException {
+            String topic = in.readUTF();
+            int partition = in.readInt();
             SensorState s = new SensorState(in.readUTF(), op);
+            s.topic = topic.isEmpty() ? null : topic;
+            s.partition = partition;
             s.lastTime = in.readLong();
             s.lastId = in.readLong();
             int size = in.readInt();

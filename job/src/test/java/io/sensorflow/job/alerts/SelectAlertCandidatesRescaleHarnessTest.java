@@ -1,0 +1,281 @@
+package io.sensorflow.job.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorflow.job.readings.Reading;
+import io.sensorflow.rules.Metric;
+import io.sensorflow.rules.RiseRule;
+import io.sensorflow.rules.Rule;
+import io.sensorflow.rules.SequenceRule;
+import io.sensorflow.rules.Severity;
+import io.sensorflow.rules.cep.RuleEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntUnaryOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The selector's state after a stop with savepoint and a start at another parallelism, where
+ * Kafka partitions land on other subtasks than before. Whatever the old and new parallelism, the
+ * candidates sent to CEP must be the ones of a run that never stopped.
+ */
+class SelectAlertCandidatesRescaleHarnessTest {
+
+    static final RiseRule RISE = new RiseRule("rise", Severity.WARNING, "", Metric.TEMPERATURE, 10, Duration.ofMinutes(1));
+    static final SequenceRule HOT = new SequenceRule("hot", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 70, 3,
+            Duration.ofSeconds(20));
+    static final List<Rule> RULES = List.of(RISE, HOT);
+    static final int PARTITIONS = 4;
+    static final int SENSORS = 16;
+    static final int SECONDS = 200;
+    static final int STOP_AT = 60;
+    static final long BOUND_MS = 3_000;
+    static final int MAX_PARALLELISM = 128;
+
+    @Test
+    void scalingUpContinuesEveryRunAndRiseWhereItWas() throws Exception {
+        assertSameAsUninterrupted(1, 2, -1);
+    }
+
+    @Test
+    void scalingDownContinuesEveryRunAndRiseWhereItWas() throws Exception {
+        assertSameAsUninterrupted(2, 1, -1);
+    }
+
+    @Test
+    void partitionsMovingBetweenSubtasksAtTheSameCountOfThreeAndTwo() throws Exception {
+        assertSameAsUninterrupted(2, 3, -1);
+        assertSameAsUninterrupted(3, 2, -1);
+    }
+
+    @Test
+    void atTheSameParallelismAPartitionQuietAfterTheRestartStillHasItsHeldReadingsReleased() throws Exception {
+        assertSameAsUninterrupted(2, 2, 3);
+    }
+
+    @Test
+    void afterAScaleUpAPartitionThatStaysQuietLeavesNothingBehindOnceTheWatermarkPassedIt() throws Exception {
+        List<Reading> readings = scenario(42, 3);
+        Run before = new Run(2, p -> p % 2);
+        before.feed(readings, 0, STOP_AT);
+        List<OperatorSubtaskState> savepoint = before.snapshot(1);
+        before.close();
+        Run after = new Run(3, p -> (p + 1) % 3, savepoint, 2);
+        after.feed(readings, STOP_AT, SECONDS);
+        after.snapshot(2);
+        for (OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat> h : after.subtasks) {
+            assertThat(((SelectAlertCandidates) h.getOperator()).unclaimedSensors()).isZero();
+        }
+        after.close();
+        // Every other partition is exact. The quiet one's held readings went unreleased: nobody
+        // claimed them before the watermark passed them, as the partition was idle.
+        Run uninterrupted = new Run(1, p -> 0);
+        uninterrupted.feed(readings, 0, SECONDS);
+        List<String> rescaled = new ArrayList<>(before.candidates);
+        rescaled.addAll(after.candidates);
+        rescaled.sort(null);
+        assertThat(withoutPartition(rescaled, 3)).isEqualTo(withoutPartition(uninterrupted.candidates, 3));
+    }
+
+    private static List<String> withoutPartition(List<String> candidates, int partition) {
+        List<String> kept = new ArrayList<>();
+        for (String c : candidates) {
+            int sensor = Integer.parseInt(c.replaceAll("^.*RuleEvent\\{sensor-(\\d+) .*$", "$1"));
+            if (sensor % PARTITIONS != partition) {
+                kept.add(c);
+            }
+        }
+        return kept;
+    }
+
+    @Test
+    void theSameSensorIsNotKeptTwiceAfterSeveralRestoresAtChangingParallelism() throws Exception {
+        List<Reading> readings = scenario(7, -1);
+        Run uninterrupted = new Run(1, p -> 0);
+        uninterrupted.feed(readings, 0, SECONDS);
+
+        Run first = new Run(1, p -> 0);
+        first.feed(readings, 0, 50);
+        List<OperatorSubtaskState> s1 = first.snapshot(1);
+        first.close();
+        Run second = new Run(3, p -> (p + 2) % 3, s1, 1);
+        second.feed(readings, 50, 55); // not every partition has sent yet: some entries are still unclaimed
+        List<OperatorSubtaskState> s2 = second.snapshot(2);
+        second.close();
+        Run third = new Run(2, p -> p % 2, s2, 3);
+        third.feed(readings, 55, SECONDS);
+        List<String> all = new ArrayList<>(first.candidates);
+        all.addAll(second.candidates);
+        all.addAll(third.candidates);
+        all.sort(null);
+        assertThat(all).isEqualTo(uninterrupted.candidates);
+    }
+
+    private static void assertSameAsUninterrupted(int from, int to, int quietPartition) throws Exception {
+        List<Reading> readings = scenario(from * 10 + to, quietPartition);
+        Run uninterrupted = new Run(1, p -> 0);
+        uninterrupted.feed(readings, 0, SECONDS);
+        assertThat(uninterrupted.candidates).as("the scenario has runs and rises").hasSizeGreaterThan(20);
+
+        Run before = new Run(from, p -> p % from);
+        before.feed(readings, 0, STOP_AT);
+        List<OperatorSubtaskState> savepoint = before.snapshot(1);
+        before.close();
+        // At the same count the partitions come back to the same subtasks; at another, anywhere.
+        IntUnaryOperator owner = from == to ? p -> p % to : p -> (p + 1) % to;
+        Run after = new Run(to, owner, savepoint, from);
+        after.feed(readings, STOP_AT, SECONDS);
+        after.close();
+
+        List<String> rescaled = new ArrayList<>(before.candidates);
+        rescaled.addAll(after.candidates);
+        rescaled.sort(null);
+        assertThat(rescaled).as("%d -> %d", from, to).isEqualTo(uninterrupted.candidates);
+    }
+
+    /**
+     * Readings of {@link #SENSORS} sensors once a second, a little out of order, some twice; some
+     * sensors heat up across the stop (a rise, a run over 70), others at random times.
+     * {@code quietPartition} (or -1) sends nothing from {@link #STOP_AT} on.
+     */
+    static List<Reading> scenario(long seed, int quietPartition) {
+        Random random = new Random(seed);
+        List<Reading> out = new ArrayList<>();
+        for (int t = 0; t < SECONDS; t++) {
+            List<Reading> second = new ArrayList<>();
+            for (int s = 0; s < SENSORS; s++) {
+                int partition = s % PARTITIONS;
+                if (partition == quietPartition && t >= STOP_AT) {
+                    continue;
+                }
+                Reading r = new Reading();
+                r.sensorId = "sensor-" + s;
+                r.sourceTopic = "readings";
+                r.sourcePartition = partition;
+                r.seq = t;
+                r.eventTime = t * 1000L + random.nextInt(1000);
+                r.temperature = temperature(s, t, random);
+                second.add(r);
+                if (random.nextInt(20) == 0) {
+                    second.add(r); // a duplicate
+                }
+            }
+            java.util.Collections.shuffle(second, random);
+            out.addAll(second);
+        }
+        return out;
+    }
+
+    private static double temperature(int sensor, int t, Random random) {
+        double base = 20 + random.nextDouble();
+        if (sensor % 3 == 0 && t >= STOP_AT - 20 && t < STOP_AT + 20) {
+            return base + (t - (STOP_AT - 20)) * 0.6; // rises by 10 within the minute, across the stop
+        }
+        if (sensor % 3 == 1 && t >= STOP_AT - 2 - sensor % 4 && t < STOP_AT + 3) {
+            return 75; // a run over 70 across the stop
+        }
+        return random.nextInt(40) == 0 ? 80 : base;
+    }
+
+    /** The selector at one parallelism; partition p is read by subtask {@code owner(p)}. */
+    static final class Run {
+        final List<OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat>> subtasks = new ArrayList<>();
+        final IntUnaryOperator owner;
+        final List<String> candidates = new ArrayList<>();
+        private long maxTime = Long.MIN_VALUE;
+
+        Run(int parallelism, IntUnaryOperator owner) throws Exception {
+            this(parallelism, owner, null, 0);
+        }
+
+        Run(int parallelism, IntUnaryOperator owner, List<OperatorSubtaskState> restore, int oldParallelism)
+                throws Exception {
+            this.owner = owner;
+            OperatorSubtaskState all = restore == null ? null
+                    : AbstractStreamOperatorTestHarness.repackageState(restore.toArray(new OperatorSubtaskState[0]));
+            for (int i = 0; i < parallelism; i++) {
+                var h = new OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat>(
+                        new SelectAlertCandidates(RULES, 30_000), MAX_PARALLELISM, parallelism, i);
+                if (all != null) {
+                    h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            all, MAX_PARALLELISM, oldParallelism, parallelism, i));
+                }
+                h.open();
+                subtasks.add(h);
+            }
+        }
+
+        /** The readings of seconds [from, to), each second followed by the watermark. */
+        void feed(List<Reading> readings, int from, int to) throws Exception {
+            for (Reading r : readings) {
+                int second = (int) (r.eventTime / 1000);
+                if (second < from || second >= to) {
+                    continue;
+                }
+                if (maxTime != Long.MIN_VALUE && second > maxTime / 1000) {
+                    watermark(maxTime - BOUND_MS);
+                }
+                maxTime = Math.max(maxTime, r.eventTime);
+                subtasks.get(owner.applyAsInt(r.sourcePartition)).processElement(copy(r), r.eventTime);
+            }
+            watermark(maxTime - BOUND_MS);
+            candidates.sort(null);
+        }
+
+        private void watermark(long w) throws Exception {
+            for (var h : subtasks) {
+                h.processWatermark(new Watermark(w));
+            }
+            collect();
+        }
+
+        private void collect() {
+            for (var h : subtasks) {
+                for (Rule rule : RULES) {
+                    var side = h.getSideOutput(SelectAlertCandidates.ruleOutput(rule));
+                    if (side != null) {
+                        for (StreamRecord<RuleEvent> rec; (rec = side.poll()) != null; ) {
+                            candidates.add(rule.id() + " " + rec.getValue());
+                        }
+                    }
+                }
+            }
+        }
+
+        List<OperatorSubtaskState> snapshot(long checkpointId) throws Exception {
+            List<OperatorSubtaskState> states = new ArrayList<>();
+            for (var h : subtasks) {
+                h.prepareSnapshotPreBarrier(checkpointId);
+                states.add(h.snapshot(checkpointId, checkpointId));
+            }
+            collect();
+            candidates.sort(null);
+            return states;
+        }
+
+        void close() throws Exception {
+            for (var h : subtasks) {
+                h.close();
+            }
+        }
+
+        /** The selector keeps no reference to a reading, but a fresh one per delivery is what the job does. */
+        private static Reading copy(Reading r) {
+            Reading c = new Reading();
+            c.sensorId = r.sensorId;
+            c.sourceTopic = r.sourceTopic;
+            c.sourcePartition = r.sourcePartition;
+            c.seq = r.seq;
+            c.eventTime = r.eventTime;
+            c.temperature = r.temperature;
+            return c;
+        }
+    }
+}
