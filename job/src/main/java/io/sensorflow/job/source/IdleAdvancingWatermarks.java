@@ -15,8 +15,9 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * give the same answer. The step keeps watermarks to one per second of event time, not one per
  * reading.
  *
- * <p>When the partition has had no valid reading for {@code idleTimeout} of wall-clock time,
- * event time keeps advancing with the wall clock from the last reading, so the last windows close
+ * <p>When the partition has had no valid reading for {@code idleTimeout} of wall-clock time
+ * (counted by {@code clock}: in the job, the input activity clock, which stops while the source is
+ * backpressured), event time keeps advancing with that clock from the last reading, so the last windows close
  * and silences become visible even when every sensor stops. The quiet time is counted from the
  * first periodic check that saw the last reading (at most one auto-watermark interval, 200 ms by
  * default, after it), which spares a clock read per reading and errs on the side of a watermark
