@@ -65,6 +65,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         implements OneInputStreamOperator<Reading, SensorHeartbeat>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SelectAlertCandidates.class);
 
     private final List<Rule> rules;
     /** The shortest silence threshold, or 0 without silence rules. */

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Everything failing during one run: two TaskManagers killed (one while a checkpoint is in
- * flight), PostgreSQL down, the Kafka broker restarted. At the end the whole output must equal the
+ * flight), PostgreSQL down, the Kafka broker restarted, then a stop with savepoint and a start from
+ * it at another parallelism. At the end the whole output must equal the
  * expected outcome: every aggregate row, dead letter and late reading, every alert on the topic
  * (read_committed) and in the table, and no Kafka transaction left open.
  *
@@ -73,13 +74,14 @@ class SensorJobFaultsIT {
 
         Path checkpoints = Files.createTempDirectory("faults-checkpoints-");
         String prefix = "faults-" + System.nanoTime();
-        JobConfig config = pipeline.config(Scenarios.withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+        java.util.function.IntFunction<JobConfig> config = parallelism -> pipeline.config(Scenarios.withTiming(
+                "--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--idle-timeout", "1s",
-                "--starting-offsets", "earliest", "--parallelism", "2", "--checkpoint-interval", "200ms",
-                "--jdbc-max-retries", "2", "--checkpoint-dir", checkpoints.toUri().toString(),
-                "--transactional-id-prefix", prefix));
+                "--starting-offsets", "earliest", "--parallelism", Integer.toString(parallelism),
+                "--checkpoint-interval", "200ms", "--jdbc-max-retries", "2",
+                "--checkpoint-dir", checkpoints.toUri().toString(), "--transactional-id-prefix", prefix));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PipelineEnvironment.build(env, config);
+        PipelineEnvironment.build(env, config.apply(2));
         JobClient job = env.executeAsync("faults");
 
         // The readings arrive while everything fails, at a steady rate.
@@ -104,14 +106,29 @@ class SensorJobFaultsIT {
         cluster.terminateTaskManager(1).get(); // 4: a TaskManager dies between a checkpoint's start and its end
         cluster.startTaskManager();
 
-        assertThat(simulator.isAlive()).as("the readings were still coming during every fault").isTrue();
-        simulator.join();
-        awaitAlerts(topic + "-alerts", expected.alerts().size());
-        // 5: stop with a savepoint, which commits the last transactions.
-        job.stopWithSavepoint(false, Files.createTempDirectory("faults-savepoint-").toUri().toString(),
+        // 5: a stop with savepoint while the readings keep coming, and a start from it at parallelism 1:
+        // partition 1 moves to the other subtask, and its sensors' open runs and rises with it.
+        awaitCheckpoints(cluster, job, completed(cluster, job) + 2);
+        String savepoint = job.stopWithSavepoint(false, Files.createTempDirectory("faults-savepoint-").toUri().toString(),
                 org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
         assertThat(cluster.getArchivedExecutionGraph(job.getJobID()).get().getStatusTimestamp(JobStatus.RESTARTING))
                 .as("the job restarted").isPositive();
+        org.apache.flink.configuration.Configuration restore = new org.apache.flink.configuration.Configuration();
+        restore.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment resumed = StreamExecutionEnvironment.getExecutionEnvironment(restore);
+        PipelineEnvironment.build(resumed, config.apply(1));
+        JobClient second = resumed.executeAsync("faults, resumed at parallelism 1");
+        assertThat(simulator.isAlive()).as("the readings were still coming during every fault and the rescale").isTrue();
+        awaitCheckpoints(cluster, second, 1);
+        assertThat(cluster.getExecutionGraph(second.getJobID()).get().getCheckpointStatsSnapshot()
+                .getLatestRestoredCheckpoint()).as("restored from the savepoint")
+                .satisfies(c -> assertThat(c.getExternalPath()).isEqualTo(savepoint));
+
+        simulator.join();
+        awaitAlerts(topic + "-alerts", expected.alerts().size());
+        // 6: stop with a savepoint, which commits the last transactions.
+        second.stopWithSavepoint(false, Files.createTempDirectory("faults-savepoint-").toUri().toString(),
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
 
         assertThat(OutcomeComparison.lateDifferences(expected.lateReadings(),
                 JobOutputTables.lateReadings(pipeline.postgres.dataSource()))).isEmpty();
