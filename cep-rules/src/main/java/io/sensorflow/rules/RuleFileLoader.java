@@ -56,18 +56,33 @@ public final class RuleFileLoader {
             // A rule file is a few kilobytes; a huge one is a mistake, not something to read into memory.
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
-                throw new RuleFileException(List.of(file + ": " + size + " bytes; a rule file may have at most "
-                        + MAX_FILE_BYTES + " bytes"));
+                throw tooLarge(file.toString(), size);
             }
-            content = Files.readAllBytes(file);
+            // Never more than one byte past the bound, whatever the size said: a file can grow, and a
+            // device or a pipe has no size (/dev/zero says 0).
+            try (InputStream in = Files.newInputStream(file)) {
+                content = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
         } catch (IOException e) {
             throw new RuleFileException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
+        }
+        if (content.length > MAX_FILE_BYTES) {
+            throw tooLarge(file.toString(), -1);
         }
         return load(file.toString(), content);
     }
 
-    /** Rule files are small; this also bounds what a mistaken path can make the job read. */
-    static final long MAX_FILE_BYTES = 1 << 20;
+    /**
+     * Rule files are small; this bounds what a mistaken path can make the job read, and what the
+     * YAML parser is given (it rescans a long token from its start: quadratic in the token).
+     */
+    static final int MAX_FILE_BYTES = 1 << 20;
+
+    /** "FILE: the file: 4000000 bytes, more than ..."; {@code size} -1 when only the bound is known. */
+    private static RuleFileException tooLarge(String source, long size) {
+        return new RuleFileException(List.of(source + ": the file: " + (size < 0 ? "" : size + " bytes, ")
+                + "more than the " + MAX_FILE_BYTES + " bytes (1 MiB) a rule file may have"));
+    }
 
     /** YAML's !!binary values, which no field takes, named by rule and field. */
     private static void binaryValues(String source, JsonNode doc, List<String> problems) {
@@ -94,6 +109,9 @@ public final class RuleFileLoader {
 
     /** Reads the rules in {@code content}; {@code source} names it in messages. */
     public static RuleSet load(String source, byte[] content) {
+        if (content.length > MAX_FILE_BYTES) {
+            throw tooLarge(source, content.length); // before the parser sees any of it
+        }
         JsonNode doc;
         try {
             doc = YAML.readTree(content);

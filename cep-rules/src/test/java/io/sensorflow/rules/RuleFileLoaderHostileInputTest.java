@@ -14,14 +14,17 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hand-made hostile rule files: YAML bombs, huge and deeply nested documents, long tokens,
  * encodings, tags. What the loader does with aliases: Jackson's YAML parser does not expand them;
  * an alias reads as its anchor's name (a string), so a billion-laughs file costs nothing and is
- * refused by the schema. SnakeYAML's own limits that apply: 3 MiB of code points per document
- * (LoaderOptions.codePointLimit) and Jackson's nesting depth of 1000.
+ * refused by the schema. A file of more than 1 MiB is refused before it is parsed, from bytes as
+ * from a path (so SnakeYAML's own limit of 3 MiB of code points is never reached); Jackson's
+ * nesting depth of 1000 applies.
  */
 class RuleFileLoaderHostileInputTest {
 
@@ -82,22 +85,24 @@ class RuleFileLoaderHostileInputTest {
         deep.put("flow sequences", HEADER + "  - " + "[".repeat(10_000) + "]".repeat(10_000) + "\n");
         deep.put("flow mappings", HEADER + "  - " + "{a: ".repeat(10_000) + "1" + "}".repeat(10_000) + "\n");
         deep.put("unclosed", HEADER + "  - " + "[".repeat(100_000));
+        // Block nesting past Jackson's depth of 1000, one more space a level: under the 1 MiB bound.
         StringBuilder block = new StringBuilder(HEADER);
         String indent = "  ";
-        for (int i = 0; i < 2_000; i++) {
+        for (int i = 0; i < 1_200; i++) {
             block.append(indent).append("- \n");
-            indent += "  ";
+            indent += " ";
         }
         deep.put("block sequences", block.toString());
         StringBuilder mapping = new StringBuilder(HEADER + "  - id: quiet\n    description:\n");
         indent = "      ";
-        for (int i = 0; i < 2_000; i++) {
+        for (int i = 0; i < 1_200; i++) {
             mapping.append(indent).append("a:\n");
             indent += " ";
         }
         deep.put("block mappings", mapping.toString());
         deep.put("in the description", HEADER + SILENCE + "    description: " + "[".repeat(5_000) + "]".repeat(5_000) + "\n");
         for (Map.Entry<String, String> e : deep.entrySet()) {
+            assertThat(utf8(e.getValue()).length).as(e.getKey()).isLessThanOrEqualTo(RuleFileLoader.MAX_FILE_BYTES);
             assertThat(timedLoad(e.getKey(), utf8(e.getValue()))).as(e.getKey()).isLessThan(2.0);
             assertThat(problemsOf(utf8(e.getValue()))).as(e.getKey()).singleElement().asString()
                     .startsWith(SOURCE + ": not valid YAML: ");
@@ -111,22 +116,23 @@ class RuleFileLoaderHostileInputTest {
             many.append(SILENCE.replace("quiet", "q" + i));
         }
         assertThat(timedLoad("4 MB of rules", utf8(many.toString()))).isLessThan(5.0);
-        assertThat(problemsOf(utf8(many.toString()))).singleElement().asString()
-                .startsWith(SOURCE + ": not valid YAML: ").contains("exceeds the limit");
+        assertThat(problemsOf(utf8(many.toString()))).containsExactly(SOURCE + ": the file: " + utf8(many.toString()).length
+                + " bytes, more than the 1048576 bytes (1 MiB) a rule file may have");
 
-        // Under the limit: 2 MB of rules, every one wrong, every one reported.
+        // Under the limit: 1 MB of rules, every one wrong, every one reported.
         StringBuilder wrong = new StringBuilder(HEADER);
         int rules = 0;
-        for (; wrong.length() < 2_000_000; rules++) {
+        for (; wrong.length() < 1_000_000; rules++) {
             wrong.append(SILENCE.replace("quiet", "q" + rules).replace("5m", "0m"));
         }
-        assertThat(timedLoad("2 MB of wrong rules", utf8(wrong.toString()))).isLessThan(5.0);
+        assertThat(timedLoad("1 MB of wrong rules", utf8(wrong.toString()))).isLessThan(5.0);
         assertThat(problemsOf(utf8(wrong.toString()))).hasSize(rules);
 
-        // Comments and long lines up to 1 MB.
+        // Comments and long lines up to 1 MB, under the limit: the parser reads them.
         for (String big : List.of("#" + "x".repeat(1_000_000) + "\n" + HEADER + SILENCE,
                 HEADER + SILENCE + "    description: " + "x".repeat(1_000_000) + "\n",
-                HEADER + SILENCE + "    description: \"" + "\\u00e9".repeat(200_000) + "\"\n")) {
+                HEADER + SILENCE + "    description: \"" + "\\u00e9".repeat(170_000) + "\"\n")) {
+            assertThat(utf8(big).length).isLessThanOrEqualTo(RuleFileLoader.MAX_FILE_BYTES);
             assertThat(timedLoad("a 1 MB token", utf8(big))).isLessThan(2.0);
         }
     }
@@ -260,13 +266,17 @@ class RuleFileLoaderHostileInputTest {
         assertThat(rules.rules().get(1).severity()).isEqualTo(Severity.CRITICAL);
     }
 
-    /** Finding (issue 6): SnakeYAML rescans a long token from its start; 10 MB on one line takes about 20 s to refuse. */
+    /**
+     * Finding (issue 6): SnakeYAML rescans a long token from its start; 10 MB on one line took about
+     * 20 s to refuse. Bytes over the 1 MiB bound are now refused before the parser sees them.
+     */
     @Test
-    @Disabled("finding of issue 6: a 10 MB token takes ~20 s before the 3 MiB limit refuses it")
     void aTenMegabyteTokenFailsFast() {
         Supplier<String> x = () -> "x".repeat(10_000_000);
         for (String big : List.of(HEADER + SILENCE + "    description: " + x.get() + "\n", "#" + x.get() + "\n")) {
             assertThat(timedLoad("a 10 MB token", utf8(big))).isLessThan(2.0);
+            assertThat(problemsOf(utf8(big))).singleElement().asString().startsWith(SOURCE + ": the file: ")
+                    .endsWith(" bytes, more than the 1048576 bytes (1 MiB) a rule file may have");
         }
     }
 
@@ -278,7 +288,16 @@ class RuleFileLoaderHostileInputTest {
             f.setLength(3L << 30); // sparse: no disk used
         }
         assertThatThrownBy(() -> RuleFileLoader.load(file)).isInstanceOf(RuleFileException.class)
-                .hasMessageStartingWith(file + ": ");
+                .hasMessage(file + ": the file: " + (3L << 30) + " bytes, more than the 1048576 bytes (1 MiB) a rule file may have");
+    }
+
+    /** A device has no size to check first (/dev/zero says 0): no more than the bound is read from it. */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aDeviceIsReadNoFurtherThanTheBound() {
+        Path zero = Path.of("/dev/zero");
+        assertThatThrownBy(() -> RuleFileLoader.load(zero)).isInstanceOf(RuleFileException.class)
+                .hasMessage(zero + ": the file: more than the 1048576 bytes (1 MiB) a rule file may have");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
