@@ -1,14 +1,23 @@
 package io.sensorflow.rules;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.ObjectCodec;
+import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import java.io.CharArrayReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +30,10 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.events.DocumentStartEvent;
+import org.yaml.snakeyaml.events.Event;
 
 /**
  * Reads a rule file (YAML), checks it against {@code rule-file.schema.json} and returns its rules.
@@ -31,7 +44,7 @@ public final class RuleFileLoader {
 
     static final String DEFAULT_RULES = "default-rules.yaml";
 
-    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final YAMLMapper YAML = new YAMLMapper(new RuleFileYaml(YAMLFactory.builder()));
     private static final JsonSchema SCHEMA = loadSchema();
     private static final Pattern LOCATION = Pattern.compile("^\\$(?:\\.rules\\[(\\d+)\\])?(?:\\.([A-Za-z_]+))?.*");
     private static final Pattern DURATION = Pattern.compile("([1-9][0-9]*)(ms|s|m|h)");
@@ -113,8 +126,11 @@ public final class RuleFileLoader {
             throw tooLarge(source, content.length); // before the parser sees any of it
         }
         JsonNode doc;
-        try {
-            doc = YAML.readTree(content);
+        try (JsonParser parser = YAML.createParser(content)) {
+            doc = YAML.readTree(parser);
+            parser.nextToken(); // past the document: another one is refused (RuleFileParser)
+        } catch (Refused e) {
+            throw new RuleFileException(List.of(source + ": the file: " + e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             // SnakeYAML's messages show a snippet over several lines: one line, so it names the file.
             throw new RuleFileException(List.of(source + ": not valid YAML: "
@@ -245,6 +261,79 @@ public final class RuleFileLoader {
             return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Jackson's YAML factory with a parser that refuses, as it reads, what is valid YAML but no rule
+     * file (Jackson's own YAMLAnchorReplayingFactory hooks into the parser the same way).
+     */
+    private static final class RuleFileYaml extends YAMLFactory {
+
+        private static final long serialVersionUID = 1L;
+
+        RuleFileYaml(YAMLFactoryBuilder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected YAMLParser _createParser(byte[] data, int offset, int len, IOContext ctxt) throws IOException {
+            return parser(ctxt, _createReader(data, offset, len, null, ctxt));
+        }
+
+        @Override
+        protected YAMLParser _createParser(InputStream in, IOContext ctxt) throws IOException {
+            return parser(ctxt, _createReader(in, null, ctxt));
+        }
+
+        @Override
+        protected YAMLParser _createParser(Reader r, IOContext ctxt) {
+            return parser(ctxt, r);
+        }
+
+        @Override
+        protected YAMLParser _createParser(char[] data, int offset, int len, IOContext ctxt, boolean recyclable) {
+            return parser(ctxt, new CharArrayReader(data, offset, len));
+        }
+
+        private YAMLParser parser(IOContext ctxt, Reader reader) {
+            return new RuleFileParser(ctxt, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec, reader);
+        }
+    }
+
+    /** Sees each of SnakeYAML's events before Jackson makes tokens of them. */
+    private static final class RuleFileParser extends YAMLParser {
+
+        private int documents;
+
+        RuleFileParser(IOContext ctxt, int parserFeatures, int yamlFeatures, LoaderOptions options, ObjectCodec codec,
+                Reader reader) {
+            super(ctxt, parserFeatures, yamlFeatures, options, codec, reader);
+        }
+
+        @Override
+        protected Event getEvent() throws IOException {
+            Event event = super.getEvent();
+            // Jackson reads the first document and stops: whatever follows would be ignored unread.
+            if (event instanceof DocumentStartEvent && ++documents > 1) {
+                throw new Refused(this, "a second YAML document at " + at(event.getStartMark())
+                        + "; a rule file is one document");
+            }
+            return event;
+        }
+
+        private static String at(Mark mark) {
+            return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+        }
+    }
+
+    /** Valid YAML that a rule file does not take; the message follows "FILE: the file: ". */
+    private static final class Refused extends JsonParseException {
+
+        private static final long serialVersionUID = 1L;
+
+        Refused(JsonParser parser, String message) {
+            super(parser, message);
         }
     }
 }

@@ -237,13 +237,23 @@ class RuleFileLoaderHostileInputTest {
         }
     }
 
-    /** Finding (issue 6): only the first YAML document is read; whatever follows "---" is ignored, garbage or rules. */
+    /**
+     * Finding (issue 6): only the first YAML document was read; whatever followed "---" was ignored,
+     * garbage or rules. A second document, even an empty one, is refused where it starts.
+     */
     @Test
-    @Disabled("finding of issue 6: a second YAML document is silently ignored")
     void aSecondDocumentIsRefused() {
-        for (String second : new String[] {"garbage: [\n", HEADER + SILENCE.replace("quiet", "other")}) {
+        for (String second : new String[] {"garbage: [\n", HEADER + SILENCE.replace("quiet", "other"), "", "# nothing\n"}) {
             byte[] file = utf8(HEADER + SILENCE + "---\n" + second);
-            assertThatThrownBy(() -> RuleFileLoader.load(SOURCE, file)).isInstanceOf(RuleFileException.class);
+            assertThatThrownBy(() -> RuleFileLoader.load(SOURCE, file)).as(second).isInstanceOf(RuleFileException.class)
+                    .hasMessage(SOURCE + ": the file: a second YAML document at line 7, column 1; a rule file is one document");
+        }
+        byte[] afterAnEnd = utf8(HEADER + SILENCE + "...\n---\n" + HEADER + SILENCE);
+        assertThatThrownBy(() -> RuleFileLoader.load(SOURCE, afterAnEnd)).isInstanceOf(RuleFileException.class)
+                .hasMessage(SOURCE + ": the file: a second YAML document at line 8, column 1; a rule file is one document");
+        // One document, its start or end marked: fine.
+        for (String one : new String[] {"---\n" + HEADER + SILENCE, HEADER + SILENCE + "...\n", "--- # the rules\n" + HEADER + SILENCE + "...\n# end\n"}) {
+            assertThat(RuleFileLoader.load(SOURCE, utf8(one)).rules()).as(one).hasSize(1);
         }
     }
 
