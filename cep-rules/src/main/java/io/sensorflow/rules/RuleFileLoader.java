@@ -32,8 +32,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.DocumentStartEvent;
 import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 /**
  * Reads a rule file (YAML), checks it against {@code rule-file.schema.json} and returns its rules.
@@ -301,8 +303,15 @@ public final class RuleFileLoader {
         }
     }
 
-    /** Sees each of SnakeYAML's events before Jackson makes tokens of them. */
+    /**
+     * Sees each of SnakeYAML's events before Jackson makes tokens of them. Anchors and aliases are
+     * refused: Jackson does not expand an alias but reads it as its anchor's name, so a file would
+     * load with another meaning than YAML gives it; expanding them is the YAML bomb; and a rule file
+     * is short enough to write each value out.
+     */
     private static final class RuleFileParser extends YAMLParser {
+
+        private static final String NO_ANCHORS = "; a rule file takes no anchors (&) or aliases (*)";
 
         private int documents;
 
@@ -319,11 +328,22 @@ public final class RuleFileLoader {
                 throw new Refused(this, "a second YAML document at " + at(event.getStartMark())
                         + "; a rule file is one document");
             }
+            if (event instanceof AliasEvent alias) {
+                throw new Refused(this, "an alias (*" + name(alias.getAnchor()) + ") at " + at(event.getStartMark()) + NO_ANCHORS);
+            }
+            if (event instanceof NodeEvent node && node.getAnchor() != null) {
+                throw new Refused(this, "an anchor (&" + name(node.getAnchor()) + ") at " + at(event.getStartMark()) + NO_ANCHORS);
+            }
             return event;
         }
 
         private static String at(Mark mark) {
-            return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            return mark == null ? "an unknown position" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+        }
+
+        /** An anchor's name, shortened: it can be as long as the file. */
+        private static String name(String anchor) {
+            return anchor.length() <= 64 ? anchor : anchor.substring(0, 64) + "...";
         }
     }
 
