@@ -2,6 +2,7 @@ package io.sensorflow.rules;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.io.IOContext;
@@ -46,12 +47,21 @@ public final class RuleFileLoader {
 
     static final String DEFAULT_RULES = "default-rules.yaml";
 
-    private static final YAMLMapper YAML = new YAMLMapper(new RuleFileYaml(YAMLFactory.builder()));
+    private static final YAMLMapper YAML = mapper(false);
+    /** The same, but the last of a duplicate key counts: only to name the rule of a duplicate key. */
+    private static final YAMLMapper LAST_KEY_COUNTS = mapper(true);
     private static final JsonSchema SCHEMA = loadSchema();
     private static final Pattern LOCATION = Pattern.compile("^\\$(?:\\.rules\\[(\\d+)\\])?(?:\\.([A-Za-z_]+))?.*");
     private static final Pattern DURATION = Pattern.compile("([1-9][0-9]*)(ms|s|m|h)");
 
     private RuleFileLoader() {}
+
+    private static YAMLMapper mapper(boolean allowDuplicateKeys) {
+        LoaderOptions options = new LoaderOptions();
+        // Jackson reads this as StreamReadFeature.STRICT_DUPLICATE_DETECTION (jackson-dataformats-text#413).
+        options.setAllowDuplicateKeys(allowDuplicateKeys);
+        return new YAMLMapper(new RuleFileYaml(YAMLFactory.builder().loaderOptions(options)));
+    }
 
     /** The rules that ship with sensorflow ({@code cep-rules/default-rules.yaml}). */
     public static RuleSet loadDefault() {
@@ -99,6 +109,55 @@ public final class RuleFileLoader {
                 + "more than the " + MAX_FILE_BYTES + " bytes (1 MiB) a rule file may have"));
     }
 
+    /** Where a key given twice is, when {@code e} is Jackson's report of one; otherwise null. */
+    private static JsonPointer duplicateKey(JsonProcessingException e) {
+        if (e.getClass() == JsonParseException.class && e.getProcessor() instanceof JsonParser parser
+                && parser.getParsingContext() != null && e.getLocation() != null) {
+            String key = parser.getParsingContext().getCurrentName();
+            if (key != null && e.getOriginalMessage().equals("Duplicate field '" + key + "'")) {
+                return parser.getParsingContext().pathAsPointer();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * "FILE: rules[0] (id 'quiet'), field 'after': given again at line 7; ...". The rule's id is
+     * read from the file with the last of each key counting; when the file cannot be read so (it
+     * has another problem further on), the problem is the top-level field's.
+     */
+    private static String duplicateKey(String source, byte[] content, JsonPointer at, int line) {
+        List<String> path = new ArrayList<>();
+        for (JsonPointer p = at; !p.matches(); p = p.tail()) {
+            path.add(p.getMatchingProperty());
+        }
+        String again = "given again at line " + line + "; a key may be given only once";
+        String key = "the key '" + shorten(path.get(path.size() - 1)) + "' " + again;
+        int index = path.size() >= 3 && path.get(0).equals("rules") ? at.tail().getMatchingIndex() : -1;
+        if (index >= 0) {
+            JsonNode rule;
+            try {
+                rule = LAST_KEY_COUNTS.readTree(content).path("rules").path(index);
+            } catch (IOException | RuntimeException e) {
+                rule = null;
+            }
+            if (rule != null && rule.isObject()) {
+                String id = rule.path("id").asText(""); // as describe() names it
+                return source + ": rules[" + index + "]" + (id.isEmpty() ? "" : " (id '" + id + "')") + ", field '"
+                        + shorten(path.get(2)) + "': " + (path.size() == 3 ? again : key);
+            }
+        }
+        if (at.getMatchingIndex() >= 0) {
+            return source + ": the file: " + key; // not a mapping at the top: not a rule file anyway
+        }
+        return source + ": field '" + shorten(path.get(0)) + "': " + (path.size() == 1 ? again : key);
+    }
+
+    /** A name from the file, shortened for a message: it can be as long as the file. */
+    private static String shorten(String name) {
+        return name.length() <= 64 ? name : name.substring(0, 64) + "...";
+    }
+
     /** YAML's !!binary values, which no field takes, named by rule and field. */
     private static void binaryValues(String source, JsonNode doc, List<String> problems) {
         JsonNode rules = doc.path("rules");
@@ -134,6 +193,10 @@ public final class RuleFileLoader {
         } catch (Refused e) {
             throw new RuleFileException(List.of(source + ": the file: " + e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
+            JsonPointer duplicate = duplicateKey(e);
+            if (duplicate != null) {
+                throw new RuleFileException(List.of(duplicateKey(source, content, duplicate, e.getLocation().getLineNr())));
+            }
             // SnakeYAML's messages show a snippet over several lines: one line, so it names the file.
             throw new RuleFileException(List.of(source + ": not valid YAML: "
                     + e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " ")
@@ -329,10 +392,10 @@ public final class RuleFileLoader {
                         + "; a rule file is one document");
             }
             if (event instanceof AliasEvent alias) {
-                throw new Refused(this, "an alias (*" + name(alias.getAnchor()) + ") at " + at(event.getStartMark()) + NO_ANCHORS);
+                throw new Refused(this, "an alias (*" + shorten(alias.getAnchor()) + ") at " + at(event.getStartMark()) + NO_ANCHORS);
             }
             if (event instanceof NodeEvent node && node.getAnchor() != null) {
-                throw new Refused(this, "an anchor (&" + name(node.getAnchor()) + ") at " + at(event.getStartMark()) + NO_ANCHORS);
+                throw new Refused(this, "an anchor (&" + shorten(node.getAnchor()) + ") at " + at(event.getStartMark()) + NO_ANCHORS);
             }
             return event;
         }
@@ -341,10 +404,6 @@ public final class RuleFileLoader {
             return mark == null ? "an unknown position" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
         }
 
-        /** An anchor's name, shortened: it can be as long as the file. */
-        private static String name(String anchor) {
-            return anchor.length() <= 64 ? anchor : anchor.substring(0, 64) + "...";
-        }
     }
 
     /** Valid YAML that a rule file does not take; the message follows "FILE: the file: ". */
