@@ -23,8 +23,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -158,27 +161,71 @@ public final class RuleFileLoader {
         return name.length() <= 64 ? name : name.substring(0, 64) + "...";
     }
 
-    /** YAML's !!binary values, which no field takes, named by rule and field. */
-    private static void binaryValues(String source, JsonNode doc, List<String> problems) {
-        JsonNode rules = doc.path("rules");
-        if (!rules.isArray()) {
-            return; // the schema says what is wrong with it
+    /**
+     * Values the schema validator cannot take, named by rule and field: YAML's !!binary values,
+     * which no field takes (its maxLength threw NullPointerException), and numbers past a double
+     * (1e400 reads as Infinity, which its enum and const threw NumberFormatException on).
+     */
+    private static void valuesTheSchemaCannotTake(String source, JsonNode doc, List<String> problems) {
+        if (!doc.isObject()) {
+            String what = cannotTake(doc);
+            if (what != null) {
+                problems.add(source + ": the file: " + what);
+            }
+            return;
         }
-        for (int i = 0; i < rules.size(); i++) {
-            JsonNode r = rules.get(i);
-            if (!r.isObject()) {
+        for (Iterator<Map.Entry<String, JsonNode>> top = doc.fields(); top.hasNext();) {
+            Map.Entry<String, JsonNode> field = top.next();
+            JsonNode rules = field.getValue();
+            if (!field.getKey().equals("rules") || !rules.isArray()) {
+                String what = cannotTake(rules);
+                if (what != null) {
+                    problems.add(source + ": field '" + field.getKey() + "': " + what);
+                }
                 continue;
             }
-            java.util.Iterator<Map.Entry<String, JsonNode>> fields = r.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> f = fields.next();
-                if (f.getValue().isBinary()) {
-                    JsonNode id = r.get("id");
-                    problems.add(source + ": rules[" + i + "] (id '" + (id == null ? "?" : id.asText())
-                            + "'), field '" + f.getKey() + "': a binary (!!binary) value, where text or a number belongs");
+            for (int i = 0; i < rules.size(); i++) {
+                JsonNode r = rules.get(i);
+                if (!r.isObject()) {
+                    String what = cannotTake(r);
+                    if (what != null) {
+                        problems.add(source + ": rules[" + i + "]: " + what);
+                    }
+                    continue;
+                }
+                String id = r.path("id").asText(""); // as describe() names it
+                for (Iterator<Map.Entry<String, JsonNode>> fields = r.fields(); fields.hasNext();) {
+                    Map.Entry<String, JsonNode> f = fields.next();
+                    String what = cannotTake(f.getValue());
+                    if (what != null) {
+                        problems.add(source + ": rules[" + i + "]" + (id.isEmpty() ? "" : " (id '" + id + "')") + ", field '"
+                                + f.getKey() + "': " + what);
+                    }
                 }
             }
         }
+    }
+
+    /** The first value in {@code node} (itself or within) that the schema validator cannot take, described; or null. */
+    private static String cannotTake(JsonNode node) {
+        Deque<JsonNode> todo = new ArrayDeque<>(List.of(node)); // not recursion: nesting goes 1000 deep
+        while (!todo.isEmpty()) {
+            JsonNode n = todo.pop();
+            if (n.isBinary()) {
+                return "a binary (!!binary) value, where text or a number belongs";
+            }
+            if ((n.isDouble() || n.isFloat()) && !Double.isFinite(n.doubleValue())) {
+                return n.asText() + " is not a finite number (a number past the range of a double)";
+            }
+            if (n.isContainerNode()) {
+                List<JsonNode> children = new ArrayList<>();
+                n.elements().forEachRemaining(children::add);
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    todo.push(children.get(i)); // the first child next: the first in file order is named
+                }
+            }
+        }
+        return null;
     }
 
     /** Reads the rules in {@code content}; {@code source} names it in messages. */
@@ -208,7 +255,7 @@ public final class RuleFileLoader {
             throw new RuleFileException(List.of(source + ": the file is empty"));
         }
         List<String> problems = new ArrayList<>();
-        binaryValues(source, doc, problems);
+        valuesTheSchemaCannotTake(source, doc, problems);
         if (!problems.isEmpty()) {
             throw new RuleFileException(problems); // the schema validator cannot take them
         }

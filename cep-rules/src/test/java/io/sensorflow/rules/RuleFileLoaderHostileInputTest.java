@@ -222,6 +222,25 @@ class RuleFileLoaderHostileInputTest {
         }
     }
 
+    /**
+     * Found by the fuzz run over the findings' values (yamlMutatedWithTheOpenFindings): 1e400 in a
+     * field the schema checks with enum or const (metric, kind, severity, version), alone or in a
+     * list, made the validator throw NumberFormatException (BigDecimal of Infinity).
+     */
+    @Test
+    void aNumberPastADoubleInAnyFieldIsARuleFileProblem() {
+        assertEachRefused("warning", "field 'severity'", "1e400", "-1e400", "[1e400]", "[a, {b: [-1e400]}]");
+        assertEachRefused("silence", "field 'kind'", "1e400");
+        String hot = "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: 1e400\n    above: 1\n"
+                + "    count: 3\n    within: 1m\n";
+        assertThat(problemsOf(utf8(HEADER + hot))).containsExactly(
+                SOURCE + ": rules[0] (id 'hot'), field 'metric': Infinity is not a finite number (a number past the range of a double)");
+        assertThat(problemsOf(utf8("version: 1e400\nrules:\n" + SILENCE))).containsExactly(
+                SOURCE + ": field 'version': Infinity is not a finite number (a number past the range of a double)");
+        assertThat(problemsOf(utf8(HEADER + "  - [-1e400]\n"))).containsExactly(
+                SOURCE + ": rules[0]: -Infinity is not a finite number (a number past the range of a double)");
+    }
+
     /** Finding (issue 6): a !!binary value reaches the schema's maxLength, which calls textValue().length(). */
     @Test
     void aBinaryDescriptionIsARuleFileProblem() {
