@@ -44,7 +44,8 @@ import org.yaml.snakeyaml.events.NodeEvent;
 /**
  * Reads a rule file (YAML), checks it against {@code rule-file.schema.json} and returns its rules.
  * Every problem in the file is reported at once, each naming the file, the rule (position and
- * id) and the field.
+ * id) and the field. Refused before that, naming the file and where: more than 1 MiB, a second
+ * YAML document, an anchor or alias, a key given twice in a mapping.
  */
 public final class RuleFileLoader {
 
@@ -177,8 +178,8 @@ public final class RuleFileLoader {
         for (Iterator<Map.Entry<String, JsonNode>> top = doc.fields(); top.hasNext();) {
             Map.Entry<String, JsonNode> field = top.next();
             JsonNode rules = field.getValue();
-            if (!field.getKey().equals("rules") || !rules.isArray()) {
-                String what = cannotTake(rules);
+            if (!field.getKey().equals("rules") || !rules.isArray()) { // not the rules: a field of the file
+                String what = cannotTake(field.getValue());
                 if (what != null) {
                     problems.add(source + ": field '" + field.getKey() + "': " + what);
                 }
