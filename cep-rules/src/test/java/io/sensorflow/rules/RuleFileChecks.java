@@ -117,8 +117,11 @@ final class RuleFileChecks {
         }
     }
 
-    /** The file as a tree, read as the loader reads it, or null when it is not YAML. */
+    /** The file as a tree, read as the loader reads it, or null when it is not YAML or the loader does not read it. */
     private static JsonNode tree(byte[] content) {
+        if (content.length > RuleFileLoader.MAX_FILE_BYTES) {
+            return null; // refused unread; parsing it here would only time this check
+        }
         try {
             return YAML.readTree(content);
         } catch (IOException | RuntimeException e) {

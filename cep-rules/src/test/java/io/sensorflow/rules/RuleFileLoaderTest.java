@@ -144,6 +144,28 @@ class RuleFileLoaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsRefusedNamingTheRuleAndField() {
+        // YAML lets the last one count; in a rule file that hides the first.
+        assertThat(problemsOf(HEADER + SILENCE + "    after: 10m\n")).containsExactly(
+                "rules.yaml: rules[0] (id 'quiet'), field 'after': given again at line 7; a key may be given only once");
+        assertThat(problemsOf(HEADER + SILENCE.replace("    kind", "    id: other\n    kind"))).containsExactly(
+                "rules.yaml: rules[0] (id 'other'), field 'id': given again at line 4; a key may be given only once");
+        assertThat(problemsOf(HEADER + SILENCE.replace("    kind", "    description: {a: 1, b: 2, a: 3}\n    kind")))
+                .containsExactly("rules.yaml: rules[0] (id 'quiet'), field 'description': the key 'a' given again at line 4; "
+                        + "a key may be given only once");
+        assertThat(problemsOf(HEADER + SILENCE + "version: 1\n")).containsExactly(
+                "rules.yaml: field 'version': given again at line 7; a key may be given only once");
+        assertThat(problemsOf("{\"version\": 1, \"rules\": [{\"id\": \"a\", \"kind\": \"silence\", \"severity\": \"info\", "
+                + "\"after\": \"5m\", \"after\": \"1h\"}]}")).containsExactly(
+                "rules.yaml: rules[0] (id 'a'), field 'after': given again at line 1; a key may be given only once");
+        // The rule cannot be read to name it (the file is wrong further on): the problem is the top-level field's.
+        assertThat(problemsOf(HEADER + SILENCE + "    after: 10m\n  - [unclosed\n")).containsExactly(
+                "rules.yaml: field 'rules': the key 'after' given again at line 7; a key may be given only once");
+        assertThat(problemsOf("- {a: 1, a: 2}\n")).containsExactly(
+                "rules.yaml: the file: the key 'a' given again at line 1; a key may be given only once");
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         String twoBad = SILENCE.replace("after: 5m", "after: never")
                 + "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n    above: 70\n"
