@@ -1,6 +1,7 @@
 package io.sensorflow.job.readings;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -14,7 +15,9 @@ import java.io.IOException;
  *
  * <p>It uses Jackson's streaming parser rather than data binding: one pass, no reflection, and
  * the field names come from Jackson's symbol table, so the only per-reading garbage is the
- * sensor id and the parser itself.
+ * sensor id and the parser itself. The table is shared by all parsers and kept small
+ * ({@link #MAX_SHARED_NAMES}): names that keep coming stay in it, names that come once do not
+ * pile up.
  *
  * <p>When a payload has several defects, the reason reported is the first of: not JSON, sensor
  * id, event time, a value of the wrong type, no measurement (range and future checks are
@@ -24,17 +27,42 @@ public final class ReadingParser {
 
     public static final int MAX_SENSOR_ID_LENGTH = 128;
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            // NaN and Infinity tokens are read so they can be rejected as values, not as syntax.
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            // FastDoubleParser (inside Jackson) instead of the JDK's FloatingDecimal.
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            // Bounds on what a hostile payload can make the parser hold; a reading needs far less.
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(64)
-                    .maxStringLength(1 << 20)
-                    .build())
-            .build();
+    /**
+     * How many field names Jackson's shared symbol table may hold before it is dropped. A reading
+     * has ten names the parser reads and a few more it skips; a table that grows past that holds
+     * names that came once (a producer that puts ids or times in keys, or a hostile payload), and
+     * every parser that meets a name not in the table copies the whole table before it adds the name:
+     * with Jackson's own limit (6,000 names) that is about 200 KB per reading.
+     */
+    static final int MAX_SHARED_NAMES = 64;
+
+    private static volatile Factory json = new Factory();
+
+    /** Jackson's factory, with a look at its shared symbol table. */
+    private static final class Factory extends JsonFactory {
+        private static final long serialVersionUID = 1L;
+
+        Factory() {
+            super(new JsonFactoryBuilder()
+                    // NaN and Infinity tokens are read so they can be rejected as values, not as syntax.
+                    .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    // FastDoubleParser (inside Jackson) instead of the JDK's FloatingDecimal.
+                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                    // Names are still canonicalized (without it Jackson reads a byte[] through a
+                    // Reader, much slower), but not String.intern()ed: every new name would go into
+                    // the JVM's string table, ~1 us each, through InternCache's lock.
+                    .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                    // Bounds on what a hostile payload can make the parser hold; a reading needs far less.
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64)
+                            .maxStringLength(1 << 20)
+                            .build()));
+        }
+
+        int sharedNames() {
+            return _byteSymbolCanonicalizer.size();
+        }
+    }
 
     private ReadingParser() {}
 
@@ -66,7 +94,8 @@ public final class ReadingParser {
             return reading.reject(RejectReason.NOT_JSON, "the payload is not UTF-8 JSON (a NUL byte at its start)");
         }
         Fields fields = new Fields();
-        try (JsonParser p = JSON.createParser(payload)) {
+        Factory factory = json;
+        try (JsonParser p = factory.createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return reading.reject(RejectReason.NOT_JSON, "the payload is not a JSON object");
             }
@@ -81,6 +110,11 @@ public final class ReadingParser {
         } catch (IOException | RuntimeException e) {
             // Jackson reports syntax, encoding and size-limit problems as exceptions.
             return reading.reject(RejectReason.NOT_JSON, firstLine(e.getMessage()));
+        } finally {
+            // The parser, closed, has merged the names it met into the shared table.
+            if (factory.sharedNames() > MAX_SHARED_NAMES) {
+                json = new Factory();
+            }
         }
         return fields.decide(reading);
     }
