@@ -21,7 +21,8 @@ import java.io.IOException;
  *
  * <p>When a payload has several defects, the reason reported is the first of: not JSON, sensor
  * id, event time, a value of the wrong type, no measurement (range and future checks are
- * {@link ReadingValidator}'s).
+ * {@link ReadingValidator}'s). A field the parser reads, given twice, is a defect of its kind (an
+ * invalid sensor id, event time or value): which of the two the sensor meant cannot be told.
  */
 public final class ReadingParser {
 
@@ -123,34 +124,54 @@ public final class ReadingParser {
             throws IOException {
         switch (name) {
             case "sensor_id":
-                f.sensorId(3, value, p);
+                if (f.first(Fields.SENSOR_ID, name, p)) {
+                    f.sensorId(3, value, p);
+                }
                 break;
             case "sensorId":
-                f.sensorId(2, value, p);
+                if (f.first(Fields.SENSOR_ID_CAMEL, name, p)) {
+                    f.sensorId(2, value, p);
+                }
                 break;
             case "device_id":
-                f.sensorId(1, value, p);
+                if (f.first(Fields.DEVICE_ID, name, p)) {
+                    f.sensorId(1, value, p);
+                }
                 break;
             case "ts":
-                f.time(2, value, p);
+                if (f.first(Fields.TS, name, p)) {
+                    f.time(2, value, p);
+                }
                 break;
             case "timestamp":
-                f.time(1, value, p);
+                if (f.first(Fields.TIMESTAMP, name, p)) {
+                    f.time(1, value, p);
+                }
                 break;
             case "temperature":
-                r.temperature = f.measurement(name, value, p);
+                if (f.first(Fields.TEMPERATURE, name, p)) {
+                    r.temperature = f.measurement(name, value, p);
+                }
                 break;
             case "humidity":
-                r.humidity = f.measurement(name, value, p);
+                if (f.first(Fields.HUMIDITY, name, p)) {
+                    r.humidity = f.measurement(name, value, p);
+                }
                 break;
             case "distance_cm":
-                r.distanceCm = f.measurement(name, value, p);
+                if (f.first(Fields.DISTANCE_CM, name, p)) {
+                    r.distanceCm = f.measurement(name, value, p);
+                }
                 break;
             case "motion":
-                r.motion = f.motion(value, p);
+                if (f.first(Fields.MOTION, name, p)) {
+                    r.motion = f.motion(value, p);
+                }
                 break;
             case "seq":
-                r.seq = f.seq(value, p);
+                if (f.first(Fields.SEQ, name, p)) {
+                    r.seq = f.seq(value, p);
+                }
                 break;
             default:
                 p.skipChildren();
@@ -177,6 +198,23 @@ public final class ReadingParser {
 
     /** What the fields said, held until the whole object is read. */
     private static final class Fields {
+        // One bit per field name the parser reads, to find a name given twice.
+        static final int SENSOR_ID = 1;
+        static final int SENSOR_ID_CAMEL = 1 << 1;
+        static final int DEVICE_ID = 1 << 2;
+        static final int TS = 1 << 3;
+        static final int TIMESTAMP = 1 << 4;
+        static final int TEMPERATURE = 1 << 5;
+        static final int HUMIDITY = 1 << 6;
+        static final int DISTANCE_CM = 1 << 7;
+        static final int MOTION = 1 << 8;
+        static final int SEQ = 1 << 9;
+        private static final int ID_NAMES = SENSOR_ID | SENSOR_ID_CAMEL | DEVICE_ID;
+        private static final int TIME_NAMES = TS | TIMESTAMP;
+
+        int seen;
+        String repeatedId;
+        String repeatedTime;
         int sensorIdPriority;
         String sensorId;
         String sensorIdError;
@@ -185,6 +223,32 @@ public final class ReadingParser {
         String timeError;
         String valueError;
         boolean measured;
+
+        /**
+         * Whether this is the first time the payload gives {@code field}. A field given twice makes
+         * the reading ambiguous (which value is the sensor's?), so it is rejected, and the value
+         * given again is skipped unread: a payload that repeats a field costs no more per byte
+         * than one that does not.
+         */
+        boolean first(int field, String name, JsonParser p) throws IOException {
+            if ((seen & field) == 0) {
+                seen |= field;
+                return true;
+            }
+            if ((field & ID_NAMES) != 0) {
+                if (repeatedId == null) {
+                    repeatedId = name;
+                }
+            } else if ((field & TIME_NAMES) != 0) {
+                if (repeatedTime == null) {
+                    repeatedTime = name;
+                }
+            } else if (valueError == null) {
+                valueError = name + " is given more than once";
+            }
+            p.skipChildren();
+            return false;
+        }
 
         void sensorId(int priority, JsonToken token, JsonParser p) throws IOException {
             if (priority < sensorIdPriority || token == JsonToken.VALUE_NULL) {
@@ -301,6 +365,9 @@ public final class ReadingParser {
         }
 
         Reading decide(Reading r) {
+            if (repeatedId != null) {
+                return r.reject(RejectReason.INVALID_SENSOR_ID, repeatedId + " is given more than once");
+            }
             if (sensorIdError != null) {
                 return r.reject(RejectReason.INVALID_SENSOR_ID, sensorIdError);
             }
@@ -308,6 +375,10 @@ public final class ReadingParser {
                 return r.reject(RejectReason.MISSING_SENSOR_ID, RejectReason.MISSING_SENSOR_ID.description());
             }
             r.sensorId = sensorId;
+            if (repeatedTime != null) {
+                r.eventTime = Long.MIN_VALUE;
+                return r.reject(RejectReason.INVALID_TIMESTAMP, repeatedTime + " is given more than once");
+            }
             if (timeError != null) {
                 r.eventTime = Long.MIN_VALUE;
                 return r.reject(RejectReason.INVALID_TIMESTAMP, timeError);
