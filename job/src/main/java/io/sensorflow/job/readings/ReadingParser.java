@@ -1,6 +1,7 @@
 package io.sensorflow.job.readings;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -14,27 +15,55 @@ import java.io.IOException;
  *
  * <p>It uses Jackson's streaming parser rather than data binding: one pass, no reflection, and
  * the field names come from Jackson's symbol table, so the only per-reading garbage is the
- * sensor id and the parser itself.
+ * sensor id and the parser itself. The table is shared by all parsers and kept small
+ * ({@link #MAX_SHARED_NAMES}): names that keep coming stay in it, names that come once do not
+ * pile up.
  *
  * <p>When a payload has several defects, the reason reported is the first of: not JSON, sensor
  * id, event time, a value of the wrong type, no measurement (range and future checks are
- * {@link ReadingValidator}'s).
+ * {@link ReadingValidator}'s). A field the parser reads, given twice, is a defect of its kind (an
+ * invalid sensor id, event time or value): which of the two the sensor meant cannot be told.
  */
 public final class ReadingParser {
 
     public static final int MAX_SENSOR_ID_LENGTH = 128;
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            // NaN and Infinity tokens are read so they can be rejected as values, not as syntax.
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            // FastDoubleParser (inside Jackson) instead of the JDK's FloatingDecimal.
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            // Bounds on what a hostile payload can make the parser hold; a reading needs far less.
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(64)
-                    .maxStringLength(1 << 20)
-                    .build())
-            .build();
+    /**
+     * How many field names Jackson's shared symbol table may hold before it is dropped. A reading
+     * has ten names the parser reads and a few more it skips; a table that grows past that holds
+     * names that came once (a producer that puts ids or times in keys, or a hostile payload), and
+     * every parser that meets a name not in the table copies the whole table before it adds the name:
+     * with Jackson's own limit (6,000 names) that is about 200 KB per reading.
+     */
+    static final int MAX_SHARED_NAMES = 64;
+
+    private static volatile Factory json = new Factory();
+
+    /** Jackson's factory, with a look at its shared symbol table. */
+    private static final class Factory extends JsonFactory {
+        private static final long serialVersionUID = 1L;
+
+        Factory() {
+            super(new JsonFactoryBuilder()
+                    // NaN and Infinity tokens are read so they can be rejected as values, not as syntax.
+                    .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    // FastDoubleParser (inside Jackson) instead of the JDK's FloatingDecimal.
+                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                    // Names are still canonicalized (without it Jackson reads a byte[] through a
+                    // Reader, much slower), but not String.intern()ed: every new name would go into
+                    // the JVM's string table, ~1 us each, through InternCache's lock.
+                    .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                    // Bounds on what a hostile payload can make the parser hold; a reading needs far less.
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64)
+                            .maxStringLength(1 << 20)
+                            .build()));
+        }
+
+        int sharedNames() {
+            return _byteSymbolCanonicalizer.size();
+        }
+    }
 
     private ReadingParser() {}
 
@@ -66,7 +95,8 @@ public final class ReadingParser {
             return reading.reject(RejectReason.NOT_JSON, "the payload is not UTF-8 JSON (a NUL byte at its start)");
         }
         Fields fields = new Fields();
-        try (JsonParser p = JSON.createParser(payload)) {
+        Factory factory = json;
+        try (JsonParser p = factory.createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return reading.reject(RejectReason.NOT_JSON, "the payload is not a JSON object");
             }
@@ -81,6 +111,11 @@ public final class ReadingParser {
         } catch (IOException | RuntimeException e) {
             // Jackson reports syntax, encoding and size-limit problems as exceptions.
             return reading.reject(RejectReason.NOT_JSON, firstLine(e.getMessage()));
+        } finally {
+            // The parser, closed, has merged the names it met into the shared table.
+            if (factory.sharedNames() > MAX_SHARED_NAMES) {
+                json = new Factory();
+            }
         }
         return fields.decide(reading);
     }
@@ -89,34 +124,54 @@ public final class ReadingParser {
             throws IOException {
         switch (name) {
             case "sensor_id":
-                f.sensorId(3, value, p);
+                if (f.first(Fields.SENSOR_ID, name, p)) {
+                    f.sensorId(3, value, p);
+                }
                 break;
             case "sensorId":
-                f.sensorId(2, value, p);
+                if (f.first(Fields.SENSOR_ID_CAMEL, name, p)) {
+                    f.sensorId(2, value, p);
+                }
                 break;
             case "device_id":
-                f.sensorId(1, value, p);
+                if (f.first(Fields.DEVICE_ID, name, p)) {
+                    f.sensorId(1, value, p);
+                }
                 break;
             case "ts":
-                f.time(2, value, p);
+                if (f.first(Fields.TS, name, p)) {
+                    f.time(2, value, p);
+                }
                 break;
             case "timestamp":
-                f.time(1, value, p);
+                if (f.first(Fields.TIMESTAMP, name, p)) {
+                    f.time(1, value, p);
+                }
                 break;
             case "temperature":
-                r.temperature = f.measurement(name, value, p);
+                if (f.first(Fields.TEMPERATURE, name, p)) {
+                    r.temperature = f.measurement(name, value, p);
+                }
                 break;
             case "humidity":
-                r.humidity = f.measurement(name, value, p);
+                if (f.first(Fields.HUMIDITY, name, p)) {
+                    r.humidity = f.measurement(name, value, p);
+                }
                 break;
             case "distance_cm":
-                r.distanceCm = f.measurement(name, value, p);
+                if (f.first(Fields.DISTANCE_CM, name, p)) {
+                    r.distanceCm = f.measurement(name, value, p);
+                }
                 break;
             case "motion":
-                r.motion = f.motion(value, p);
+                if (f.first(Fields.MOTION, name, p)) {
+                    r.motion = f.motion(value, p);
+                }
                 break;
             case "seq":
-                r.seq = f.seq(value, p);
+                if (f.first(Fields.SEQ, name, p)) {
+                    r.seq = f.seq(value, p);
+                }
                 break;
             default:
                 p.skipChildren();
@@ -143,6 +198,23 @@ public final class ReadingParser {
 
     /** What the fields said, held until the whole object is read. */
     private static final class Fields {
+        // One bit per field name the parser reads, to find a name given twice.
+        static final int SENSOR_ID = 1;
+        static final int SENSOR_ID_CAMEL = 1 << 1;
+        static final int DEVICE_ID = 1 << 2;
+        static final int TS = 1 << 3;
+        static final int TIMESTAMP = 1 << 4;
+        static final int TEMPERATURE = 1 << 5;
+        static final int HUMIDITY = 1 << 6;
+        static final int DISTANCE_CM = 1 << 7;
+        static final int MOTION = 1 << 8;
+        static final int SEQ = 1 << 9;
+        private static final int ID_NAMES = SENSOR_ID | SENSOR_ID_CAMEL | DEVICE_ID;
+        private static final int TIME_NAMES = TS | TIMESTAMP;
+
+        int seen;
+        String repeatedId;
+        String repeatedTime;
         int sensorIdPriority;
         String sensorId;
         String sensorIdError;
@@ -151,6 +223,32 @@ public final class ReadingParser {
         String timeError;
         String valueError;
         boolean measured;
+
+        /**
+         * Whether this is the first time the payload gives {@code field}. A field given twice makes
+         * the reading ambiguous (which value is the sensor's?), so it is rejected, and the value
+         * given again is skipped unread: a payload that repeats a field costs no more per byte
+         * than one that does not.
+         */
+        boolean first(int field, String name, JsonParser p) throws IOException {
+            if ((seen & field) == 0) {
+                seen |= field;
+                return true;
+            }
+            if ((field & ID_NAMES) != 0) {
+                if (repeatedId == null) {
+                    repeatedId = name;
+                }
+            } else if ((field & TIME_NAMES) != 0) {
+                if (repeatedTime == null) {
+                    repeatedTime = name;
+                }
+            } else if (valueError == null) {
+                valueError = name + " is given more than once";
+            }
+            p.skipChildren();
+            return false;
+        }
 
         void sensorId(int priority, JsonToken token, JsonParser p) throws IOException {
             if (priority < sensorIdPriority || token == JsonToken.VALUE_NULL) {
@@ -267,6 +365,9 @@ public final class ReadingParser {
         }
 
         Reading decide(Reading r) {
+            if (repeatedId != null) {
+                return r.reject(RejectReason.INVALID_SENSOR_ID, repeatedId + " is given more than once");
+            }
             if (sensorIdError != null) {
                 return r.reject(RejectReason.INVALID_SENSOR_ID, sensorIdError);
             }
@@ -274,6 +375,10 @@ public final class ReadingParser {
                 return r.reject(RejectReason.MISSING_SENSOR_ID, RejectReason.MISSING_SENSOR_ID.description());
             }
             r.sensorId = sensorId;
+            if (repeatedTime != null) {
+                r.eventTime = Long.MIN_VALUE;
+                return r.reject(RejectReason.INVALID_TIMESTAMP, repeatedTime + " is given more than once");
+            }
             if (timeError != null) {
                 r.eventTime = Long.MIN_VALUE;
                 return r.reject(RejectReason.INVALID_TIMESTAMP, timeError);

@@ -626,6 +626,75 @@ class ReadingParserTest {
 
     // ------------------------------------------------------------------------------------------
     @Nested
+    class RepeatedFields {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"sensor_id", "sensorId", "device_id"})
+        void aSensorIdGivenTwiceIsInvalid(String name) {
+            for (String second : new String[] {"\"s\"", "\"t\"", "null", "{}"}) {
+                Reading r = parse("{\"" + name + "\":\"s\",\"ts\":1763712000,\"temperature\":1,\"" + name + "\":" + second + "}");
+                assertRejected(r, RejectReason.INVALID_SENSOR_ID);
+                assertThat(r.rejectDetail).isEqualTo(name + " is given more than once");
+            }
+            // a null first is given all the same
+            assertRejected(parse("{\"" + name + "\":null,\"" + name + "\":\"s\",\"ts\":1763712000,\"temperature\":1}"),
+                    RejectReason.INVALID_SENSOR_ID);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"ts", "timestamp"})
+        void anEventTimeGivenTwiceIsInvalid(String name) {
+            for (String second : new String[] {"1763712000", "1763712001", "\"2026-11-21T08:15:03Z\"", "\"x\"", "null", "[1]"}) {
+                Reading r = parse("{\"sensor_id\":\"s\",\"" + name + "\":1763712000,\"temperature\":1,\"" + name + "\":" + second + "}");
+                assertRejected(r, RejectReason.INVALID_TIMESTAMP);
+                assertThat(r.rejectDetail).isEqualTo(name + " is given more than once");
+                assertThat(r.hasEventTime()).isFalse();
+                assertThat(r.sensorId).isEqualTo("s");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"temperature", "humidity", "distance_cm", "motion", "seq"})
+        void aValueGivenTwiceIsInvalid(String name) {
+            for (String second : new String[] {"1", "0", "null", "\"x\"", "{\"a\":1}"}) {
+                Reading r = parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"" + name + "\":1,\"" + name + "\":" + second + "}");
+                assertRejected(r, RejectReason.INVALID_VALUE);
+                assertThat(r.rejectDetail).isEqualTo(name + " is given more than once");
+            }
+        }
+
+        @Test
+        void namesThatAreAliasesAreNotRepeats() {
+            Reading r = parse("{\"device_id\":\"d\",\"sensorId\":\"c\",\"sensor_id\":\"s\",\"timestamp\":1,\"ts\":1763712000,"
+                    + "\"temperature\":1}");
+            assertValid(r);
+            assertThat(r.sensorId).isEqualTo("s");
+            assertThat(r.eventTime).isEqualTo(T_1763712000_S);
+        }
+
+        @Test
+        void unknownAndNestedNamesMayRepeat() {
+            Reading r = parse(with("\"x\":1,\"x\":[2],\"Temperature\":3,\"Temperature\":4,"
+                    + "\"meta\":{\"ts\":1,\"ts\":2,\"temperature\":{\"seq\":1,\"seq\":2}},\"list\":[{\"a\":1,\"a\":2}]"));
+            assertValid(r);
+            assertThat(r.temperature).isEqualTo(20.0);
+        }
+
+        @Test
+        void theUsualPrecedenceHolds() {
+            // the sensor id first, then the time, then the values
+            assertRejected(parse("{\"temperature\":1,\"temperature\":2}"), RejectReason.MISSING_SENSOR_ID);
+            assertRejected(parse("{\"sensor_id\":\"\",\"ts\":1,\"ts\":2,\"temperature\":1}"), RejectReason.INVALID_SENSOR_ID);
+            assertRejected(parse("{\"sensor_id\":\"s\",\"temperature\":1,\"temperature\":2}"), RejectReason.MISSING_TIMESTAMP);
+            assertRejected(parse("{\"sensor_id\":\"s\",\"ts\":\"bad\",\"seq\":1,\"seq\":2}"), RejectReason.INVALID_TIMESTAMP);
+            // and syntax before all
+            assertRejected(parse("{\"sensor_id\":\"s\",\"sensor_id\":\"s\",\"ts\":1763712000,\"temperature\":1,}"),
+                    RejectReason.NOT_JSON);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    @Nested
     class NotJsonAndEmpty {
 
         @Test
