@@ -21,7 +21,8 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * and silences become visible even when every sensor stops. The quiet time is counted from the
  * first periodic check that saw the last reading (at most one auto-watermark interval, 200 ms by
  * default, after it), which spares a clock read per reading and errs on the side of a watermark
- * that is slightly behind, never ahead. A partition that has never had a reading is marked idle
+ * that is slightly behind, never ahead. A check counts at most {@link #MAX_CHECK_GAP_MS} since the
+ * one before it: time the task thread spent blocked is not quiet time. A partition that has never had a reading is marked idle
  * instead, so that it holds no one back.
  */
 public final class IdleAdvancingWatermarks implements WatermarkGenerator<Reading> {
@@ -31,17 +32,27 @@ public final class IdleAdvancingWatermarks implements WatermarkGenerator<Reading
     private final long idleTimeoutMs;
     private final LongSupplier wallClock;
 
+    /**
+     * The most quiet time one periodic check may count. Checks come every auto-watermark interval
+     * (200 ms by default) when the task thread is free; a longer gap means the thread was busy or
+     * blocked (a sink flushing to a database that is down), so nothing could have been read, and
+     * the records waiting in Kafka must not become late for it.
+     */
+    static final long MAX_CHECK_GAP_MS = 1_000;
+
     private long maxEventTime = Long.MIN_VALUE;
     private long emitted = Long.MIN_VALUE;
     private long eventsSincePeriodic;
-    private long lastActivity;
+    private long lastCheck;
+    /** Quiet time counted since the check that saw the last reading. */
+    private long quietMs;
 
     public IdleAdvancingWatermarks(long outOfOrdernessMs, long granularityMs, long idleTimeoutMs, LongSupplier wallClock) {
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.granularityMs = granularityMs;
         this.idleTimeoutMs = idleTimeoutMs;
         this.wallClock = wallClock;
-        this.lastActivity = wallClock.getAsLong();
+        this.lastCheck = wallClock.getAsLong();
     }
 
     @Override
@@ -59,19 +70,21 @@ public final class IdleAdvancingWatermarks implements WatermarkGenerator<Reading
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = wallClock.getAsLong();
+        long sinceCheck = now - lastCheck;
+        lastCheck = now;
         if (eventsSincePeriodic > 0) {
             eventsSincePeriodic = 0;
-            lastActivity = now;
+            quietMs = 0;
             return;
         }
-        long quietFor = now - lastActivity;
-        if (quietFor < idleTimeoutMs) {
+        quietMs += Math.min(Math.max(sinceCheck, 0), MAX_CHECK_GAP_MS);
+        if (quietMs < idleTimeoutMs) {
             return;
         }
         if (maxEventTime == Long.MIN_VALUE) {
             output.markIdle();
         } else {
-            emitIfAdvanced(maxEventTime - outOfOrdernessMs + quietFor, output);
+            emitIfAdvanced(maxEventTime - outOfOrdernessMs + quietMs, output);
         }
     }
 

@@ -74,9 +74,11 @@ class SensorJobFaultsIT {
 
         Path checkpoints = Files.createTempDirectory("faults-checkpoints-");
         String prefix = "faults-" + System.nanoTime();
+        // The idle timeout is longer than any outage below: a partition that cannot be read for longer
+        // looks quiet, and event time would move on past the readings waiting in Kafka (see README).
         java.util.function.IntFunction<JobConfig> config = parallelism -> pipeline.config(Scenarios.withTiming(
                 "--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
-                "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--idle-timeout", "1s",
+                "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--idle-timeout", "10s",
                 "--starting-offsets", "earliest", "--parallelism", Integer.toString(parallelism),
                 "--checkpoint-interval", "200ms", "--jdbc-max-retries", "2",
                 "--checkpoint-dir", checkpoints.toUri().toString(), "--transactional-id-prefix", prefix));

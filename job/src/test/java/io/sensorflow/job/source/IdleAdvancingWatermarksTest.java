@@ -228,13 +228,17 @@ class IdleAdvancingWatermarksTest {
     }
 
     @Test
-    void idleAdvanceWithSparsePeriodicCalls() {
+    void timeTheTaskThreadSpentBlockedBetweenTwoChecksIsNotQuietTime() {
         event(T0);
-        now = C0 + IDLE;
-        gen.onPeriodicEmit(out); // sees the reading: the quiet time starts here
-        assertThat(out.watermarks).containsExactly(1_795_248_897_999L);
-        now = C0 + 2 * IDLE;
+        ticksUntil(C0 + TICK); // sees the reading: the quiet time starts here
+        now += 10 * IDLE; // e.g. a sink flushing to a database that is down holds the thread
         gen.onPeriodicEmit(out);
+        assertThat(out.watermarks).as("one check counts at most a second").containsExactly(1_795_248_897_999L);
+        long resumed = now;
+        ticksUntil(resumed + IDLE - IdleAdvancingWatermarks.MAX_CHECK_GAP_MS - TICK);
+        assertThat(out.watermarks).containsExactly(1_795_248_897_999L);
+        ticksUntil(resumed + IDLE - IdleAdvancingWatermarks.MAX_CHECK_GAP_MS);
+        // quiet for 30 s counted: T0 - 5000 + 30000 = ...928_120 -> ...927_999
         assertThat(out.watermarks).containsExactly(1_795_248_897_999L, 1_795_248_927_999L);
     }
 
