@@ -169,7 +169,8 @@ public final class SensorJob {
         }
         SingleOutputStreamOperator<SensorHeartbeat> heartbeats = onTime
                 .transform("Select alert candidates", TypeInformation.of(SensorHeartbeat.class),
-                        new SelectAlertCandidates(patternRules, silenceMs))
+                        new SelectAlertCandidates(patternRules, silenceMs, config.silenceForgetAfter.toMillis(),
+                                config.sensorCountWarning))
                 .uid("select-alert-candidates");
 
         List<DataStream<Alert>> perRule = new ArrayList<>();

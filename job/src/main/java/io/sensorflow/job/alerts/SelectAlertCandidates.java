@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -68,6 +69,10 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SelectAlertCandidates.class);
 
     private final List<Rule> rules;
+    private final long forgetAfterMs;
+    private final int sensorCountWarning;
+    /** The sensor count above which the next warning is logged. */
+    private transient long warnAbove;
     /** The shortest silence threshold, or 0 without silence rules. */
     private final long silenceMs;
 
@@ -95,10 +100,17 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private transient Counter candidates;
     private transient Counter heartbeats;
 
-    /** {@code rules}: the rules that compile to patterns, in the order of their side outputs. */
-    public SelectAlertCandidates(List<Rule> rules, long silenceMs) {
+    /**
+     * {@code rules}: the rules that compile to patterns, in the order of their side outputs.
+     * {@code forgetAfterMs}: a sensor's state goes once its last reading is that far behind the
+     * watermark, even with a run still open. {@code sensorCountWarning}: above this many sensors
+     * (and at each doubling) a warning is logged.
+     */
+    public SelectAlertCandidates(List<Rule> rules, long silenceMs, long forgetAfterMs, int sensorCountWarning) {
         this.rules = List.copyOf(rules);
         this.silenceMs = silenceMs;
+        this.forgetAfterMs = forgetAfterMs;
+        this.sensorCountWarning = sensorCountWarning;
     }
 
     /** The side output of {@code rule}'s candidates. */
@@ -251,6 +263,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         super.open();
         candidates = getMetricGroup().counter("alertCandidates");
         heartbeats = getMetricGroup().counter("sensorHeartbeats");
+        getMetricGroup().gauge("alertSensorsTracked", () -> sensors.size() + unclaimedSensors());
+        warnAbove = sensorCountWarning;
     }
 
     @Override
@@ -267,6 +281,12 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             if (s == null) {
                 s = new SensorState(r.sensorId, this);
                 s.claimed = true;
+                if (sensors.size() >= warnAbove) {
+                    LOG.warn("Alert candidates, subtask {}: state for {} sensors, over {}: a flood of new sensor ids?"
+                            + " State per sensor goes {} after its last reading (--forget-sensor-after).",
+                            subtask, sensors.size() + 1, warnAbove, Duration.ofMillis(forgetAfterMs));
+                    warnAbove *= 2;
+                }
                 sensors.put(r.sensorId, s);
             }
             if (slot != null) {
@@ -361,7 +381,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         List<byte[]> snapshot = new ArrayList<>();
         for (Iterator<SensorState> it = sensors.values().iterator(); it.hasNext(); ) {
             SensorState s = it.next();
-            if (s.held() == 0 && s.rulesEmpty(this)) {
+            if (s.held() == 0 && (s.rulesEmpty(this) || forgotten(s))) {
                 if (!s.holding && !s.queued) {
                     s.dropped = true; // nothing to remember: a sensor back later starts fresh
                     it.remove();
@@ -387,6 +407,17 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             }
         }
         sensorState.update(snapshot);
+    }
+
+    /** Whether the sensor's last reading is {@code forgetAfterMs} behind the watermark: its state goes, open runs too. */
+    private boolean forgotten(SensorState s) {
+        return s.lastTime != Long.MIN_VALUE && watermark != Long.MAX_VALUE && watermark - s.lastTime >= forgetAfterMs;
+    }
+
+    /** Sensors this subtask keeps state for (claimed). */
+    @org.apache.flink.annotation.VisibleForTesting
+    int trackedSensors() {
+        return sensors.size();
     }
 
     /** Restored entries this subtask holds unclaimed. */

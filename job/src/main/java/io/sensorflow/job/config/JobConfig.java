@@ -164,9 +164,16 @@ public final class JobConfig {
     @Option(names = "--alerts-topic", defaultValue = "sensor-alerts", description = "Topic alerts go to. Default: ${DEFAULT-VALUE}.")
     public String alertsTopic;
 
-    @Option(names = "--silence-forget-after", defaultValue = "7d", converter = DurationConverter.class,
-            description = "How long a silent sensor's state is kept after its silence alert; a sensor back later counts as new. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--forget-sensor-after", "--silence-forget-after"}, defaultValue = "7d", converter = DurationConverter.class,
+            description = "How long the alert rules keep a sensor's state (its silence, a run still open) after its last reading;"
+                    + " a sensor back later counts as new. With it, alert state is bounded by the sensors heard from within"
+                    + " this time. Default: ${DEFAULT-VALUE}.")
     public Duration silenceForgetAfter;
+
+    @Option(names = "--sensor-count-warning", defaultValue = "1000000",
+            description = "Sensors one subtask's alert candidate selection keeps state for, above which the job logs a"
+                    + " warning (again at each doubling): a flood of new sensor ids. Default: ${DEFAULT-VALUE}.")
+    public int sensorCountWarning;
 
     @Option(names = "--batch-max-buffered", defaultValue = "500000",
             description = "Readings a source subtask holds before it hands them to the aggregation. Default: ${DEFAULT-VALUE}.")
@@ -298,7 +305,8 @@ public final class JobConfig {
             fail("--jdbc-url", "must be a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE), not '" + jdbcUrl + "'", s);
         }
         notBlank("--alerts-topic", alertsTopic, s);
-        positive("--silence-forget-after", silenceForgetAfter, s);
+        positive("--forget-sensor-after", silenceForgetAfter, s);
+        atLeast("--sensor-count-warning", sensorCountWarning, 1, s);
         rules = loadRules(s);
         ranges = new PhysicalRanges(range("--temperature-range", temperatureRange, s),
                 range("--humidity-range", humidityRange, s), range("--distance-range", distanceRange, s));

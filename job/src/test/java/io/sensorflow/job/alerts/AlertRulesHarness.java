@@ -61,7 +61,7 @@ final class AlertRulesHarness implements AutoCloseable {
             }
         }
         this.silenceMs = silence;
-        selector = new OneInputStreamOperatorTestHarness<>(new SelectAlertCandidates(patternRules, silenceMs));
+        selector = new OneInputStreamOperatorTestHarness<>(new SelectAlertCandidates(patternRules, silenceMs, FORGET_AFTER.toMillis(), 1_000_000));
         for (Rule r : rules) {
             downstream.add(r instanceof SilenceRule s ? silenceHarness(s) : cepHarness(r));
         }
@@ -116,6 +116,11 @@ final class AlertRulesHarness implements AutoCloseable {
         r.sensorSlot = slots.computeIfAbsent(r.sensorId, id -> new io.sensorflow.job.readings.SensorSlot());
         selector.processElement(r, r.eventTime);
         deliver();
+    }
+
+    /** What the batching operator does with sensors not heard from since the last checkpoint: lets their slots go. */
+    void dropSlots() {
+        slots.clear();
     }
 
     /** The watermark reaches the selector, then (after what it released) every operator downstream. */

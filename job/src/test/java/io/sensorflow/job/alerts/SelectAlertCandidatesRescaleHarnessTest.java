@@ -202,7 +202,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
                     : AbstractStreamOperatorTestHarness.repackageState(restore.toArray(new OperatorSubtaskState[0]));
             for (int i = 0; i < parallelism; i++) {
                 var h = new OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat>(
-                        new SelectAlertCandidates(RULES, 30_000), MAX_PARALLELISM, parallelism, i);
+                        new SelectAlertCandidates(RULES, 30_000, Duration.ofDays(7).toMillis(), 1_000_000), MAX_PARALLELISM, parallelism, i);
                 if (all != null) {
                     h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
                             all, MAX_PARALLELISM, oldParallelism, parallelism, i));

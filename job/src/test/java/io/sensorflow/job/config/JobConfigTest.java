@@ -57,6 +57,8 @@ class JobConfigTest {
             "--rules",
             "--alerts-topic",
             "--silence-forget-after",
+            "--forget-sensor-after",
+            "--sensor-count-warning",
             "--job-name");
 
     @TempDir
