@@ -1,5 +1,6 @@
 package io.sensorflow.benchmark;
 
+import io.sensorflow.simulator.MessageListener;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
@@ -36,10 +37,14 @@ final class LiveFeed implements MessageSink {
         kafka = new KafkaMessageSink(settings.bootstrapServers(), settings.topic(), Map.of());
         thread = new Thread(() -> {
             try (EventTimePacedSink paced = new EventTimePacedSink(this)) {
-                result.set(Simulator.send(settings, paced, true, null, stop::get));
+                result.set(Simulator.send(settings, marking(paced), true, null, stop::get));
             } catch (Throwable t) {
                 failure.set(t);
             } finally {
+                if (history < 0) { // all of it was history
+                    history = sent.get();
+                    historyNanos = System.nanoTime();
+                }
                 historySent.countDown();
             }
         }, "simulator");
@@ -84,15 +89,43 @@ final class LiveFeed implements MessageSink {
         sent.incrementAndGet();
     }
 
+    /** {@code paced}, noting the first reading that is not due yet: everything before it is the history. */
+    private MessageSink marking(EventTimePacedSink paced) {
+        MessageListener inner = paced.asListener();
+        return new MessageSink() {
+            @Override
+            public MessageListener asListener() {
+                return (facts, key, payload, length) -> {
+                    if (history < 0 && facts.eventTime() > System.currentTimeMillis()) {
+                        kafka.flush();
+                        history = sent.get();
+                        historyNanos = System.nanoTime();
+                        historySent.countDown();
+                    }
+                    inner.onMessage(facts, key, payload, length);
+                };
+            }
+
+            @Override
+            public void send(int sensor, byte[] key, byte[] payload, int length) {
+                paced.send(sensor, key, payload, length);
+            }
+
+            @Override
+            public void flush() {
+                paced.flush();
+            }
+
+            @Override
+            public void close() {
+                paced.close();
+            }
+        };
+    }
+
     @Override
     public void flush() {
         kafka.flush();
-        // The paced sink flushes first when it reaches a reading that is not due yet: the history is out.
-        if (history < 0) {
-            history = sent.get();
-            historyNanos = System.nanoTime();
-            historySent.countDown();
-        }
     }
 
     @Override
