@@ -99,11 +99,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
             description = "Time between two readings of a sensor in the scale run. Default: ${DEFAULT-VALUE}.")
     Duration scaleInterval;
 
-    @Option(names = "--scale-history", defaultValue = "10m", converter = DurationConverter.class,
+    @Option(names = "--scale-history", defaultValue = "3m", converter = DurationConverter.class,
             description = "Event time the scale run sends at once before going live. Default: ${DEFAULT-VALUE}.")
     Duration scaleHistory;
 
-    @Option(names = "--scale-steady", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(names = "--scale-steady", defaultValue = "30s", converter = DurationConverter.class,
             description = "How long the scale run goes on live after catching up, before it measures. Default: ${DEFAULT-VALUE}.")
     Duration scaleSteady;
 
