@@ -5,7 +5,9 @@
 #   PROFILE=1 benchmark/run.sh               # also CPU stacks (async-profiler) in target/*.collapsed
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -ntp install -DskipTests -pl benchmark -am
+# package, not install: the classpath then names the reactor modules' target/ jars, and ~/.m2's
+# io.sensorflow jars, which other builds on this machine test against, are left alone.
+mvn -q -B -ntp package -DskipTests -pl benchmark -am
 CP="benchmark/target/classes:$(cat benchmark/target/classpath.txt)"
 # This JVM hosts Kafka and the simulator; the job and the baseline each run in a JVM of their own.
 JAVA_OPTS=(-Xms6g -Xmx6g -XX:+UseParallelGC)

@@ -47,7 +47,10 @@ final class AlertLatency {
 
     private AlertLatency() {}
 
-    static void run(List<String> report, LocalKafka kafka, List<String> baseJobArgs, int sensors, int seconds,
+    /** p50, p99, count and max, in ms, of the runs and rises and of the silences while the readings flowed. */
+    record Result(long[] runs, long[] silences) {}
+
+    static Result run(List<String> report, LocalKafka kafka, List<String> baseJobArgs, int sensors, int seconds,
             int parallelism, String checkpointInterval, List<String> extraJobArgs) throws Exception {
         String topic = "latency-readings-" + System.nanoTime();
         kafka.createTopic(topic, 4, Map.of("retention.ms", "-1"));
@@ -110,6 +113,7 @@ final class AlertLatency {
         report.add("  the whole fleet going quiet at the end (event time then moves on after --idle-timeout): "
                 + percentiles(silences, start.toEpochMilli() + seconds * 1000L, Long.MAX_VALUE));
         System.out.println(String.join("\n", report.subList(report.size() - 4, report.size())));
+        return new Result(stats(runs, Long.MIN_VALUE, steadyUntil), stats(silences, Long.MIN_VALUE, steadyUntil));
     }
 
     private static void consume(String bootstrap, String topic, List<long[]> runs, List<long[]> silences) {
@@ -145,17 +149,24 @@ final class AlertLatency {
         }
     }
 
-    /** Percentiles of the latencies of alerts due in [from, to). */
-    private static String percentiles(List<long[]> samples, long from, long to) {
+    /** {p50, p99, count, max} of the latencies of alerts due in [from, to); -1s when there are none. */
+    private static long[] stats(List<long[]> samples, long from, long to) {
         List<Long> ms = new ArrayList<>();
         synchronized (samples) {
             samples.stream().filter(s -> s[1] >= from && s[1] < to).forEach(s -> ms.add(s[0]));
         }
         if (ms.isEmpty()) {
-            return "no alerts";
+            return new long[] {-1, -1, 0, -1};
         }
         Collections.sort(ms);
-        return String.format("n=%d, p50 %,d ms, p99 %,d ms, max %,d ms", ms.size(), ms.get((int) (ms.size() * 0.5)),
-                ms.get(Math.min(ms.size() - 1, (int) Math.ceil(ms.size() * 0.99) - 1)), ms.get(ms.size() - 1));
+        return new long[] {ms.get((int) (ms.size() * 0.5)),
+                ms.get(Math.min(ms.size() - 1, (int) Math.ceil(ms.size() * 0.99) - 1)), ms.size(), ms.get(ms.size() - 1)};
+    }
+
+    /** Percentiles of the latencies of alerts due in [from, to). */
+    private static String percentiles(List<long[]> samples, long from, long to) {
+        long[] s = stats(samples, from, to);
+        return s[2] == 0 ? "no alerts"
+                : String.format("n=%d, p50 %,d ms, p99 %,d ms, max %,d ms", s[2], s[0], s[1], s[3]);
     }
 }

@@ -33,7 +33,9 @@ final class ChildJvm {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms" + heap);
         cmd.add("-Xmx" + heap);
-        cmd.add("-XX:+UseParallelGC");
+        if (jvmExtra.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            cmd.add("-XX:+UseParallelGC"); // throughput, for the throughput runs
+        }
         cmd.addAll(OPENS);
         cmd.addAll(jvmExtra);
         cmd.add("-cp");

@@ -13,6 +13,8 @@ import io.sensorflow.simulator.oracle.JobOutputTables;
 import io.sensorflow.simulator.oracle.OutcomeComparison;
 import io.sensorflow.simulator.oracle.WindowAggregate;
 import io.sensorflow.simulator.output.KafkaMessageSink;
+import io.sensorflow.job.config.DurationConverter;
+import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.sql.SchemaMigrator;
 import io.sensorflow.testkit.LocalKafka;
 import io.sensorflow.testkit.LocalPostgres;
@@ -82,9 +84,76 @@ public final class PipelineBenchmark implements Callable<Integer> {
             description = "More job settings for the latency run, e.g. \"--watermark-granularity 100ms\".")
     List<String> latencyJobArgs = new ArrayList<>();
 
+    @Option(names = "--scale", description = "Instead of throughput: many sensors with silence detection, on each"
+            + " state backend of --scale-backends: state, memory, checkpoints.")
+    boolean scale;
+
+    @Option(names = "--scale-backends", split = ",", defaultValue = "hashmap,rocksdb",
+            description = "State backends of the scale run (state.backend.type). Default: ${DEFAULT-VALUE}.")
+    List<String> scaleBackends;
+
+    @Option(names = "--scale-sensors", defaultValue = "1000000", description = "Sensors of the scale run. Default: ${DEFAULT-VALUE}.")
+    int scaleSensors;
+
+    @Option(names = "--scale-interval", defaultValue = "1m", converter = DurationConverter.class,
+            description = "Time between two readings of a sensor in the scale run. Default: ${DEFAULT-VALUE}.")
+    Duration scaleInterval;
+
+    @Option(names = "--scale-history", defaultValue = "3m", converter = DurationConverter.class,
+            description = "Event time the scale run sends at once before going live. Default: ${DEFAULT-VALUE}.")
+    Duration scaleHistory;
+
+    @Option(names = "--scale-steady", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long the scale run goes on live after catching up, before it measures. Default: ${DEFAULT-VALUE}.")
+    Duration scaleSteady;
+
+    @Option(names = "--scale-checkpoint-interval", defaultValue = "10s",
+            description = "Checkpoint interval of the scale run (the job's default). Default: ${DEFAULT-VALUE}.")
+    String scaleCheckpointInterval;
+
+    @Option(names = "--scale-heap", defaultValue = "6g", description = "Heap of the scale run's job JVM. Default: ${DEFAULT-VALUE}.")
+    String scaleHeap;
+
+    @Option(names = "--scale-managed-memory", defaultValue = "512m",
+            description = "taskmanager.memory.managed.size of the scale run (RocksDB's memory). Default: ${DEFAULT-VALUE}.")
+    String scaleManagedMemory;
+
+    @Option(names = "--scale-silences", defaultValue = "1000",
+            description = "Sensors going quiet for 7 minutes in the scale run. Default: ${DEFAULT-VALUE}.")
+    int scaleSilences;
+
+    @Option(names = "--recovery", description = "Instead of throughput: recovery after a TaskManager is killed.")
+    boolean recovery;
+
+    @Option(names = "--recovery-sensors", defaultValue = "10000",
+            description = "Sensors of the recovery run, one reading a second each. Default: ${DEFAULT-VALUE}.")
+    int recoverySensors;
+
+    @Option(names = "--kills", defaultValue = "3", description = "TaskManagers killed in the recovery run. Default: ${DEFAULT-VALUE}.")
+    int kills;
+
+    @Option(names = "--recovery-checkpoint-interval", defaultValue = "10s",
+            description = "Checkpoint interval of the recovery run (the job's default). Default: ${DEFAULT-VALUE}.")
+    String recoveryCheckpointInterval;
+
+    @Option(names = "--recovery-between", defaultValue = "20s", converter = DurationConverter.class,
+            description = "Least time between a recovery and the next kill. Default: ${DEFAULT-VALUE}.")
+    Duration recoveryBetween;
+
+    @Option(names = "--suite", description = "Everything: throughput and baseline, alert latency (--suite-latency"
+            + " seconds), scale on both state backends, recovery; one results file.")
+    boolean suite;
+
+    @Option(names = "--suite-latency", defaultValue = "120", description = "Seconds of the suite's latency run. Default: ${DEFAULT-VALUE}.")
+    int suiteLatencySeconds;
+
     @Option(names = "--results", defaultValue = "target/benchmark-results.txt",
             description = "File the figures are appended to. Default: ${DEFAULT-VALUE}.")
     Path results;
+
+    @Option(names = "--results-dir", defaultValue = "benchmark/results",
+            description = "Where the dated results file (machine, table, details) goes. Default: ${DEFAULT-VALUE}.")
+    Path resultsDir;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new PipelineBenchmark()).execute(args));
@@ -93,115 +162,177 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> report = new ArrayList<>();
-        report.add("sensorflow benchmark " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        List<Figure> figures = new ArrayList<>();
+        List<String> differences = new ArrayList<>();
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        boolean throughput = suite || (alertLatencySeconds == null && !scale && !recovery);
+        report.add("sensorflow benchmark " + started);
         report.add("machine: " + MachineInfo.describe());
-        report.add(String.format("workload: %,d readings from %,d sensors, device-epoch payloads a few seconds out of"
-                + " order, %d partitions; job parallelism %d", readings, sensors, partitions, parallelism));
+        report.add("before: " + MachineInfo.uptimeAndLoad());
         System.out.println(String.join("\n", report));
 
         try (LocalKafka kafka = LocalKafka.start(); LocalPostgres postgres = LocalPostgres.start()) {
             SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
-            if (alertLatencySeconds != null) {
-                AlertLatency.run(report, kafka, List.of(
-                        "--kafka-bootstrap-servers", kafka.bootstrapServers(), "--readings-topic", "-",
-                        "--dead-letter-topic", "-", "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", postgres.user(),
-                        "--jdbc-password", postgres.password(), "--no-db-migrate", "--starting-offsets", "earliest",
-                        "--transactional-id-prefix", "-", "--checkpoint-dir",
-                        Files.createTempDirectory("sensorflow-latency-checkpoints-").toUri().toString()),
-                        10_000, alertLatencySeconds, parallelism, latencyCheckpointInterval, latencyJobArgs);
-                line(report, "after: " + MachineInfo.uptimeAndLoad());
-                append(report);
-                return 0;
-            }
-            String topic = "bench-readings";
-            kafka.createTopic(topic, partitions, Map.of("retention.ms", "-1"));
-
-            // One reading per sensor per second, ending a minute ago: recent, so nothing is in the future.
-            long seconds = (readings + sensors - 1) / sensors;
-            SimulatorSettings settings = SimulatorSettings.builder()
-                    .sensors(sensors)
-                    .count(readings)
-                    .seed(seed)
-                    .format(PayloadFormat.DEVICE_EPOCH)
-                    .start(Instant.now().minusSeconds(seconds + 60).truncatedTo(ChronoUnit.SECONDS))
-                    .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.05,max-delay=3s"))
-                    // Something for the default rules to find: runs over 70 °C, rises, sensors going quiet.
-                    .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=" + faults))
-                    .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=6,count=" + faults))
-                    .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "for=6m,count=" + faults))
-                    .rules(RuleFileLoader.loadDefault())
-                    .bootstrapServers(kafka.bootstrapServers())
-                    .topic(topic)
-                    .build();
-            RunResult fill;
-            try (KafkaMessageSink sink = new KafkaMessageSink(kafka.bootstrapServers(), topic, Map.of())) {
-                fill = Simulator.send(settings, sink, true, null);
-            }
-            ExpectedOutcome expected = fill.expected();
-            line(report, String.format("fill: %,d messages in %.1f s (%,.0f/s, simulator with its oracle)",
-                    fill.messages(), seconds(fill.elapsed()), fill.messages() / seconds(fill.elapsed())));
-
             List<String> jobArgs = List.of(
                     "--kafka-bootstrap-servers", kafka.bootstrapServers(),
-                    "--readings-topic", topic,
-                    "--dead-letter-topic", topic + "-dlq",
                     "--jdbc-url", postgres.jdbcUrl(),
                     "--jdbc-user", postgres.user(),
                     "--jdbc-password", postgres.password(),
                     "--no-db-migrate",
-                    "--bounded",
-                    "--starting-offsets", "earliest",
-                    "--transactional-id-prefix", "benchmark-" + System.nanoTime(),
-                    "--checkpoint-dir", Files.createTempDirectory("sensorflow-benchmark-checkpoints-").toUri().toString());
-            long acceptedReadings = expected.aggregates().stream().mapToLong(a -> a.readingCount()).sum();
-            double withoutRules = 0;
-            List<String> differences = new ArrayList<>();
-            if (!skipNoRules) {
-                withoutRules = runJob(report, "job without rules", kafka, postgres, expected, acceptedReadings,
-                        withArgs(jobArgs, "--no-alerts"), differences);
+                    "--starting-offsets", "earliest");
+            if (throughput) {
+                throughput(report, figures, kafka, postgres, differences);
             }
-            double withRules = runJob(report, "job with the default rules", kafka, postgres, expected, acceptedReadings,
-                    withArgs(jobArgs, "--alerts-topic", topic + "-alerts"), differences);
-            long alertRows = countRows(postgres, "SELECT count(*) FROM sensor_alerts");
-            List<ExpectedAlert> alerts = AlertRecords.read(kafka.bootstrapServers(), topic + "-alerts");
-            List<String> alertDifferences = OutcomeComparison.alertDifferences(expected.alerts(), alerts);
-            line(report, String.format("alerts: %,d expected, %,d records on the alerts topic (read_committed), %,d rows"
-                    + " in sensor_alerts; %s", expected.alerts().size(), alerts.size(), alertRows,
-                    alertDifferences.isEmpty() ? "all equal to the expected alerts"
-                            : alertDifferences.size() + " DIFFERENCES, first: "
-                                    + alertDifferences.subList(0, Math.min(5, alertDifferences.size()))));
-            differences.addAll(alertDifferences);
-            if (!skipNoRules) {
-                line(report, String.format("with rules / without rules: %.2f", withRules / withoutRules));
+            if (suite || alertLatencySeconds != null) {
+                latency(report, figures, kafka, postgres, suite ? suiteLatencySeconds : alertLatencySeconds);
             }
-            if (naiveCep) {
-                List<String> childArgs = new ArrayList<>();
-                childArgs.add(Integer.toString(parallelism));
-                childArgs.addAll(withArgs(jobArgs));
-                String[] naive = ChildJvm.result(ChildJvm.start(NaiveCepRun.class, "2g", profilerAgent("naive-cep"), childArgs));
-                double naiveRate = readings / (Long.parseLong(naive[0]) / 1e3);
-                line(report, String.format("naive CEP (every reading keyed into a 3-in-a-row pattern and the textbook"
-                        + " silence pattern; no aggregation, no sinks): %,.0f readings/s (%.2f s); the job with the"
-                        + " default rules / naive: %.2f", naiveRate, Long.parseLong(naive[0]) / 1e3, withRules / naiveRate));
-            }
-            double toPostgres = withRules;
-            if (!skipBaseline) {
-                String[] base = ChildJvm.result(ChildJvm.start(SingleThreadedBaseline.class, "2g", profilerAgent("baseline"),
-                        List.of(kafka.bootstrapServers(), topic, Long.toString(fill.messages()),
-                                Long.toString(settings.oracle().windowSizeMs()))));
-                double baseRate = fill.messages() / (Long.parseLong(base[0]) / 1e3);
-                line(report, String.format("baseline: %,.0f readings/s (%.2f s; one thread: KafkaConsumer + Jackson"
-                                + " ObjectMapper + HashMap; %s rows, no de-duplication, no event time, no output)",
-                        baseRate, Long.parseLong(base[0]) / 1e3, base[1]));
-                line(report, String.format("job with rules / baseline: %.2f", toPostgres / baseRate));
-                if (!skipNoRules) {
-                    line(report, String.format("job without rules / baseline: %.2f", withoutRules / baseRate));
+            if (suite || scale) {
+                ScaleRun.Settings settings = new ScaleRun.Settings(scaleSensors, scaleInterval, scaleHistory, scaleSteady,
+                        scaleCheckpointInterval, scaleHeap, scaleManagedMemory, parallelism, partitions, scaleSilences);
+                for (String backend : scaleBackends) {
+                    ScaleRun.run(report, figures, kafka, postgres, jobArgs, backend, settings, differences);
                 }
             }
-            line(report, "after: " + MachineInfo.uptimeAndLoad());
-            append(report);
-            return differences.isEmpty() ? 0 : 1;
+            if (suite || recovery) {
+                RecoveryRun.run(report, figures, kafka, postgres, jobArgs, new RecoveryRun.Settings(recoverySensors, kills,
+                        Duration.ofSeconds(30), recoveryBetween, recoveryCheckpointInterval, partitions), differences);
+            }
         }
+        line(report, "after: " + MachineInfo.uptimeAndLoad());
+        append(report);
+        String table = Figure.table(figures);
+        System.out.println();
+        System.out.print(table);
+        writeResultsFile(started, report, table, throughput);
+        return differences.isEmpty() ? 0 : 1;
+    }
+
+    /** Throughput of the job without and with rules, against the single-threaded baseline. */
+    private void throughput(List<String> report, List<Figure> figures, LocalKafka kafka, LocalPostgres postgres,
+            List<String> differences) throws Exception {
+        line(report, String.format("workload: %,d readings from %,d sensors, device-epoch payloads a few seconds out of"
+                + " order, %d partitions; job parallelism %d", readings, sensors, partitions, parallelism));
+        String topic = "bench-readings";
+        kafka.createTopic(topic, partitions, Map.of("retention.ms", "-1"));
+
+        // One reading per sensor per second, ending a minute ago: recent, so nothing is in the future.
+        long seconds = (readings + sensors - 1) / sensors;
+        SimulatorSettings settings = SimulatorSettings.builder()
+                .sensors(sensors)
+                .count(readings)
+                .seed(seed)
+                .format(PayloadFormat.DEVICE_EPOCH)
+                .start(Instant.now().minusSeconds(seconds + 60).truncatedTo(ChronoUnit.SECONDS))
+                .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.05,max-delay=3s"))
+                // Something for the default rules to find: runs over 70 °C, rises, sensors going quiet.
+                .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=" + faults))
+                .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=6,count=" + faults))
+                .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "for=6m,count=" + faults))
+                .rules(RuleFileLoader.loadDefault())
+                .bootstrapServers(kafka.bootstrapServers())
+                .topic(topic)
+                .build();
+        RunResult fill;
+        try (KafkaMessageSink sink = new KafkaMessageSink(kafka.bootstrapServers(), topic, Map.of())) {
+            fill = Simulator.send(settings, sink, true, null);
+        }
+        ExpectedOutcome expected = fill.expected();
+        line(report, String.format("fill: %,d messages in %.1f s (%,.0f/s, simulator with its oracle)",
+                fill.messages(), seconds(fill.elapsed()), fill.messages() / seconds(fill.elapsed())));
+
+        List<String> jobArgs = List.of(
+                "--kafka-bootstrap-servers", kafka.bootstrapServers(),
+                "--readings-topic", topic,
+                "--dead-letter-topic", topic + "-dlq",
+                "--jdbc-url", postgres.jdbcUrl(),
+                "--jdbc-user", postgres.user(),
+                "--jdbc-password", postgres.password(),
+                "--no-db-migrate",
+                "--bounded",
+                "--starting-offsets", "earliest",
+                "--transactional-id-prefix", "benchmark-" + System.nanoTime(),
+                "--checkpoint-dir", Files.createTempDirectory("sensorflow-benchmark-checkpoints-").toUri().toString());
+        long acceptedReadings = expected.aggregates().stream().mapToLong(a -> a.readingCount()).sum();
+        double withoutRules = 0;
+        if (!skipNoRules) {
+            withoutRules = runJob(report, "job without rules", kafka, postgres, expected, acceptedReadings,
+                    withArgs(jobArgs, "--no-alerts"), differences);
+        }
+        double withRules = runJob(report, "job with the default rules", kafka, postgres, expected, acceptedReadings,
+                withArgs(jobArgs, "--alerts-topic", topic + "-alerts"), differences);
+        long alertRows = countRows(postgres, "SELECT count(*) FROM sensor_alerts");
+        List<ExpectedAlert> alerts = AlertRecords.read(kafka.bootstrapServers(), topic + "-alerts");
+        List<String> alertDifferences = OutcomeComparison.alertDifferences(expected.alerts(), alerts);
+        line(report, String.format("alerts: %,d expected, %,d records on the alerts topic (read_committed), %,d rows"
+                + " in sensor_alerts; %s", expected.alerts().size(), alerts.size(), alertRows,
+                alertDifferences.isEmpty() ? "all equal to the expected alerts"
+                        : alertDifferences.size() + " DIFFERENCES, first: "
+                                + alertDifferences.subList(0, Math.min(5, alertDifferences.size()))));
+        differences.addAll(alertDifferences);
+        if (!skipNoRules) {
+            line(report, String.format("with rules / without rules: %.2f", withRules / withoutRules));
+        }
+        if (naiveCep) {
+            List<String> childArgs = new ArrayList<>();
+            childArgs.add(Integer.toString(parallelism));
+            childArgs.addAll(withArgs(jobArgs));
+            String[] naive = ChildJvm.result(ChildJvm.start(NaiveCepRun.class, "2g", profilerAgent("naive-cep"), childArgs));
+            double naiveRate = readings / (Long.parseLong(naive[0]) / 1e3);
+            line(report, String.format("naive CEP (every reading keyed into a 3-in-a-row pattern and the textbook"
+                    + " silence pattern; no aggregation, no sinks): %,.0f readings/s (%.2f s); the job with the"
+                    + " default rules / naive: %.2f", naiveRate, Long.parseLong(naive[0]) / 1e3, withRules / naiveRate));
+        }
+        String exact = differences.isEmpty() ? "every row and alert equal to the expected" : "OUTPUT DIFFERS";
+        if (!skipBaseline) {
+            String[] base = ChildJvm.result(ChildJvm.start(SingleThreadedBaseline.class, "2g", profilerAgent("baseline"),
+                    List.of(kafka.bootstrapServers(), topic, Long.toString(fill.messages()),
+                            Long.toString(settings.oracle().windowSizeMs()))));
+            double baseRate = fill.messages() / (Long.parseLong(base[0]) / 1e3);
+            line(report, String.format("baseline: %,.0f readings/s (%.2f s; one thread: KafkaConsumer + Jackson"
+                            + " ObjectMapper + HashMap; %s rows, no de-duplication, no event time, no output)",
+                    baseRate, Long.parseLong(base[0]) / 1e3, base[1]));
+            line(report, String.format("job with rules / baseline: %.2f", withRules / baseRate));
+            if (!skipNoRules) {
+                line(report, String.format("job without rules / baseline: %.2f", withoutRules / baseRate));
+            }
+            figures.add(new Figure("throughput: job with the default rules into PostgreSQL",
+                    String.format("%,.0f readings/s (%.2f of the baseline; %s)", withRules, withRules / baseRate, exact),
+                    String.format("at least the baseline, %,.0f readings/s", baseRate), Figure.atLeast(withRules, baseRate)));
+        } else {
+            figures.add(Figure.reported("throughput: job with the default rules into PostgreSQL",
+                    String.format("%,.0f readings/s (%s)", withRules, exact)));
+        }
+        if (!skipNoRules) {
+            figures.add(Figure.reported("throughput: job without rules", String.format("%,.0f readings/s", withoutRules)));
+        }
+    }
+
+    /** Alert latency at a steady 10,000 readings/s. */
+    private void latency(List<String> report, List<Figure> figures, LocalKafka kafka, LocalPostgres postgres, int seconds)
+            throws Exception {
+        List<String> jobArgs = List.of(
+                "--kafka-bootstrap-servers", kafka.bootstrapServers(), "--readings-topic", "-",
+                "--dead-letter-topic", "-", "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", postgres.user(),
+                "--jdbc-password", postgres.password(), "--no-db-migrate", "--starting-offsets", "earliest",
+                "--transactional-id-prefix", "-", "--checkpoint-dir",
+                Files.createTempDirectory("sensorflow-latency-checkpoints-").toUri().toString());
+        // The bound the job runs with: an event-time rule cannot decide before the watermark passes.
+        List<String> all = new ArrayList<>(jobArgs);
+        all.addAll(latencyJobArgs);
+        Duration bound = JobConfig.parse(all.toArray(String[]::new), Map.of(), new java.io.PrintWriter(
+                new java.io.StringWriter())).outOfOrderness;
+        AlertLatency.Result r = AlertLatency.run(report, kafka, jobArgs, 10_000, seconds, parallelism,
+                latencyCheckpointInterval, latencyJobArgs);
+        long target = bound.toMillis() + 250;
+        String settings = latencyJobArgs.isEmpty() ? "" : " (" + String.join(" ", latencyJobArgs) + ")";
+        figures.add(new Figure("alert latency p50 / p99, runs and rises" + settings,
+                String.format("%,d / %,d ms (n=%d)", r.runs()[0], r.runs()[1], r.runs()[2]),
+                String.format("p99 at most %,d ms (out-of-orderness %s + 250 ms)", target, bound.toString().substring(2).toLowerCase()),
+                r.runs()[2] == 0 ? "no alerts to measure" : Figure.atMost(r.runs()[1], target, "ms")));
+        figures.add(new Figure("alert latency p50 / p99, silences" + settings,
+                String.format("%,d / %,d ms (n=%d)", r.silences()[0], r.silences()[1], r.silences()[2]),
+                String.format("p99 at most %,d ms", target),
+                r.silences()[2] == 0 ? "no alerts to measure" : Figure.atMost(r.silences()[1], target, "ms")));
     }
 
     /** Runs the job in its own JVM over the filled topic; checks its rows; returns readings/s into PostgreSQL. */
@@ -241,7 +372,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return all;
     }
 
-    private static long countRows(LocalPostgres postgres, String sql) throws Exception {
+    static long countRows(LocalPostgres postgres, String sql) throws Exception {
         try (java.sql.Connection c = postgres.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
                 java.sql.ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -270,7 +401,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /** With PROFILE set, the child JVM runs async-profiler and writes target/NAME.collapsed. */
-    private static List<String> profilerAgent(String name) {
+    static List<String> profilerAgent(String name) {
         String lib = System.getenv("ASYNC_PROFILER_LIB");
         if (lib == null || lib.isEmpty()) {
             return List.of();
@@ -286,6 +417,44 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private static void line(List<String> report, String line) {
         report.add(line);
         System.out.println(line);
+    }
+
+    /**
+     * benchmark/results/DATE-WHAT.txt: the machine, the table of figures against the issue's targets,
+     * then every detail line.
+     */
+    private void writeResultsFile(Instant started, List<String> report, String table, boolean throughput)
+            throws IOException {
+        List<String> parts = new ArrayList<>();
+        if (suite) {
+            parts.add("suite");
+        } else {
+            if (throughput) {
+                parts.add("throughput");
+            }
+            if (alertLatencySeconds != null) {
+                parts.add("alert-latency");
+            }
+            if (scale) {
+                parts.add("scale");
+            }
+            if (recovery) {
+                parts.add("recovery");
+            }
+        }
+        Files.createDirectories(resultsDir);
+        String base = started.toString().substring(0, 10) + "-" + String.join("-", parts);
+        Path file = resultsDir.resolve(base + ".txt");
+        for (int n = 2; Files.exists(file); n++) {
+            file = resultsDir.resolve(base + "-" + n + ".txt");
+        }
+        List<String> text = new ArrayList<>(report.subList(0, 3));
+        text.add("");
+        text.add(table);
+        text.add("details:");
+        text.addAll(report.subList(3, report.size()));
+        Files.writeString(file, String.join("\n", text) + "\n", StandardCharsets.UTF_8);
+        System.out.println("results: " + file.toAbsolutePath());
     }
 
     private void append(List<String> report) throws IOException {

@@ -1,0 +1,260 @@
+package io.sensorflow.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorflow.rules.RuleFileLoader;
+import io.sensorflow.simulator.PayloadFormat;
+import io.sensorflow.simulator.RunResult;
+import io.sensorflow.simulator.SimulatorSettings;
+import io.sensorflow.simulator.fault.FaultKind;
+import io.sensorflow.simulator.fault.FaultSpecParser;
+import io.sensorflow.simulator.oracle.ExpectedAlert;
+import io.sensorflow.simulator.oracle.ExpectedOutcome;
+import io.sensorflow.simulator.oracle.JobOutputTables;
+import io.sensorflow.simulator.oracle.OutcomeComparison;
+import io.sensorflow.simulator.oracle.WindowAggregate;
+import io.sensorflow.testkit.LocalKafka;
+import io.sensorflow.testkit.LocalPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Recovery after a TaskManager dies: the job runs unbounded on a MiniCluster of two TaskManagers
+ * (one slot each, parallelism 2) while the simulator sends readings in real time; a TaskManager is
+ * terminated and a new one started in its place, several times. Per kill: when the job noticed,
+ * when it was running again with every task RUNNING, when the first checkpoint after the kill
+ * completed (which commits the alerts topic's transaction: output resumes), and when the first
+ * alert detected after the kill was readable (read_committed). At the end the job drains and the
+ * whole output is checked against the simulator's oracle: exactly once across the kills.
+ */
+final class RecoveryRun {
+
+    record Settings(int sensors, int kills, Duration warmUp, Duration between, String checkpointInterval,
+            int partitions) {}
+
+    /**
+     * The restart strategy of deploy/flink-k8s (base/flinkdeployment.yaml), what the job runs with
+     * when deployed; heartbeats stay at Flink's defaults, as there.
+     */
+    static final Map<String, String> RESTART = new LinkedHashMap<>();
+
+    static {
+        RESTART.put("restart-strategy.type", "exponential-delay");
+        RESTART.put("restart-strategy.exponential-delay.initial-backoff", "1 s");
+        RESTART.put("restart-strategy.exponential-delay.backoff-multiplier", "2.0");
+        RESTART.put("restart-strategy.exponential-delay.max-backoff", "1 min");
+        RESTART.put("restart-strategy.exponential-delay.reset-backoff-threshold", "10 min");
+        RESTART.put("restart-strategy.exponential-delay.jitter-factor", "0.1");
+    }
+
+    private static final Duration MAX_RUN = Duration.ofMinutes(30);
+
+    private RecoveryRun() {}
+
+    static void run(List<String> report, List<Figure> figures, LocalKafka kafka, LocalPostgres postgres,
+            List<String> baseJobArgs, Settings s, List<String> differences) throws Exception {
+        try (java.sql.Connection c = postgres.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("TRUNCATE sensor_aggregates, dead_letters, late_readings, sensor_alerts");
+        }
+        String topic = "recovery-" + System.nanoTime();
+        kafka.createTopic(topic, s.partitions(), Map.of("retention.ms", "-1"));
+        kafka.createTopic(topic + "-alerts", s.partitions(), Map.of());
+        Path rules = Files.createTempFile("recovery-rules-", ".yaml");
+        Files.writeString(rules, AlertLatency.RULES);
+        long seconds = MAX_RUN.toSeconds();
+        // The readings start 20 s from now, while the job starts up; then one a second per sensor, live.
+        SimulatorSettings settings = SimulatorSettings.builder()
+                .sensors(s.sensors())
+                .duration(MAX_RUN)
+                .start(Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.SECONDS))
+                .seed(13)
+                .format(PayloadFormat.SENSORFLOW)
+                .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=" + seconds))
+                .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "for=50s,count=" + seconds / 4))
+                .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "max-delay=2s,probability=0.01"))
+                .rules(RuleFileLoader.load(rules))
+                .bootstrapServers(kafka.bootstrapServers())
+                .topic(topic)
+                .build();
+        line(report, String.format("recovery: %,d sensors, one reading a second each (%,d readings/s) in real time;"
+                        + " two TaskManagers of one slot, parallelism 2; checkpoint every %s; restart strategy of"
+                        + " deploy/flink-k8s: %s;"
+                        + " heartbeats at Flink's defaults (interval 10 s, timeout 50 s, 2 failed RPCs); %d kills",
+                s.sensors(), s.sensors(), s.checkpointInterval(), String.join(", ", RESTART.entrySet().stream()
+                        .map(e -> e.getKey().replace("restart-strategy.", "") + ": " + e.getValue()).toList()), s.kills()));
+
+        Map<String, String> flink = new LinkedHashMap<>(RESTART);
+        // The REST API serves metrics at most this old (10 s by default): the benchmark polls them.
+        flink.put("metrics.fetcher.update-interval", "500");
+        List<String> jobArgs = new ArrayList<>(baseJobArgs);
+        jobArgs.addAll(List.of("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
+                "--alerts-topic", topic + "-alerts", "--rules", rules.toString(),
+                "--transactional-id-prefix", "recovery-" + System.nanoTime(),
+                "--checkpoint-dir", Files.createTempDirectory("sensorflow-recovery-checkpoints-").toUri().toString(),
+                "--checkpoint-interval", s.checkpointInterval(), "--parallelism", "2"));
+        AlertArrivals arrivals = new AlertArrivals(kafka.bootstrapServers(), topic + "-alerts");
+        LiveFeed feed = new LiveFeed(settings);
+        List<long[]> kills = new ArrayList<>();
+        RunResult run;
+        try (JobProcess job = JobProcess.start("2g", 2, 1, flink, PipelineBenchmark.profilerAgent("recovery"), jobArgs)) {
+            String source = job.rest.vertex(job.jobId, "Source: Kafka readings");
+            long warmUntil = System.nanoTime() + Duration.ofSeconds(20).plus(s.warmUp()).toNanos();
+            awaitCheckpoints(job, 2, warmUntil);
+            for (int k = 0; k < s.kills(); k++) {
+                String[] r = job.command("kill", "KILLED", Duration.ofMinutes(5));
+                long killedAt = Long.parseLong(r[1]);
+                long alert = arrivals.firstDetectedAfter(killedAt, Duration.ofMinutes(3)) - killedAt;
+                long[] kill = {Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4]), Long.parseLong(r[5]), alert};
+                kills.add(kill);
+                line(report, String.format("  kill %d (TaskManager %s): terminated in %,d ms; the job noticed by %,d ms,"
+                                + " ran again with every task RUNNING at %,d ms, completed its first checkpoint at"
+                                + " %,d ms, and the first alert detected after the kill was readable at %,d ms",
+                        k + 1, r[0], kill[0], kill[1], kill[2], kill[3], kill[4]));
+                awaitCheckpoints(job, 2, System.nanoTime() + s.between().toNanos());
+            }
+            run = feed.stop();
+            // Everything read: the source's own lag (records counters start again at each restart).
+            for (int zero = 0; zero < 3; ) {
+                zero = job.rest.subtaskSum(job.jobId, source, "Source__Kafka_readings.pendingRecords") == 0 ? zero + 1 : 0;
+                if (!job.isAlive()) {
+                    throw new IllegalStateException("the job's JVM ended");
+                }
+                Thread.sleep(500);
+            }
+            job.command("drain", "DRAINED", Duration.ofMinutes(5));
+        } finally {
+            arrivals.close();
+        }
+
+        ExpectedOutcome expected = run.expected();
+        List<WindowAggregate> rows = JobOutputTables.aggregates(postgres.dataSource());
+        List<String> d = OutcomeComparison.aggregateDifferences(expected.aggregates(), rows, OutcomeComparison.DEFAULT_AVG_TOLERANCE);
+        List<ExpectedAlert> alerts = AlertRecords.read(kafka.bootstrapServers(), topic + "-alerts");
+        List<String> a = OutcomeComparison.alertDifferences(expected.alerts(), alerts);
+        line(report, String.format("  output after %d kills: %,d readings; %,d rows expected, %,d rows, %s; %,d alerts"
+                        + " expected, %,d on the alerts topic (read_committed), %s", s.kills(), run.messages(),
+                expected.aggregates().size(), rows.size(), verdict(d), expected.alerts().size(), alerts.size(), verdict(a)));
+        differences.addAll(d);
+        differences.addAll(a);
+
+        String exact = d.isEmpty() && a.isEmpty() ? "output exactly once" : "OUTPUT DIFFERS";
+        figures.add(new Figure("recovery: running again (every task RUNNING)", ms(kills, 2) + "; " + exact,
+                "within 30 s", Figure.atMost(max(kills, 2) / 1e3, 30, "s")));
+        figures.add(new Figure("recovery: output resumes (first checkpoint after the kill)", ms(kills, 3),
+                "within 30 s", Figure.atMost(max(kills, 3) / 1e3, 30, "s")));
+        figures.add(Figure.reported("recovery: first new alert readable", ms(kills, 4)));
+    }
+
+    private static String ms(List<long[]> kills, int i) {
+        List<String> each = new ArrayList<>();
+        for (long[] k : kills) {
+            each.add(String.format("%.1f", k[i] / 1e3));
+        }
+        return String.join(" / ", each) + " s";
+    }
+
+    private static long max(List<long[]> kills, int i) {
+        return kills.stream().mapToLong(k -> k[i]).max().orElse(0);
+    }
+
+    /** Waits until {@code count} more checkpoints have completed and {@code untilNanos} has passed. */
+    private static void awaitCheckpoints(JobProcess job, int count, long untilNanos) throws Exception {
+        long start = completed(job);
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (completed(job) < start + count || System.nanoTime() < untilNanos) {
+            if (System.nanoTime() > deadline || !job.isAlive()) {
+                throw new IllegalStateException("the job did not complete " + count + " checkpoints within 5 minutes");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long completed(JobProcess job) throws Exception {
+        return job.rest.get("/jobs/" + job.jobId + "/checkpoints").get("counts").get("completed").asLong();
+    }
+
+    private static String verdict(List<String> d) {
+        return d.isEmpty() ? "all equal to the expected outcome"
+                : d.size() + " DIFFERENCES, first: " + d.subList(0, Math.min(5, d.size()));
+    }
+
+    private static void line(List<String> report, String line) {
+        report.add(line);
+        System.out.println(line);
+    }
+
+    /** A read_committed consumer of the alerts topic noting when each alert became readable. */
+    private static final class AlertArrivals implements AutoCloseable {
+
+        /** {arrival ms, detected_at ms} */
+        private final List<long[]> seen = new ArrayList<>();
+        private final Thread thread;
+        private volatile boolean closed;
+
+        AlertArrivals(String bootstrap, String topic) {
+            thread = new Thread(() -> consume(bootstrap, topic), "alert-arrivals");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** The arrival time of the first alert detected after {@code wallMs}. */
+        long firstDetectedAfter(long wallMs, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                synchronized (seen) {
+                    for (long[] s : seen) {
+                        if (s[1] > wallMs) {
+                            return s[0];
+                        }
+                    }
+                }
+                Thread.sleep(20);
+            }
+            throw new IllegalStateException("no alert detected after the kill was readable within " + timeout);
+        }
+
+        private void consume(String bootstrap, String topic) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, "recovery-" + System.nanoTime());
+            ObjectMapper json = new ObjectMapper();
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                c.subscribe(List.of(topic));
+                while (!closed) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(20))) {
+                        long now = System.currentTimeMillis();
+                        JsonNode a = json.readTree(r.value());
+                        long detected = Instant.parse(a.get("detected_at").asText()).toEpochMilli();
+                        synchronized (seen) {
+                            seen.add(new long[] {now, detected});
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                if (!closed) {
+                    System.err.println("alert consumer: " + e);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            closed = true;
+            thread.join(5_000);
+        }
+    }
+}
