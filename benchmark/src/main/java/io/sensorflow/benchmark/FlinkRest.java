@@ -32,6 +32,16 @@ final class FlinkRest {
         return json.readTree(r.body());
     }
 
+    JsonNode post(String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("POST " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return json.readTree(r.body());
+    }
+
     /** The id of the job's vertex whose name starts with {@code prefix}. */
     String vertex(String jobId, String prefix) throws Exception {
         JsonNode vertices = get("/jobs/" + jobId).get("vertices");

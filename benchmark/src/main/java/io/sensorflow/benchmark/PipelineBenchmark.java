@@ -122,6 +122,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
             description = "Sensors going quiet for 7 minutes in the scale run. Default: ${DEFAULT-VALUE}.")
     int scaleSilences;
 
+    @Option(names = "--scale-job-args", split = " ", paramLabel = "ARGS",
+            description = "More job settings for the scale run, e.g. \"--idle-timeout 5s\".")
+    List<String> scaleJobArgs = new ArrayList<>();
+
     @Option(names = "--recovery", description = "Instead of throughput: recovery after a TaskManager is killed.")
     boolean recovery;
 
@@ -139,6 +143,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--recovery-between", defaultValue = "20s", converter = DurationConverter.class,
             description = "Least time between a recovery and the next kill. Default: ${DEFAULT-VALUE}.")
     Duration recoveryBetween;
+
+    @Option(names = "--recovery-processes", description = "Recovery on a standalone cluster of JVMs (a JobManager,"
+            + " two TaskManagers), a TaskManager killed with SIGKILL, instead of on a MiniCluster.")
+    boolean recoveryProcesses;
+
+    @Option(names = "--recovery-flink", paramLabel = "KEY=VALUE",
+            description = "A Flink setting of the recovery run's cluster, e.g. heartbeat.timeout=10s; repeatable.")
+    Map<String, String> recoveryFlink = new java.util.LinkedHashMap<>();
 
     @Option(names = "--suite", description = "Everything: throughput and baseline, alert latency (--suite-latency"
             + " seconds), scale on both state backends, recovery; one results file.")
@@ -165,7 +177,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         List<Figure> figures = new ArrayList<>();
         List<String> differences = new ArrayList<>();
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        boolean throughput = suite || (alertLatencySeconds == null && !scale && !recovery);
+        boolean throughput = suite || (alertLatencySeconds == null && !scale && !recovery && !recoveryProcesses);
         report.add("sensorflow benchmark " + started);
         report.add("machine: " + MachineInfo.describe());
         report.add("before: " + MachineInfo.uptimeAndLoad());
@@ -189,13 +201,16 @@ public final class PipelineBenchmark implements Callable<Integer> {
             if (suite || scale) {
                 ScaleRun.Settings settings = new ScaleRun.Settings(scaleSensors, scaleInterval, scaleHistory, scaleSteady,
                         scaleCheckpointInterval, scaleHeap, scaleManagedMemory, parallelism, partitions, scaleSilences);
+                List<String> scaleArgs = new ArrayList<>(jobArgs);
+                scaleArgs.addAll(scaleJobArgs);
                 for (String backend : scaleBackends) {
-                    ScaleRun.run(report, figures, kafka, postgres, jobArgs, backend, settings, differences);
+                    ScaleRun.run(report, figures, kafka, postgres, scaleArgs, backend, settings, differences);
                 }
             }
-            if (suite || recovery) {
+            if (suite || recovery || recoveryProcesses) {
                 RecoveryRun.run(report, figures, kafka, postgres, jobArgs, new RecoveryRun.Settings(recoverySensors, kills,
-                        Duration.ofSeconds(30), recoveryBetween, recoveryCheckpointInterval, partitions), differences);
+                        Duration.ofSeconds(30), recoveryBetween, recoveryCheckpointInterval, partitions),
+                        recoveryProcesses, recoveryFlink, differences);
             }
         }
         line(report, "after: " + MachineInfo.uptimeAndLoad());
@@ -438,8 +453,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             if (scale) {
                 parts.add("scale");
             }
-            if (recovery) {
-                parts.add("recovery");
+            if (recovery || recoveryProcesses) {
+                parts.add(recoveryProcesses ? "recovery-processes" : "recovery");
             }
         }
         Files.createDirectories(resultsDir);

@@ -63,8 +63,14 @@ final class RecoveryRun {
 
     private RecoveryRun() {}
 
+    /**
+     * {@code processes}: the job on a standalone cluster of JVMs, a TaskManager killed with SIGKILL;
+     * else on a MiniCluster, a TaskManager terminated. {@code flinkSettings}: more cluster settings
+     * (heartbeats).
+     */
     static void run(List<String> report, List<Figure> figures, LocalKafka kafka, LocalPostgres postgres,
-            List<String> baseJobArgs, Settings s, List<String> differences) throws Exception {
+            List<String> baseJobArgs, Settings s, boolean processes, Map<String, String> flinkSettings,
+            List<String> differences) throws Exception {
         try (java.sql.Connection c = postgres.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
             st.execute("TRUNCATE sensor_aggregates, dead_letters, late_readings, sensor_alerts");
         }
@@ -88,16 +94,22 @@ final class RecoveryRun {
                 .bootstrapServers(kafka.bootstrapServers())
                 .topic(topic)
                 .build();
-        line(report, String.format("recovery: %,d sensors, one reading a second each (%,d readings/s) in real time;"
-                        + " two TaskManagers of one slot, parallelism 2; checkpoint every %s; restart strategy of"
-                        + " deploy/flink-k8s: %s;"
-                        + " heartbeats at Flink's defaults (interval 10 s, timeout 50 s, 2 failed RPCs); %d kills",
-                s.sensors(), s.sensors(), s.checkpointInterval(), String.join(", ", RESTART.entrySet().stream()
-                        .map(e -> e.getKey().replace("restart-strategy.", "") + ": " + e.getValue()).toList()), s.kills()));
+        String name = processes ? "recovery, TaskManager processes, SIGKILL" : "recovery, MiniCluster";
+        line(report, String.format("%s: %,d sensors, one reading a second each (%,d readings/s) in real time;"
+                        + " two TaskManagers of one slot, parallelism 2; %s, and a new TaskManager started at once;"
+                        + " checkpoint every %s; restart strategy of deploy/flink-k8s: %s; %s; %d kills",
+                name, s.sensors(), s.sensors(), processes
+                        ? "a TaskManager JVM killed with SIGKILL (it tells no one)"
+                        : "a TaskManager terminated (MiniCluster.terminateTaskManager: it disconnects from the JobManager as it stops)",
+                s.checkpointInterval(), String.join(", ", RESTART.entrySet().stream()
+                        .map(e -> e.getKey().replace("restart-strategy.", "") + ": " + e.getValue()).toList()),
+                flinkSettings.isEmpty() ? "heartbeats at Flink's defaults (interval 10 s, timeout 50 s, 2 failed RPCs)"
+                        : "also " + flinkSettings, s.kills()));
 
         Map<String, String> flink = new LinkedHashMap<>(RESTART);
         // The REST API serves metrics at most this old (10 s by default): the benchmark polls them.
         flink.put("metrics.fetcher.update-interval", "500");
+        flink.putAll(flinkSettings);
         List<String> jobArgs = new ArrayList<>(baseJobArgs);
         jobArgs.addAll(List.of("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--alerts-topic", topic + "-alerts", "--rules", rules.toString(),
@@ -108,32 +120,32 @@ final class RecoveryRun {
         LiveFeed feed = new LiveFeed(settings);
         List<long[]> kills = new ArrayList<>();
         RunResult run;
-        try (JobProcess job = JobProcess.start("2g", 2, 1, flink, PipelineBenchmark.profilerAgent("recovery"), jobArgs)) {
-            String source = job.rest.vertex(job.jobId, "Source: Kafka readings");
+        try (Target job = processes ? new ProcessCluster(flink, jobArgs) : new MiniClusterTarget(flink, jobArgs)) {
+            String source = job.rest().vertex(job.jobId(), "Source: Kafka readings");
             long warmUntil = System.nanoTime() + Duration.ofSeconds(20).plus(s.warmUp()).toNanos();
             awaitCheckpoints(job, 2, warmUntil);
             for (int k = 0; k < s.kills(); k++) {
-                String[] r = job.command("kill", "KILLED", Duration.ofMinutes(5));
-                long killedAt = Long.parseLong(r[1]);
-                long alert = arrivals.firstDetectedAfter(killedAt, Duration.ofMinutes(3)) - killedAt;
-                long[] kill = {Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4]), Long.parseLong(r[5]), alert};
+                Kill r = job.kill();
+                long alert = arrivals.firstDetectedAfter(r.killedAt(), Duration.ofMinutes(3)) - r.killedAt();
+                long[] kill = {r.terminated(), r.noticed(), r.running(), r.checkpoint(), alert, r.lost()};
                 kills.add(kill);
                 line(report, String.format("  kill %d (TaskManager %s): terminated in %,d ms; the job noticed by %,d ms,"
                                 + " ran again with every task RUNNING at %,d ms, completed its first checkpoint at"
-                                + " %,d ms, and the first alert detected after the kill was readable at %,d ms",
-                        k + 1, r[0], kill[0], kill[1], kill[2], kill[3], kill[4]));
+                                + " %,d ms, and the first alert detected after the kill was readable at %,d ms%s",
+                        k + 1, r.taskManager(), kill[0], kill[1], kill[2], kill[3], kill[4], r.lost() < 0 ? ""
+                                : String.format("; the JobManager dropped the dead TaskManager at %,d ms", r.lost())));
                 awaitCheckpoints(job, 2, System.nanoTime() + s.between().toNanos());
             }
             run = feed.stop();
             // Everything read: the source's own lag (records counters start again at each restart).
             for (int zero = 0; zero < 3; ) {
-                zero = job.rest.subtaskSum(job.jobId, source, "Source__Kafka_readings.pendingRecords") == 0 ? zero + 1 : 0;
+                zero = job.rest().subtaskSum(job.jobId(), source, "Source__Kafka_readings.pendingRecords") == 0 ? zero + 1 : 0;
                 if (!job.isAlive()) {
-                    throw new IllegalStateException("the job's JVM ended");
+                    throw new IllegalStateException("the job ended");
                 }
                 Thread.sleep(500);
             }
-            job.command("drain", "DRAINED", Duration.ofMinutes(5));
+            job.drain();
         } finally {
             arrivals.close();
         }
@@ -150,11 +162,73 @@ final class RecoveryRun {
         differences.addAll(a);
 
         String exact = d.isEmpty() && a.isEmpty() ? "output exactly once" : "OUTPUT DIFFERS";
-        figures.add(new Figure("recovery: running again (every task RUNNING)", ms(kills, 2) + "; " + exact,
+        figures.add(new Figure(name + ": running again (every task RUNNING)", ms(kills, 2) + "; " + exact,
                 "within 30 s", Figure.atMost(max(kills, 2) / 1e3, 30, "s")));
-        figures.add(new Figure("recovery: output resumes (first checkpoint after the kill)", ms(kills, 3),
+        figures.add(new Figure(name + ": output resumes (first checkpoint after the kill)", ms(kills, 3),
                 "within 30 s", Figure.atMost(max(kills, 3) / 1e3, 30, "s")));
-        figures.add(Figure.reported("recovery: first new alert readable", ms(kills, 4)));
+        figures.add(Figure.reported(name + ": first new alert readable", ms(kills, 4)));
+        if (processes) {
+            figures.add(Figure.reported(name + ": dead TaskManager dropped by the JobManager", ms(kills, 5)));
+        }
+    }
+
+    /** What a kill took, in ms after it; {@code lost}: when the JobManager dropped the TaskManager, -1 if not known. */
+    record Kill(String taskManager, long killedAt, long terminated, long noticed, long running, long checkpoint, long lost) {}
+
+    /** Where the job runs, and how one of its TaskManagers dies. */
+    interface Target extends AutoCloseable {
+        FlinkRest rest();
+
+        String jobId();
+
+        /** Kills a TaskManager, starts a new one in its place, and times the recovery. */
+        Kill kill() throws Exception;
+
+        /** Stop with a savepoint and drain: the final watermark writes the last windows' rows. */
+        void drain() throws Exception;
+
+        boolean isAlive() throws Exception;
+    }
+
+    /** The job on a MiniCluster in a JVM of its own, which terminates TaskManagers and times the recovery itself. */
+    private static final class MiniClusterTarget implements Target {
+        private final JobProcess job;
+
+        MiniClusterTarget(Map<String, String> flink, List<String> jobArgs) throws Exception {
+            job = JobProcess.start("2g", 2, 1, flink, PipelineBenchmark.profilerAgent("recovery"), jobArgs);
+        }
+
+        @Override
+        public FlinkRest rest() {
+            return job.rest;
+        }
+
+        @Override
+        public String jobId() {
+            return job.jobId;
+        }
+
+        @Override
+        public Kill kill() throws Exception {
+            String[] r = job.command("kill", "KILLED", Duration.ofMinutes(5));
+            return new Kill(r[0], Long.parseLong(r[1]), Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4]),
+                    Long.parseLong(r[5]), -1);
+        }
+
+        @Override
+        public void drain() throws Exception {
+            job.command("drain", "DRAINED", Duration.ofMinutes(5));
+        }
+
+        @Override
+        public boolean isAlive() {
+            return job.isAlive();
+        }
+
+        @Override
+        public void close() throws Exception {
+            job.close();
+        }
     }
 
     private static String ms(List<long[]> kills, int i) {
@@ -170,7 +244,7 @@ final class RecoveryRun {
     }
 
     /** Waits until {@code count} more checkpoints have completed and {@code untilNanos} has passed. */
-    private static void awaitCheckpoints(JobProcess job, int count, long untilNanos) throws Exception {
+    private static void awaitCheckpoints(Target job, int count, long untilNanos) throws Exception {
         long start = completed(job);
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (completed(job) < start + count || System.nanoTime() < untilNanos) {
@@ -181,8 +255,8 @@ final class RecoveryRun {
         }
     }
 
-    private static long completed(JobProcess job) throws Exception {
-        return job.rest.get("/jobs/" + job.jobId + "/checkpoints").get("counts").get("completed").asLong();
+    private static long completed(Target job) throws Exception {
+        return job.rest().get("/jobs/" + job.jobId() + "/checkpoints").get("counts").get("completed").asLong();
     }
 
     private static String verdict(List<String> d) {

@@ -164,9 +164,11 @@ final class ScaleRun {
             long full = latest.get("state_size").asLong();
             long persisted = latest.get("checkpointed_size").asLong();
             long onDisk = directorySize(checkpoints.resolve(job.jobId));
-            line(report, String.format("  checkpoints while following the live input: %d completed; the latest (#%d): state %s,"
+            boolean reachedLive = steadyUntil != Long.MAX_VALUE;
+            line(report, String.format("  checkpoints %s: %d completed; the latest (#%d): state %s,"
                             + " persisted by it %s, %,d ms end to end (the longest: %,d ms); on disk %s",
-                    after.size(), latest.get("id").asLong(), mb(full), mb(persisted),
+                    reachedLive ? "while following the live input"
+                            : "after the history (the job never reached the live edge)", after.size(), latest.get("id").asLong(), mb(full), mb(persisted),
                     latest.get("end_to_end_duration").asLong(), maxDuration, mb(onDisk)));
             perVertex(report, job, latest.get("id").asLong());
             line(report, String.format("  the job's JVM (-Xmx%s, managed memory %s): heap used after a full GC %s"
@@ -175,11 +177,11 @@ final class ScaleRun {
             if (backend.equals("rocksdb")) {
                 rocksDbKeys(report, job);
             }
-            line(report, String.format("  live: %,d readings in %.0f s (%,.0f/s) while checkpointing; once the job"
-                            + " had reached the live edge, most readings not yet read at a sample (every 0.5 s): %,d"
-                            + " (%.1f s of input), at the end: %,d",
-                    liveSent, liveSeconds, liveSent / liveSeconds, maxLag,
-                    maxLag / (s.sensors() * 1000.0 / s.interval().toMillis()), lagNow));
+            line(report, String.format("  live: %,d readings in %.0f s (%,.0f/s) while checkpointing; %s; at the end"
+                            + " %,d readings not yet read (%.1f s of input)", liveSent, liveSeconds, liveSent / liveSeconds,
+                    reachedLive ? String.format("once the job had reached the live edge, most readings not yet read at"
+                            + " a sample (every 0.5 s): %,d (%.1f s of input)", maxLag, maxLag / liveRate)
+                            : "the job never came within a second of the live edge", lagNow, lagNow / liveRate));
 
             run = feed.stop();
             while (job.rest.subtaskSum(job.jobId, source, metric) < run.messages()) {
@@ -206,7 +208,6 @@ final class ScaleRun {
             differences.addAll(d);
             differences.addAll(a);
 
-            boolean reachedLive = steadyUntil != Long.MAX_VALUE;
             boolean keptUp = reachedLive && lagNow < liveRate * 10; // less than 10 s of input behind
             boolean exact = d.isEmpty() && a.isEmpty();
             // A sensor silenced from the start of a short history never reads: the oracle knows.
@@ -232,8 +233,9 @@ final class ScaleRun {
                     String.format("heap after full GC %s of %s; resident %s; GC: %s", mb(Long.parseLong(heap[0])), s.heap(),
                             mb(Long.parseLong(heap[1])), gc)));
             figures.add(Figure.reported(name + ": input",
-                    String.format("history %,.0f readings/s; live %,.0f/s, behind at most %.1f s", fromFirst,
-                            liveSent / liveSeconds, maxLag / liveRate)));
+                    String.format("history %,.0f readings/s; live %,.0f/s, %s", fromFirst, liveSent / liveSeconds,
+                            reachedLive ? String.format("behind at most %.1f s", maxLag / liveRate)
+                                    : String.format("never caught up: %.0f s behind at the end", lagNow / liveRate))));
         }
     }
 
@@ -322,8 +324,16 @@ final class ScaleRun {
     }
 
     private static String verdict(List<String> d) {
-        return d.isEmpty() ? "all equal to the expected outcome"
-                : d.size() + " DIFFERENCES, first: " + d.subList(0, Math.min(5, d.size()));
+        if (d.isEmpty()) {
+            return "all equal to the expected outcome";
+        }
+        // What kind of difference, for a first diagnosis: missing or unexpected, by status.
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (String x : d) {
+            String status = x.contains(" FIRING ") ? " FIRING" : x.contains(" RESOLVED ") ? " RESOLVED" : "";
+            kinds.merge(x.substring(0, x.indexOf(' ')) + status, 1, Integer::sum);
+        }
+        return d.size() + " DIFFERENCES " + kinds + ", first: " + d.subList(0, Math.min(5, d.size()));
     }
 
     static String mb(long bytes) {
