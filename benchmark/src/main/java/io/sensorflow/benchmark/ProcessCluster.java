@@ -41,6 +41,8 @@ final class ProcessCluster implements RecoveryRun.Target {
 
     ProcessCluster(Map<String, String> flink, List<String> jobArgs) throws Exception {
         LocalFlinkCluster.Builder b = LocalFlinkCluster.builder(clusterClasspath()).slots(1).memory("1024m", "1536m");
+        // The REST API serves a job's state and checkpoints from a cache this old (3 s by default).
+        b.config("web.refresh-interval", "100");
         flink.forEach(b::config);
         cluster = b.start();
         Runtime.getRuntime().addShutdownHook(cleanup);
