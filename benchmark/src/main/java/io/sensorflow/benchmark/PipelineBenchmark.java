@@ -38,10 +38,15 @@ import picocli.CommandLine.Option;
 /**
  * Fills a real Kafka with the benchmark workload, runs the job over it into a real PostgreSQL,
  * checks every row against the simulator's expected outcome, and measures a single-threaded
- * baseline on the same data in the same run. Prints the figures with the machine.
+ * baseline on the same data in the same run; or, as asked, the alert latency ({@link AlertLatency}),
+ * many sensors ({@link ScaleRun}), recovery after a TaskManager dies ({@link RecoveryRun}), or all of
+ * them. Prints the figures with the machine and writes them, as a table against the targets, to a
+ * dated results file.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Throughput of the sensorflow job against a single-threaded Kafka+Jackson+HashMap baseline.")
+        description = {"The sensorflow job's benchmarks: throughput against a single-threaded Kafka+Jackson+HashMap"
+                + " baseline (the default), alert latency, scale, recovery, or all of them (--suite). Writes"
+                + " benchmark/results/DATE-WHAT.txt: the machine, a table of the figures against the targets, the details."})
 public final class PipelineBenchmark implements Callable<Integer> {
 
     @Option(names = "--readings", defaultValue = "6000000", description = "Readings to process. Default: ${DEFAULT-VALUE}.")
