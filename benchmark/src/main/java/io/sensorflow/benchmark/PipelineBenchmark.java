@@ -346,11 +346,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
         long target = bound.toMillis() + 250;
         String settings = latencyJobArgs.isEmpty() ? "" : " (" + String.join(" ", latencyJobArgs) + ")";
         figures.add(new Figure("alert latency p50 / p99, runs and rises" + settings,
-                String.format("%,d / %,d ms (n=%d)", r.runs()[0], r.runs()[1], r.runs()[2]),
+                r.runs()[2] == 0 ? "no alerts in the run" : String.format("%,d / %,d ms (n=%d)", r.runs()[0], r.runs()[1], r.runs()[2]),
                 String.format("p99 at most %,d ms (out-of-orderness %s + 250 ms)", target, bound.toString().substring(2).toLowerCase()),
                 r.runs()[2] == 0 ? "no alerts to measure" : Figure.atMost(r.runs()[1], target, "ms")));
         figures.add(new Figure("alert latency p50 / p99, silences" + settings,
-                String.format("%,d / %,d ms (n=%d)", r.silences()[0], r.silences()[1], r.silences()[2]),
+                r.silences()[2] == 0 ? "no alerts in the run"
+                        : String.format("%,d / %,d ms (n=%d)", r.silences()[0], r.silences()[1], r.silences()[2]),
                 String.format("p99 at most %,d ms", target),
                 r.silences()[2] == 0 ? "no alerts to measure" : Figure.atMost(r.silences()[1], target, "ms")));
     }
