@@ -38,10 +38,15 @@ import picocli.CommandLine.Option;
 /**
  * Fills a real Kafka with the benchmark workload, runs the job over it into a real PostgreSQL,
  * checks every row against the simulator's expected outcome, and measures a single-threaded
- * baseline on the same data in the same run. Prints the figures with the machine.
+ * baseline on the same data in the same run; or, as asked, the alert latency ({@link AlertLatency}),
+ * many sensors ({@link ScaleRun}), recovery after a TaskManager dies ({@link RecoveryRun}), or all of
+ * them. Prints the figures with the machine and writes them, as a table against the targets, to a
+ * dated results file.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Throughput of the sensorflow job against a single-threaded Kafka+Jackson+HashMap baseline.")
+        description = {"The sensorflow job's benchmarks: throughput against a single-threaded Kafka+Jackson+HashMap"
+                + " baseline (the default), alert latency, scale, recovery, or all of them (--suite). Writes"
+                + " benchmark/results/DATE-WHAT.txt: the machine, a table of the figures against the targets, the details."})
 public final class PipelineBenchmark implements Callable<Integer> {
 
     @Option(names = "--readings", defaultValue = "6000000", description = "Readings to process. Default: ${DEFAULT-VALUE}.")
@@ -341,11 +346,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
         long target = bound.toMillis() + 250;
         String settings = latencyJobArgs.isEmpty() ? "" : " (" + String.join(" ", latencyJobArgs) + ")";
         figures.add(new Figure("alert latency p50 / p99, runs and rises" + settings,
-                String.format("%,d / %,d ms (n=%d)", r.runs()[0], r.runs()[1], r.runs()[2]),
+                r.runs()[2] == 0 ? "no alerts in the run" : String.format("%,d / %,d ms (n=%d)", r.runs()[0], r.runs()[1], r.runs()[2]),
                 String.format("p99 at most %,d ms (out-of-orderness %s + 250 ms)", target, bound.toString().substring(2).toLowerCase()),
                 r.runs()[2] == 0 ? "no alerts to measure" : Figure.atMost(r.runs()[1], target, "ms")));
         figures.add(new Figure("alert latency p50 / p99, silences" + settings,
-                String.format("%,d / %,d ms (n=%d)", r.silences()[0], r.silences()[1], r.silences()[2]),
+                r.silences()[2] == 0 ? "no alerts in the run"
+                        : String.format("%,d / %,d ms (n=%d)", r.silences()[0], r.silences()[1], r.silences()[2]),
                 String.format("p99 at most %,d ms", target),
                 r.silences()[2] == 0 ? "no alerts to measure" : Figure.atMost(r.silences()[1], target, "ms")));
     }

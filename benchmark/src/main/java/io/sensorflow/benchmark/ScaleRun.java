@@ -233,7 +233,8 @@ final class ScaleRun {
                     String.format("heap after full GC %s of %s; resident %s; GC: %s", mb(Long.parseLong(heap[0])), s.heap(),
                             mb(Long.parseLong(heap[1])), gc)));
             figures.add(Figure.reported(name + ": input",
-                    String.format("history %,.0f readings/s; live %,.0f/s, %s", fromFirst, liveSent / liveSeconds,
+                    String.format("history %s; live %,.0f/s, %s", Double.isNaN(fromFirst) ? "read within one poll"
+                                    : String.format("%,.0f readings/s", fromFirst), liveSent / liveSeconds,
                             reachedLive ? String.format("behind at most %.1f s", maxLag / liveRate)
                                     : String.format("never caught up: %.0f s behind at the end", lagNow / liveRate))));
         }
