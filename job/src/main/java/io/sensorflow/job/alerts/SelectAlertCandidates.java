@@ -398,7 +398,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         for (Iterator<List<SensorState>> lists = unclaimed.values().iterator(); lists.hasNext(); ) {
             List<SensorState> entries = lists.next();
             entries.removeIf(s -> s.lastHeld() <= watermark
-                    && (s.rulesEmpty(this) || (s.lastTime != Long.MIN_VALUE && watermark - s.lastTime >= longestWindowMs)));
+                    && (s.rulesEmpty(this) || quietFor(s, longestWindowMs)));
             if (entries.isEmpty()) {
                 lists.remove();
             }
@@ -411,7 +411,12 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
 
     /** Whether the sensor's last reading is {@code forgetAfterMs} behind the watermark: its state goes, open runs too. */
     private boolean forgotten(SensorState s) {
-        return s.lastTime != Long.MIN_VALUE && watermark != Long.MAX_VALUE && watermark - s.lastTime >= forgetAfterMs;
+        return watermark != Long.MAX_VALUE && quietFor(s, forgetAfterMs);
+    }
+
+    /** Whether the sensor's last released reading is at least {@code ms} behind the watermark. */
+    private boolean quietFor(SensorState s, long ms) {
+        return s.lastTime != Long.MIN_VALUE && watermark - s.lastTime >= ms;
     }
 
     /** Sensors this subtask keeps state for (claimed). */

@@ -19,7 +19,7 @@ class SensorIdFloodHarnessTest {
     static final int SENSORS = 200_000;
 
     @Test
-    void aMillionFoldOfNewIdsLeavesNoStateOnceTheyAreForgotten() throws Exception {
+    void aFloodOfNewIdsLeavesNoStateOnceTheyAreForgotten() throws Exception {
         List<Rule> rules = List.of(SequenceRuleHarnessTest.HOT, RiseRuleHarnessTest.RISE, SilenceRuleHarnessTest.QUIET);
         try (AlertRulesHarness h = new AlertRulesHarness(rules)) {
             SelectAlertCandidates selector = (SelectAlertCandidates) h.selector.getOperator();
