@@ -1,11 +1,10 @@
 package io.sensorflow.simulator.fault;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.sensorflow.rules.yaml.StrictYaml;
 import io.sensorflow.simulator.SettingsException;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,37 +29,48 @@ import java.util.Map;
  *     for: 1m
  * </pre>
  * Every error names the file and the field, e.g. {@code scenario.yaml: faults[1].metric: unknown metric 'temp' ...}.
+ * The YAML is read as strictly as a rule file ({@link StrictYaml}): at most 1 MiB, one document,
+ * no anchors or aliases, no key given twice, no number past a double.
  */
 public final class ScenarioFile {
 
-    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final StrictYaml YAML = new StrictYaml("a scenario file");
 
     private ScenarioFile() {}
 
     public static List<FaultSpec> read(Path file) {
         String name = file.toString();
-        String text;
+        byte[] content;
         try {
-            text = Files.readString(file);
+            content = YAML.readFile(file);
         } catch (NoSuchFileException e) {
             throw new SettingsException(name, "no such file");
         } catch (IOException e) {
             throw new SettingsException(name, "cannot be read: " + e.getMessage(), e);
+        } catch (StrictYaml.Problem e) {
+            throw new SettingsException(name, e.getMessage());
         }
-        return parse(name, text);
+        return parse(name, content);
     }
 
     /** Parses scenario text; {@code name} is what errors call the file. */
     public static List<FaultSpec> parse(String name, String yaml) {
+        return parse(name, yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<FaultSpec> parse(String name, byte[] content) {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new SettingsException(name, "not valid YAML" + where + ": " + e.getOriginalMessage(), e);
+            root = YAML.read(content);
+        } catch (StrictYaml.Problem e) {
+            throw switch (e.kind()) {
+                case DUPLICATE_KEY -> new SettingsException(name + ": " + path(e.path()), e.getMessage());
+                case NOT_YAML -> new SettingsException(name, "not valid YAML"
+                        + (e.line() < 0 ? "" : " at line " + e.line() + ", column " + e.column()) + ": " + e.getMessage(), e);
+                case TOO_LARGE, REFUSED -> new SettingsException(name, e.getMessage());
+            };
         }
-        if (root == null || root.isMissingNode() || root.isNull()) {
+        if (root.isMissingNode() || root.isNull()) {
             throw new SettingsException(name, "is empty; expected 'faults:' with a list of faults");
         }
         if (!root.isObject()) {
@@ -95,6 +105,11 @@ public final class ScenarioFile {
             if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                 throw FaultSpec.error(origin, e.getKey(), "must be a single value");
             }
+            // As text, 1e400 would read on as "Infinity" (a sensor of that name), !!binary as base64.
+            String unfit = StrictYaml.unfitValue(e.getValue());
+            if (unfit != null) {
+                throw FaultSpec.error(origin, e.getKey(), unfit);
+            }
             values.put(e.getKey(), e.getValue().asText());
         }
         String kindText = values.remove("kind");
@@ -108,5 +123,18 @@ public final class ScenarioFile {
             throw FaultSpec.error(origin, "kind", e.getMessage());
         }
         return FaultSpecParser.parse(kind, values, origin);
+    }
+
+    /** "faults[1].max-delay": where a key is, as the errors of a fault name it. */
+    private static String path(List<Object> keys) {
+        StringBuilder where = new StringBuilder();
+        for (Object key : keys) {
+            if (key instanceof Integer index) {
+                where.append('[').append(index).append(']');
+            } else {
+                where.append(where.length() == 0 ? "" : ".").append(StrictYaml.shorten((String) key));
+            }
+        }
+        return where.toString();
     }
 }

@@ -2,16 +2,20 @@ package io.sensorflow.simulator.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.sensorflow.simulator.Metric;
 import io.sensorflow.simulator.RejectReason;
 import io.sensorflow.simulator.SettingsException;
 import io.sensorflow.simulator.SimulatorSettings;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 class ScenarioFileTest {
@@ -80,6 +84,87 @@ class ScenarioFileTest {
     void aMissingFileIsNamed(@TempDir Path dir) {
         Path file = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> ScenarioFile.read(file)).hasMessage(file + ": no such file");
+    }
+
+    // A scenario file is read as strictly as a rule file (StrictYaml): what YAML allows but Jackson
+    // reads silently wrong, or what no scenario needs, is refused naming the file and where.
+
+    private static final String LATE = "faults:\n  - {kind: late, count: 1}\n";
+    private static final String NO_ANCHORS = "; a scenario file takes no anchors (&) or aliases (*)";
+
+    @Test
+    void aSecondDocumentIsRefused() {
+        // Jackson reads the first document and ignores the rest, faults or garbage.
+        for (String second : new String[] {"faults:\n  - {kind: duplicate, count: 1}\n", "garbage: [\n", ""}) {
+            assertThatThrownBy(() -> ScenarioFile.parse("s.yaml", LATE + "---\n" + second)).as(second)
+                    .isInstanceOf(SettingsException.class)
+                    .hasMessage("s.yaml: a second YAML document at line 3, column 1; a scenario file is one document");
+        }
+        // One document, its start and end marked: fine.
+        assertThat(ScenarioFile.parse("s.yaml", "---\n" + LATE + "...\n")).hasSize(1);
+    }
+
+    @Test
+    void anchorsAndAliasesAreRefused() {
+        // Jackson reads an alias as its anchor's name: the second silence would be of a sensor named "s".
+        String aliased = "faults:\n  - {kind: silence, sensor: &s sensor-00007, at: 1m, for: 1m}\n"
+                + "  - {kind: silence, sensor: *s, at: 5m, for: 1m}\n";
+        assertThatThrownBy(() -> ScenarioFile.parse("s.yaml", aliased)).isInstanceOf(SettingsException.class)
+                .hasMessage("s.yaml: an anchor (&s) at line 2, column 29" + NO_ANCHORS);
+        assertThatThrownBy(() -> ScenarioFile.parse("s.yaml", aliased.replace("&s ", "")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("s.yaml: an alias (*s) at line 3, column 29" + NO_ANCHORS);
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingTheField() {
+        // YAML lets the last one count; in a scenario that hides the first.
+        assertError("faults:\n  - kind: late\n    count: 1\n    count: 5\n",
+                "s.yaml: faults[0].count: given again at line 4; a key may be given only once");
+        assertError(LATE + "faults:\n  - {kind: duplicate, count: 1}\n",
+                "s.yaml: faults: given again at line 3; a key may be given only once");
+        assertError(LATE + "  - {kind: duplicate, count: 1, max-delay: {a: 1, a: 2}}\n",
+                "s.yaml: faults[1].max-delay.a: given again at line 3; a key may be given only once");
+    }
+
+    @Test
+    void aNumberPastADoubleIsRefusedNamingTheField() {
+        String past = ": Infinity is not a finite number (a number past the range of a double)";
+        // It read as the text "Infinity": a sensor of that name, accepted.
+        assertError("faults:\n  - {kind: silence, sensor: 1e400, at: 1m, for: 1m}\n", "s.yaml: faults[0].sensor" + past);
+        assertError("faults:\n  - {kind: spike, metric: temperature, value: 1e400, count: 1}\n", "s.yaml: faults[0].value" + past);
+        assertError("faults:\n  - {kind: echo, probability: -1e400}\n", "s.yaml: faults[0].probability: -" + past.substring(2));
+    }
+
+    @Test
+    void aFileOverOneMebibyteIsRefusedBeforeItIsParsed(@TempDir Path dir) throws Exception {
+        String big = LATE + "# " + "x".repeat(1 << 20) + "\n";
+        assertThatThrownBy(() -> ScenarioFile.parse("s.yaml", big)).isInstanceOf(SettingsException.class)
+                .hasMessage("s.yaml: " + big.length() + " bytes, more than the 1048576 bytes (1 MiB) a scenario file may have");
+        Path huge = dir.resolve("huge.yaml");
+        try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: no disk used
+        }
+        assertThatThrownBy(() -> ScenarioFile.read(huge)).isInstanceOf(SettingsException.class)
+                .hasMessage(huge + ": " + (3L << 30) + " bytes, more than the 1048576 bytes (1 MiB) a scenario file may have");
+    }
+
+    /** A device has no size to check first (/dev/zero says 0): no more than the bound is read from it. */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aDeviceIsReadNoFurtherThanTheBound() {
+        Path zero = Path.of("/dev/zero");
+        // Preemptive: reading /dev/zero to its end would fill the heap before it failed.
+        Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try {
+                ScenarioFile.read(zero);
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        assertThat(thrown).isInstanceOf(SettingsException.class)
+                .hasMessage(zero + ": more than the 1048576 bytes (1 MiB) a scenario file may have");
     }
 
     private static void assertError(String yaml, String messageStart) {
