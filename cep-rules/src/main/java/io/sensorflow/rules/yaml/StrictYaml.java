@@ -96,18 +96,18 @@ public final class StrictYaml {
             doc = strict.readTree(parser);
             parser.nextToken(); // past the document: another one is refused (Parser)
         } catch (Refused e) {
-            throw new Problem(Problem.Kind.REFUSED, e.getOriginalMessage(), List.of(), -1, -1, null);
+            throw new Problem(Problem.Kind.REFUSED, e.getOriginalMessage(), List.of(), -1, -1, null, e);
         } catch (JsonProcessingException e) {
             List<Object> duplicate = duplicateKey(e);
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
             int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
             if (duplicate != null) {
                 throw new Problem(Problem.Kind.DUPLICATE_KEY, "given again at line " + line + "; a key may be given only once",
-                        duplicate, line, column, lastKeyCounting(content));
+                        duplicate, line, column, lastKeyCounting(content), e);
             }
             // SnakeYAML's messages show a snippet over several lines: one line, so a caller can name the file.
             throw new Problem(Problem.Kind.NOT_YAML, e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " "),
-                    List.of(), line, column, null);
+                    List.of(), line, column, null, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // from bytes in memory: not expected
         }
@@ -126,7 +126,7 @@ public final class StrictYaml {
     /** "4000000 bytes, more than ..."; {@code size} -1 when only the bound is known. */
     private Problem tooLarge(long size) {
         return new Problem(Problem.Kind.TOO_LARGE, (size < 0 ? "" : size + " bytes, ") + "more than the " + MAX_BYTES
-                + " bytes (1 MiB) " + what + " may have", List.of(), -1, -1, null);
+                + " bytes (1 MiB) " + what + " may have", List.of(), -1, -1, null, null);
     }
 
     /** Where a key given twice is (keys as strings, list positions as integers), when {@code e} reports one; otherwise null. */
@@ -183,13 +183,13 @@ public final class StrictYaml {
         private static final long serialVersionUID = 1L;
 
         public enum Kind {
-            /** More than {@link #MAX_BYTES}: "4000000 bytes, more than the 1048576 bytes (1 MiB) a rule file may have". */
+            /** More than {@link StrictYaml#MAX_BYTES}: "4000000 bytes, more than the 1048576 bytes (1 MiB) a rule file may have". */
             TOO_LARGE,
             /** Valid YAML the file does not take: "a second YAML document at line 7, column 1; a rule file is one document". */
             REFUSED,
-            /** A key given twice: {@link #path()} is where; "given again at line 7; a key may be given only once". */
+            /** A key given twice: {@link Problem#path()} is where; "given again at line 7; a key may be given only once". */
             DUPLICATE_KEY,
-            /** Not YAML: the parser's message on one line; {@link #line()} and {@link #column()} when known. */
+            /** Not YAML: the parser's message on one line; {@link Problem#line()} and {@link Problem#column()} when known. */
             NOT_YAML
         }
 
@@ -199,8 +199,8 @@ public final class StrictYaml {
         private final int column;
         private final transient JsonNode lastKeyCounts;
 
-        Problem(Kind kind, String message, List<Object> path, int line, int column, JsonNode lastKeyCounts) {
-            super(message);
+        Problem(Kind kind, String message, List<Object> path, int line, int column, JsonNode lastKeyCounts, Throwable cause) {
+            super(message, cause);
             this.kind = kind;
             this.path = List.copyOf(path);
             this.line = line;
