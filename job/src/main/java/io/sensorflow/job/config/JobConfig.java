@@ -164,6 +164,12 @@ public final class JobConfig {
     @Option(names = "--alerts-topic", defaultValue = "sensor-alerts", description = "Topic alerts go to. Default: ${DEFAULT-VALUE}.")
     public String alertsTopic;
 
+    @Option(names = "--alerts-delivery", defaultValue = "exactly-once", converter = AlertsDelivery.Converter.class,
+            description = "exactly-once: alerts are committed to the topic with each checkpoint (read_committed consumers"
+                    + " see each once, a checkpoint interval later); at-least-once: readable at once, and written again"
+                    + " after a restart (same alert_id). Default: ${DEFAULT-VALUE}.")
+    public AlertsDelivery alertsDelivery;
+
     @Option(names = {"--forget-sensor-after", "--silence-forget-after"}, defaultValue = "7d", converter = DurationConverter.class,
             description = "How long the alert rules keep a sensor's state (its silence, a run still open) after its last reading;"
                     + " a sensor back later counts as new. With it, alert state is bounded by the sensors heard from within"

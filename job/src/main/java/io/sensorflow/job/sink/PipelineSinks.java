@@ -8,6 +8,7 @@ import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.job.deadletter.DeadLetter;
 import io.sensorflow.job.late.LateReading;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /** Where the job's outputs go. Tests pass their own; {@link #create} makes the production ones. */
 public final class PipelineSinks {
@@ -38,13 +39,15 @@ public final class PipelineSinks {
                 config.jdbcBatchSize, config.jdbcFlushInterval.toMillis(), config.jdbcMaxRetries);
         return new PipelineSinks(
                 PostgresSinks.aggregates(jdbc),
-                TransactionalTopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
-                        new DeadLetterRecords(config.deadLetterTopic), config.transactionalIdPrefix + "-dead-letters",
+                TopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
+                        new DeadLetterRecords(config.deadLetterTopic), DeliveryGuarantee.EXACTLY_ONCE,
+                        config.transactionalIdPrefix + "-dead-letters",
                         config.kafkaTransactionTimeout.toMillis()),
                 PostgresSinks.deadLetters(jdbc),
                 PostgresSinks.lateReadings(jdbc),
-                TransactionalTopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
-                        new AlertRecords(config.alertsTopic), config.transactionalIdPrefix + "-alerts",
+                TopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
+                        new AlertRecords(config.alertsTopic), config.alertsDelivery.guarantee,
+                        config.transactionalIdPrefix + "-alerts",
                         config.kafkaTransactionTimeout.toMillis()),
                 PostgresSinks.alerts(jdbc, false),
                 PostgresSinks.alerts(jdbc, true));

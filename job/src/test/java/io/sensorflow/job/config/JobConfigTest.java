@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,7 @@ class JobConfigTest {
             "--alerts",
             "--rules",
             "--alerts-topic",
+            "--alerts-delivery",
             "--silence-forget-after",
             "--forget-sensor-after",
             "--sensor-count-warning",
@@ -393,6 +395,19 @@ class JobConfigTest {
             assertThat(c.allowedLateness).isEqualTo(Duration.ofHours(2));
             assertThat(c.maxFuture).isEqualTo(Duration.ofDays(1));
             assertThat(c.idleTimeout).isEqualTo(Duration.ofMinutes(15));
+        }
+
+        @Test
+        void alertsDelivery() {
+            assertThat(parse().alertsDelivery.guarantee).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+            assertThat(parse("--alerts-delivery", "at-least-once").alertsDelivery.guarantee)
+                    .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+            assertThat(parse(Map.of("SENSORFLOW_ALERTS_DELIVERY", "at-least-once")).alertsDelivery)
+                    .isEqualTo(AlertsDelivery.AT_LEAST_ONCE);
+            assertThatThrownBy(() -> parse("--alerts-delivery", "AT_LEAST_ONCE"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("--alerts-delivery")
+                    .hasMessageContaining("exactly-once, at-least-once");
         }
 
         @Test
