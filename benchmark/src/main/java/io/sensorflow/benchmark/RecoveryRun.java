@@ -45,8 +45,9 @@ final class RecoveryRun {
             int partitions) {}
 
     /**
-     * The restart strategy of deploy/flink-k8s (base/flinkdeployment.yaml), what the job runs with
-     * when deployed; heartbeats stay at Flink's defaults, as there.
+     * The restart strategy and heartbeats of deploy/flink-k8s (base/flinkdeployment.yaml), what the
+     * job runs with when deployed. {@code --recovery-flink heartbeat.interval=10s --recovery-flink
+     * heartbeat.timeout=50s} measures Flink's default heartbeats instead.
      */
     static final Map<String, String> RESTART = new LinkedHashMap<>();
 
@@ -57,6 +58,8 @@ final class RecoveryRun {
         RESTART.put("restart-strategy.exponential-delay.max-backoff", "1 min");
         RESTART.put("restart-strategy.exponential-delay.reset-backoff-threshold", "10 min");
         RESTART.put("restart-strategy.exponential-delay.jitter-factor", "0.1");
+        RESTART.put("heartbeat.interval", "2 s");
+        RESTART.put("heartbeat.timeout", "10 s");
     }
 
     private static final Duration MAX_RUN = Duration.ofMinutes(30);
@@ -97,14 +100,13 @@ final class RecoveryRun {
         String name = processes ? "recovery, TaskManager processes, SIGKILL" : "recovery, MiniCluster";
         line(report, String.format("%s: %,d sensors, one reading a second each (%,d readings/s) in real time;"
                         + " two TaskManagers of one slot, parallelism 2; %s, and a new TaskManager started at once;"
-                        + " checkpoint every %s; restart strategy of deploy/flink-k8s: %s; %s; %d kills",
+                        + " checkpoint every %s; restart strategy and heartbeats of deploy/flink-k8s: %s; %s; %d kills",
                 name, s.sensors(), s.sensors(), processes
                         ? "a TaskManager JVM killed with SIGKILL (it tells no one)"
                         : "a TaskManager terminated (MiniCluster.terminateTaskManager: it disconnects from the JobManager as it stops)",
                 s.checkpointInterval(), String.join(", ", RESTART.entrySet().stream()
                         .map(e -> e.getKey().replace("restart-strategy.", "") + ": " + e.getValue()).toList()),
-                flinkSettings.isEmpty() ? "heartbeats at Flink's defaults (interval 10 s, timeout 50 s, 2 failed RPCs)"
-                        : "also " + flinkSettings, s.kills()));
+                flinkSettings.isEmpty() ? "nothing else" : "then " + flinkSettings, s.kills()));
 
         Map<String, String> flink = new LinkedHashMap<>(RESTART);
         // The REST API serves metrics at most this old (10 s by default): the benchmark polls them.
