@@ -11,6 +11,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MetricOptions;
@@ -34,7 +35,7 @@ final class FlinkConfigKeys {
     private static final List<Class<?>> OPTION_CLASSES = List.of(CheckpointingOptions.class,
             StateBackendOptions.class, StateRecoveryOptions.class, HighAvailabilityOptions.class,
             RestartStrategyOptions.class, TaskManagerOptions.class, JobManagerOptions.class, MetricOptions.class,
-            CoreOptions.class, PipelineOptions.class, RestOptions.class);
+            CoreOptions.class, PipelineOptions.class, RestOptions.class, HeartbeatManagerOptions.class);
 
     private final Map<String, ConfigOption<?>> byKey = new HashMap<>();
     private final Map<String, ConfigOption<?>> byDeprecatedKey = new HashMap<>();
