@@ -103,10 +103,11 @@ final class AlertLatency {
         // once the input has been idle for --idle-timeout, which is not what this measures.
         long steadyUntil = start.toEpochMilli() + seconds * 1000L - 10_000;
         report.add(String.format("alert latency: %,d readings/s (%,d sensors, one reading a second each) for %d s,"
-                        + " paced by event time; job settings %s, checkpoint interval %s (alerts are readable once"
-                        + " their checkpoint commits the Kafka transaction)",
+                        + " paced by event time; job settings %s, checkpoint interval %s (%s)",
                 sensors, sensors, seconds, extraJobArgs.isEmpty() ? "default (out-of-orderness 5s, watermark steps 1s)"
-                        : String.join(" ", extraJobArgs), checkpointInterval));
+                        : String.join(" ", extraJobArgs), checkpointInterval,
+                extraJobArgs.contains("at-least-once") ? "alerts are readable as soon as they are written"
+                        : "alerts are readable once their checkpoint commits the Kafka transaction"));
         report.add("  runs and rises, from the reading that completed the match: "
                 + percentiles(runs, Long.MIN_VALUE, steadyUntil));
         report.add("  silences, from the moment the silence was due: " + percentiles(silences, Long.MIN_VALUE, steadyUntil));

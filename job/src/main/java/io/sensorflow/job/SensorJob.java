@@ -92,6 +92,11 @@ public final class SensorJob {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
         }
+        // The watermark moves in steps of --watermark-granularity; emitted less often than that, it
+        // would add up to the emit interval (200 ms by default) to every alert.
+        if (config.watermarkGranularity.compareTo(PipelineOptions.AUTO_WATERMARK_INTERVAL.defaultValue()) < 0) {
+            conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.watermarkGranularity);
+        }
         // Operators here never keep a record after passing it on, so chained operators may share it.
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         // Every record type has a Flink serializer; a Kryo fallback would be a silent slowdown.
