@@ -2,6 +2,7 @@ package io.sensorflow.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.simulator.PayloadFormat;
 import io.sensorflow.simulator.RunResult;
@@ -46,20 +47,28 @@ final class RecoveryRun {
 
     /**
      * The restart strategy and heartbeats of deploy/flink-k8s (base/flinkdeployment.yaml), what the
-     * job runs with when deployed. {@code --recovery-flink heartbeat.interval=10s --recovery-flink
-     * heartbeat.timeout=50s} measures Flink's default heartbeats instead.
+     * job runs with when deployed, read from that file so the two cannot drift apart.
+     * {@code --recovery-flink heartbeat.interval=10s --recovery-flink heartbeat.timeout=50s}
+     * measures Flink's default heartbeats instead.
      */
-    static final Map<String, String> RESTART = new LinkedHashMap<>();
+    static final Map<String, String> RESTART = deploySettings(Path.of("deploy/flink-k8s/base/flinkdeployment.yaml"));
 
-    static {
-        RESTART.put("restart-strategy.type", "exponential-delay");
-        RESTART.put("restart-strategy.exponential-delay.initial-backoff", "1 s");
-        RESTART.put("restart-strategy.exponential-delay.backoff-multiplier", "2.0");
-        RESTART.put("restart-strategy.exponential-delay.max-backoff", "1 min");
-        RESTART.put("restart-strategy.exponential-delay.reset-backoff-threshold", "10 min");
-        RESTART.put("restart-strategy.exponential-delay.jitter-factor", "0.1");
-        RESTART.put("heartbeat.interval", "2 s");
-        RESTART.put("heartbeat.timeout", "10 s");
+    private static Map<String, String> deploySettings(Path manifest) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try {
+            new YAMLMapper().readTree(manifest.toFile()).path("spec").path("flinkConfiguration").fields()
+                    .forEachRemaining(e -> {
+                        if (e.getKey().startsWith("restart-strategy.") || e.getKey().startsWith("heartbeat.")) {
+                            settings.put(e.getKey(), e.getValue().asText());
+                        }
+                    });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(manifest + " (run from the repository's root, as benchmark/run.sh does)", e);
+        }
+        if (!settings.containsKey("restart-strategy.type")) {
+            throw new IllegalStateException(manifest + ": no restart-strategy.type in spec.flinkConfiguration");
+        }
+        return settings;
     }
 
     private static final Duration MAX_RUN = Duration.ofMinutes(30);

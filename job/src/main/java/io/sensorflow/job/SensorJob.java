@@ -174,7 +174,7 @@ public final class SensorJob {
         }
         SingleOutputStreamOperator<SensorHeartbeat> heartbeats = onTime
                 .transform("Select alert candidates", TypeInformation.of(SensorHeartbeat.class),
-                        new SelectAlertCandidates(patternRules, silenceMs, config.silenceForgetAfter.toMillis(),
+                        new SelectAlertCandidates(patternRules, silenceMs, config.forgetSensorAfter.toMillis(),
                                 config.sensorCountWarning))
                 .uid("select-alert-candidates");
 
@@ -184,7 +184,7 @@ public final class SensorJob {
             if (rule instanceof SilenceRule silence) {
                 perRule.add(heartbeats
                         .keyBy(hb -> hb.sensorId, Types.STRING)
-                        .process(new DetectSilence(silence, config.silenceForgetAfter), TypeInformation.of(Alert.class))
+                        .process(new DetectSilence(silence, config.forgetSensorAfter), TypeInformation.of(Alert.class))
                         .name("Detect silence: " + rule.id())
                         .uid(uid));
             } else {

@@ -174,7 +174,7 @@ public final class JobConfig {
             description = "How long the alert rules keep a sensor's state (its silence, a run still open) after its last reading;"
                     + " a sensor back later counts as new. With it, alert state is bounded by the sensors heard from within"
                     + " this time. Default: ${DEFAULT-VALUE}.")
-    public Duration silenceForgetAfter;
+    public Duration forgetSensorAfter;
 
     @Option(names = "--sensor-count-warning", defaultValue = "1000000",
             description = "Sensors one subtask's alert candidate selection keeps state for, above which the job logs a"
@@ -311,7 +311,7 @@ public final class JobConfig {
             fail("--jdbc-url", "must be a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE), not '" + jdbcUrl + "'", s);
         }
         notBlank("--alerts-topic", alertsTopic, s);
-        positive("--forget-sensor-after", silenceForgetAfter, s);
+        positive("--forget-sensor-after", forgetSensorAfter, s);
         atLeast("--sensor-count-warning", sensorCountWarning, 1, s);
         rules = loadRules(s);
         ranges = new PhysicalRanges(range("--temperature-range", temperatureRange, s),
