@@ -15,7 +15,7 @@ public class ReadingBatch {
 
     public static final int STRIDE = 6;
     static final int EVENT_TIME = 0;
-    static final int IDENTITY = 1;
+    static final int CONTENT = 1;
     static final int TEMPERATURE = 2;
     static final int HUMIDITY = 3;
     static final int DISTANCE = 4;
@@ -43,7 +43,7 @@ public class ReadingBatch {
         }
         long[] d = data;
         d[at] = r.eventTime;
-        d[at + 1] = r.identity();
+        d[at + 1] = r.contentHash();
         d[at + 2] = Double.doubleToRawLongBits(r.temperature);
         d[at + 3] = Double.doubleToRawLongBits(r.humidity);
         d[at + 4] = Double.doubleToRawLongBits(r.distanceCm);
@@ -55,8 +55,9 @@ public class ReadingBatch {
         return data[i * STRIDE + EVENT_TIME];
     }
 
-    public long identity(int i) {
-        return data[i * STRIDE + IDENTITY];
+    /** {@link Reading#contentHash()}. */
+    public long contentHash(int i) {
+        return data[i * STRIDE + CONTENT];
     }
 
     public double temperature(int i) {

@@ -25,7 +25,7 @@ public class WindowAccumulator {
     public int add(ReadingBatch batch) {
         int duplicates = 0;
         for (int i = 0; i < batch.size; i++) {
-            if (!ids.add(batch.identity(i))) {
+            if (!ids.add(batch.eventTime(i), batch.contentHash(i))) {
                 duplicates++;
                 continue;
             }

@@ -41,7 +41,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Readings arrive on time (after the watermark, judged upstream) but possibly out of order. Each
  * sensor's readings are held until the watermark passes them and then released in event-time
- * order (duplicates dropped), through:
+ * order (readings at the same time in the order they came; an exact repeat of a reading, same time and
+ * content, dropped), through:
  * <ul>
  *   <li>each sequence and rise rule's {@link CandidateSelector}, whose picks go to the rule's side
  *       output ({@link #ruleOutput}) and on to its CEP operator. They are ahead of every watermark
@@ -195,18 +196,16 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         int own = 0;
         for (byte[] bytes : entries) {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            boolean claimed = in.readBoolean();
-            int writer = in.readInt();
-            int writerParallelism = in.readInt();
-            if (claimed && writerParallelism == parallelism) {
-                if (writer == subtask) {
-                    activate(SensorState.read(in, this));
+            Header h = Header.read(in);
+            if (h.claimed && h.writerParallelism == parallelism) {
+                if (h.writer == subtask) {
+                    activate(SensorState.read(in, h.version, this));
                     own++;
                 }
                 continue; // else its writer takes it back
             }
-            SensorState s = SensorState.read(in, this);
-            s.claimed = claimed;
+            SensorState s = SensorState.read(in, h.version, this);
+            s.claimed = h.claimed;
             SensorState other = pending.get(s.sensorId);
             if (other == null || (s.claimed && !other.claimed) || (s.claimed == other.claimed && s.held() > other.held())) {
                 pending.put(s.sensorId, s);
@@ -445,6 +444,36 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         }
     }
 
+    /**
+     * The hand-written entry format starts with a byte of {@link #FORMAT_VERSION_MARK} plus the
+     * version. Version 0 had no such byte and started with the claimed flag, a boolean (0 or 1),
+     * which no mark equals.
+     */
+    static final int FORMAT_VERSION_MARK = 0x40;
+    static final int FORMAT_VERSION = 1;
+
+    /** An entry's header: its format version, whether it was claimed, and by which subtask of how many. */
+    record Header(int version, boolean claimed, int writer, int writerParallelism) {
+
+        static Header read(DataInputStream in) throws IOException {
+            int first = in.readUnsignedByte();
+            int version;
+            boolean claimed;
+            if (first == 0 || first == 1) {
+                version = 0;
+                claimed = first == 1;
+            } else {
+                version = first - FORMAT_VERSION_MARK;
+                if (version < 1 || version > FORMAT_VERSION) {
+                    throw new IOException("alert candidate state of format version " + version
+                            + ", this job reads versions 0 to " + FORMAT_VERSION + " (state of a newer job?)");
+                }
+                claimed = in.readBoolean();
+            }
+            return new Header(version, claimed, in.readInt(), in.readInt());
+        }
+    }
+
     /** One sensor: its held readings (parallel arrays, sorted on release) and its rules' state. */
     static final class SensorState {
         final String sensorId;
@@ -465,8 +494,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         int partition;
         /** Owned by this subtask (else kept unclaimed after a restore). */
         boolean claimed;
+        /** The time of the last released reading, and the content hashes released at that time. */
         long lastTime = Long.MIN_VALUE;
-        long lastId;
+        final ContentsAtOneTime releasedAtLast = new ContentsAtOneTime();
         // silence
         long stretchFirst = Long.MIN_VALUE;
         long stretchLast;
@@ -499,8 +529,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             topic = r.sourceTopic;
             partition = r.sourcePartition;
             long t = r.eventTime;
-            long id = r.identity();
-            if (size > start && (t < times[size - 1] || (t == times[size - 1] && id < ids[size - 1]))) {
+            long id = r.contentHash();
+            if (size > start && t < times[size - 1]) {
                 sorted = false;
             }
             times[size] = t;
@@ -573,10 +603,11 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             int n = start;
             while (n < size && times[n] <= upTo) {
                 long t = times[n];
-                long id = ids[n];
-                if (t != lastTime || id != lastId) { // else a duplicate
+                if (t != lastTime) {
                     lastTime = t;
-                    lastId = id;
+                    releasedAtLast.clear();
+                }
+                if (releasedAtLast.add(ids[n])) { // else a duplicate
                     op.onReleased(this, t, n);
                 }
                 n++;
@@ -589,13 +620,17 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             }
         }
 
-        /** Insertion sort by (time, id): the held readings are few and nearly in order. */
+        /**
+         * Insertion sort by time, stable, so readings at the same time stay in the order they came
+         * (their Kafka partition's order, the same in every replay): the held readings are few and
+         * nearly in order.
+         */
         private void sort() {
             for (int i = start + 1; i < size; i++) {
                 long t = times[i];
                 long id = ids[i];
                 int j = i - 1;
-                while (j >= start && (times[j] > t || (times[j] == t && ids[j] > id))) {
+                while (j >= start && times[j] > t) {
                     j--;
                 }
                 if (j + 1 != i) {
@@ -629,6 +664,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + size * 40);
             DataOutputStream out = new DataOutputStream(bytes);
             // The header comes first, so a subtask can skip the entries of others without reading them.
+            out.writeByte(FORMAT_VERSION_MARK + FORMAT_VERSION);
             out.writeBoolean(claimed);
             out.writeInt(writer);
             out.writeInt(writerParallelism);
@@ -636,7 +672,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             out.writeInt(partition);
             out.writeUTF(sensorId);
             out.writeLong(lastTime);
-            out.writeLong(lastId);
+            releasedAtLast.write(out);
             out.writeInt(size - start);
             for (int i = start; i < size; i++) {
                 out.writeLong(times[i]);
@@ -660,15 +696,24 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             return bytes.toByteArray();
         }
 
-        /** Reads an entry after its first three header fields (claimed, writer, writer parallelism). */
-        static SensorState read(DataInputStream in, SelectAlertCandidates op) throws IOException {
+        /**
+         * Reads an entry after its header ({@link Header#read}), in the format version the header
+         * gave. Version 0 (before content hashes) kept one identity of another kind for the last
+         * released reading; it restores as none, and its held readings are compared by the
+         * identities they were written with.
+         */
+        static SensorState read(DataInputStream in, int version, SelectAlertCandidates op) throws IOException {
             String topic = in.readUTF();
             int partition = in.readInt();
             SensorState s = new SensorState(in.readUTF(), op);
             s.topic = topic.isEmpty() ? null : topic;
             s.partition = partition;
             s.lastTime = in.readLong();
-            s.lastId = in.readLong();
+            if (version == 0) {
+                in.readLong();
+            } else {
+                s.releasedAtLast.read(in);
+            }
             int size = in.readInt();
             s.grow(Math.max(4, size));
             for (int i = 0; i < size; i++) {

@@ -55,11 +55,31 @@ public class Reading {
     }
 
     /**
-     * The identity that de-duplication compares: the sequence number when the sensor sends one,
-     * otherwise the event time. The low bit keeps the two kinds apart.
+     * A 64-bit digest of what the reading says besides its sensor and time: seq and the four
+     * measurements. Two readings of one sensor are the same reading (a duplicate) only when their
+     * event time and this digest are equal; readings at the same time with other values are
+     * different readings and both count. Absent values take part as absent, and -0.0 counts as 0.
+     * Two different contents share a digest with a chance of about 2^-64 per pair.
      */
-    public long identity() {
-        return seq != SEQ_ABSENT ? (seq << 1) | 1L : eventTime << 1;
+    public long contentHash() {
+        long h = mix(seq ^ 0x5851F42D4C957F2DL);
+        h = mix(h ^ bits(temperature));
+        h = mix(h ^ Long.rotateLeft(bits(humidity), 17));
+        h = mix(h ^ Long.rotateLeft(bits(distanceCm), 31));
+        return mix(h ^ motion);
+    }
+
+    private static long bits(double v) {
+        return v == 0.0 ? 0L : Double.doubleToRawLongBits(v); // NaN (absent) is always the same constant here
+    }
+
+    /** MurmurHash3's 64-bit finalizer: every input bit affects every output bit. */
+    private static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        return h ^ (h >>> 33);
     }
 
     @Override

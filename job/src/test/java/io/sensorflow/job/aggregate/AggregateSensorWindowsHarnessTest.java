@@ -100,18 +100,39 @@ class AggregateSensorWindowsHarnessTest {
     }
 
     @Test
-    void countsAReadingDeliveredTwiceOnceBySeqAndWithoutSeqByTime() throws Exception {
+    void countsAnExactRepeatOnceAndReadingsThatDifferInAnythingApart() throws Exception {
         send(batch("a", 0, reading("a", 1_000, 20.0, 7), reading("a", 2_000, 21.0, 8)));
-        // seq 7 again with another time is the same reading; time 5_000 twice without seq too
-        send(batch("a", 0, reading("a", 1_500, 30.0, 7), reading("a", 5_000, 22.0), reading("a", 5_000, 22.0)));
-        // seq 5000 and time 5000 are different identities
-        send(batch("a", 0, reading("a", 6_000, 23.0, 5_000)));
+        // the same reading again (time, seq and values), twice, and without seq too
+        send(batch("a", 0, reading("a", 1_000, 20.0, 7), reading("a", 5_000, 22.0), reading("a", 5_000, 22.0),
+                reading("a", 1_000, 20.0, 7)));
+        // same seq at another time, same time and seq with another value: other readings
+        send(batch("a", 0, reading("a", 1_500, 30.0, 7), reading("a", 2_000, 21.5, 8)));
         harness.processWatermark(WINDOW - 1);
 
         SensorWindowAggregate a = single(harness.extractOutputValues());
-        assertThat(a.readingCount).isEqualTo(4);
-        assertThat(a.duplicateCount).isEqualTo(2);
-        assertThat(a.temperatureMax).isEqualTo(23.0);
+        assertThat(a.readingCount).isEqualTo(5);
+        assertThat(a.duplicateCount).isEqualTo(3);
+        assertThat(a.temperatureMax).isEqualTo(30.0);
+    }
+
+    @Test
+    void manyDifferentReadingsWithOneTimestampAllCount() throws Exception {
+        // The seed producer sends several readings a second per sensor, stamped in whole seconds.
+        Reading[] burst = new Reading[3_000];
+        double sum = 0;
+        for (int i = 0; i < burst.length; i++) {
+            double t = 20 + (i * 7919 % 6000) / 100.0;
+            burst[i] = reading("a", 60_000, t);
+            sum += t;
+        }
+        send(batch("a", 0, burst));
+        send(batch("a", 0, burst)); // and every one of them delivered again
+        harness.processWatermark(WINDOW - 1);
+
+        SensorWindowAggregate a = single(harness.extractOutputValues());
+        assertThat(a.readingCount).isEqualTo(3_000);
+        assertThat(a.duplicateCount).isEqualTo(3_000);
+        assertThat(a.temperatureAvg).isCloseTo(sum / 3_000, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test

@@ -79,7 +79,7 @@ class BatchReadingsBySensorWindowHarnessTest {
         assertThat(a.eventTime(1)).isEqualTo(3_000);
         assertThat(a.temperature(0)).isEqualTo(20.0);
         assertThat(a.temperature(1)).isEqualTo(22.0);
-        assertThat(a.identity(0)).isNotEqualTo(a.identity(1));
+        assertThat(a.contentHash(0)).isNotEqualTo(a.contentHash(1));
         assertThat(a.data).hasSize(2 * ReadingBatch.STRIDE); // trimmed before it goes over the wire
         @SuppressWarnings("unchecked")
         StreamRecord<ReadingBatch> record = (StreamRecord<ReadingBatch>) output.get(1);

@@ -127,6 +127,40 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
+    void readingsWithOneTimestampAreDifferentReadingsTakenInTheOrderTheyCame() throws Exception {
+        // A producer stamping whole seconds sends several readings in one second.
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 10 * S, 50); // breaks the run, as it came between them
+        h.reading("a", 10 * S, 72);
+        h.reading("a", 10 * S, 73);
+        h.watermark(10 * S);
+        assertThat(h.takeAlerts()).isEmpty();
+
+        h.reading("a", 11 * S, 74);
+        h.reading("a", 11 * S, 74); // an exact repeat: counted once
+        h.watermark(11 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).readingTimes).containsExactly(10 * S, 10 * S, 11 * S);
+        assertThat(alerts.get(0).values).containsExactly(72, 73, 74);
+    }
+
+    @Test
+    void aBurstOfThousandsOfReadingsWithOneTimestampDropsOnlyTheExactRepeats() throws Exception {
+        for (int i = 0; i < 5_000; i++) {
+            h.reading("a", 10 * S, i % 2 == 0 ? 50 + i / 1000.0 : 50); // every other reading repeats 50
+        }
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 10 * S, 72);
+        h.reading("a", 10 * S, 50); // a repeat: it must not break the run
+        h.reading("a", 10 * S, 73);
+        h.watermark(10 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).values).containsExactly(71, 72, 73);
+    }
+
+    @Test
     void readingsWithoutTheMetricNeitherExtendNorBreakARun() throws Exception {
         h.reading("a", 10 * S, 71);
         h.reading("a", 15 * S, Double.NaN, 200); // a distance reading only

@@ -910,74 +910,66 @@ class ReadingParserTest {
 
     // ------------------------------------------------------------------------------------------
     @Nested
-    class Identity {
+    class ContentHash {
 
-        Reading reading(long eventTime, long seq) {
-            Reading r = new Reading();
-            r.sensorId = "s";
-            r.eventTime = eventTime;
-            r.seq = seq;
-            return r;
+        @Test
+        void theSameContentSpelledDifferentlyIsTheSameReading() {
+            Reading a = parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"temperature\":21.4,\"humidity\":48,\"seq\":10}");
+            Reading b = parse("{\"seq\": 10, \"humidity\": 48.0, \"temperature\": 21.40, \"ts\": 1763712000, \"sensor_id\": \"s\", \"x\": 1}");
+            assertThat(a.contentHash()).isEqualTo(b.contentHash());
         }
 
         @Test
-        void seqBasedWhenSeqPresent() {
-            // same seq, different times: the same reading sent twice
-            assertThat(reading(1_000L, 5L).identity()).isEqualTo(reading(2_000L, 5L).identity());
-            assertThat(reading(1_000L, 5L).identity()).isNotEqualTo(reading(1_000L, 6L).identity());
+        void anyDifferentValueIsAnotherReading() {
+            String base = "{\"sensor_id\":\"s\",\"ts\":1763712000,\"temperature\":21.4,\"humidity\":48,\"distance_cm\":100,\"motion\":true,\"seq\":10}";
+            long h = parse(base).contentHash();
+            assertThat(parse(base.replace("21.4", "21.5")).contentHash()).isNotEqualTo(h);
+            assertThat(parse(base.replace("48", "49")).contentHash()).isNotEqualTo(h);
+            assertThat(parse(base.replace("100", "101")).contentHash()).isNotEqualTo(h);
+            assertThat(parse(base.replace("true", "false")).contentHash()).isNotEqualTo(h);
+            assertThat(parse(base.replace(",\"motion\":true", "")).contentHash()).isNotEqualTo(h);
+            assertThat(parse(base.replace("10}", "11}")).contentHash()).isNotEqualTo(h);
+            assertThat(parse(base.replace(",\"seq\":10", "")).contentHash()).isNotEqualTo(h);
         }
 
         @Test
-        void timeBasedWithoutSeq() {
-            assertThat(reading(1_000L, Reading.SEQ_ABSENT).identity()).isEqualTo(reading(1_000L, Reading.SEQ_ABSENT).identity());
-            assertThat(reading(1_000L, Reading.SEQ_ABSENT).identity())
-                    .isNotEqualTo(reading(1_001L, Reading.SEQ_ABSENT).identity());
+        void aValueMovedToAnotherMeasurementIsAnotherReading() {
+            long a = parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"temperature\":21}").contentHash();
+            long b = parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"humidity\":21}").contentHash();
+            long c = parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"distance_cm\":21}").contentHash();
+            assertThat(Set.of(a, b, c)).hasSize(3);
         }
 
         @Test
-        void fromParsedPayloads() {
-            Reading a = parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"temperature\":1,\"seq\":10}");
-            Reading b = parse("{\"sensor_id\":\"s\",\"ts\":1763712005,\"temperature\":2,\"seq\":10}");
-            Reading c = parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"temperature\":1}");
-            Reading d = parse("{\"sensor_id\":\"s\",\"ts\":\"2025-11-21T08:00:00Z\",\"temperature\":3}");
-            assertThat(a.identity()).isEqualTo(b.identity());
-            assertThat(c.identity()).isEqualTo(d.identity());
-            assertThat(a.identity()).isNotEqualTo(c.identity());
+        void minusZeroIsZero() {
+            assertThat(parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"temperature\":-0.0}").contentHash())
+                    .isEqualTo(parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"temperature\":0}").contentHash());
         }
 
         @Test
-        void seqAndTimeIdentitiesNeverCollide() {
-            Set<Long> seqIds = new HashSet<>();
-            Set<Long> timeIds = new HashSet<>();
-            List<Long> values = new ArrayList<>();
-            for (long v = 0; v < 2_000; v++) {
-                values.add(v);
-            }
-            values.add(1_763_712_000_000L);
-            values.add(1_795_248_903_120L);
-            values.add((1L << 61) - 1);
-            values.add((1L << 62) - 1);
-            values.add(Long.MAX_VALUE / 2);
-            values.add(99_999_999_999_000L);
+        void timeIsNotPartOfTheHash() {
+            // time is compared beside the hash: the same values at another time are another reading there
+            assertThat(parse("{\"sensor_id\":\"s\",\"ts\":1763712000,\"temperature\":1}").contentHash())
+                    .isEqualTo(parse("{\"sensor_id\":\"s\",\"ts\":1763712005,\"temperature\":1}").contentHash());
+        }
+
+        @Test
+        void aMillionDistinctSeedLikeReadingsHaveDistinctHashes() {
+            // The seed producer: random.uniform temperatures and humidities, many per second per sensor.
             Random random = new Random(7);
-            for (int i = 0; i < 10_000; i++) {
-                values.add(random.nextLong() >>> 2); // within 0 .. 2^62
+            Set<Long> hashes = new HashSet<>();
+            Reading r = new Reading();
+            int distinct = 0;
+            Set<List<Double>> contents = new HashSet<>();
+            for (int i = 0; i < 1_000_000; i++) {
+                r.temperature = Math.round(random.nextDouble() * 6000) / 100.0 + 20;
+                r.humidity = Math.round(random.nextDouble() * 6000) / 100.0 + 30;
+                if (contents.add(List.of(r.temperature, r.humidity))) {
+                    distinct++;
+                    hashes.add(r.contentHash());
+                }
             }
-            for (long v : values) {
-                seqIds.add(reading(1_000L, v).identity());
-                timeIds.add(reading(v, Reading.SEQ_ABSENT).identity());
-            }
-            assertThat(seqIds).hasSameSizeAs(new HashSet<>(values));
-            assertThat(timeIds).hasSameSizeAs(new HashSet<>(values));
-            Set<Long> both = new HashSet<>(seqIds);
-            both.retainAll(timeIds);
-            assertThat(both).isEmpty();
-        }
-
-        @Test
-        void seqZeroAndTimeZeroDiffer() {
-            assertThat(reading(0L, 0L).identity()).isNotEqualTo(reading(0L, Reading.SEQ_ABSENT).identity());
-            assertThat(reading(5L, 5L).identity()).isNotEqualTo(reading(5L, Reading.SEQ_ABSENT).identity());
+            assertThat(hashes).hasSize(distinct);
         }
     }
 

@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -24,9 +26,9 @@ import java.util.TreeSet;
  * for aggregation with the watermark W before it, and each new watermark:
  * <ol>
  *   <li>a reading counts for alerts only if its event time is after W; of those, a reading with
- *       the same sensor, event time and identity (seq, else the event time) as an earlier one is
- *       a duplicate and is ignored;
- *   <li>per sensor, the readings are taken in (event time, identity) order; a rule ignores the
+ *       the same sensor, event time, seq and values as an earlier one is a duplicate and is ignored;
+ *   <li>per sensor, the readings are taken in event-time order, readings with the same time in the
+ *       order they were sent; a rule ignores the
  *       readings that lack its metric; silence rules take every reading;
  *   <li><b>silence</b> (after D): for consecutive readings a, b with b - a &gt; D, FIRING over
  *       [a, a + D] (readings [a]) and RESOLVED over [a, b] (readings [a, b]), both with the id of
@@ -57,7 +59,7 @@ public final class AlertOracle {
             .thenComparing(ExpectedAlert::alertId);
 
     private static final Comparator<Reading> READING_ORDER = Comparator.comparingLong(Reading::ts)
-            .thenComparingInt(Reading::sensor).thenComparingLong(Reading::identity);
+            .thenComparingInt(Reading::sensor).thenComparingLong(Reading::arrival);
 
     private final SensorIds ids;
     private final List<SilenceRule> silences = new ArrayList<>();
@@ -68,6 +70,9 @@ public final class AlertOracle {
     private final SensorState[] sensors;
     /** Eligible readings the watermark has not passed yet, in processing order (a duplicate is not added). */
     private final TreeSet<Reading> pending = new TreeSet<>(READING_ORDER);
+    /** The sensor and content of each pending reading, to spot a repeat. */
+    private final Set<SensorContent> pendingContents = new HashSet<>();
+    private long arrivals;
     private final List<ExpectedAlert> emitted = new ArrayList<>();
 
     AlertOracle(RuleSet rules, SensorIds ids) {
@@ -93,9 +98,9 @@ public final class AlertOracle {
      * when at or behind that watermark, or when it repeats a pending reading.
      */
     void reading(MessageFacts r, long watermarkBefore) {
-        if (r.eventTime() > watermarkBefore) {
-            pending.add(new Reading(r.sensor(), r.eventTime(), identity(r), r.value(Metric.TEMPERATURE),
-                    r.value(Metric.HUMIDITY), r.value(Metric.DISTANCE_CM)));
+        if (r.eventTime() > watermarkBefore && pendingContents.add(new SensorContent(r.sensor(), ReadingContent.of(r)))) {
+            pending.add(new Reading(r.sensor(), r.eventTime(), arrivals++, r.value(Metric.TEMPERATURE),
+                    r.value(Metric.HUMIDITY), r.value(Metric.DISTANCE_CM), ReadingContent.of(r)));
         }
     }
 
@@ -103,6 +108,7 @@ public final class AlertOracle {
     void watermark(long w) {
         while (!pending.isEmpty() && pending.first().ts() <= w) {
             Reading r = pending.pollFirst();
+            pendingContents.remove(new SensorContent(r.sensor(), r.content()));
             SensorState s = sensors[r.sensor()];
             if (s == null) {
                 s = sensors[r.sensor()] = new SensorState();
@@ -180,12 +186,11 @@ public final class AlertOracle {
                 status, episodeStart, spanEnd, times, Arrays.asList(new Double[readingTimes.length]));
     }
 
-    private static long identity(MessageFacts r) {
-        return r.hasSeq() ? (r.seq() << 1) | 1L : r.eventTime() << 1;
-    }
+    private record SensorContent(int sensor, ReadingContent content) {}
 
-    /** An eligible reading: its sensor, event time, identity and metric values in tenths (or ABSENT). */
-    private record Reading(int sensor, long ts, long identity, int temperature, int humidity, int distance) {
+    /** An eligible reading: its sensor, event time, place in the stream, metric values in tenths (or ABSENT) and content. */
+    private record Reading(int sensor, long ts, long arrival, int temperature, int humidity, int distance,
+            ReadingContent content) {
 
         int value(Metric m) {
             switch (m) {

@@ -21,8 +21,9 @@ import java.util.TreeMap;
  *       reading; too-late readings are listed and change nothing else;
  *   <li>every other valid reading moves the watermark: maxTs = max(maxTs, ts),
  *       W = floorDiv(maxTs - outOfOrderness, granularity) * granularity - 1 (W starts at Long.MIN_VALUE);
- *   <li>it is a duplicate iff its (sensor, window) already accepted a reading of the same identity
- *       (seq when the payload has one, else the event time): counted, not aggregated;
+ *   <li>it is a duplicate iff its (sensor, window) already accepted a reading with the same event
+ *       time, seq (or none) and values: counted, not aggregated. Readings at the same time with
+ *       other values are different readings;
  *   <li>otherwise it is accepted into its (sensor, window) aggregate.
  * </ol>
  * A window is complete once W has passed windowEnd - 1 + allowedLateness: its duplicate memory is

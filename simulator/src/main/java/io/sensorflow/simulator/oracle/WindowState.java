@@ -3,7 +3,11 @@ package io.sensorflow.simulator.oracle;
 import io.sensorflow.simulator.MessageFacts;
 import io.sensorflow.simulator.Metric;
 
-/** The running aggregate of one (sensor, window), with the identities seen so far (to spot duplicates). */
+/**
+ * The running aggregate of one (sensor, window), with a fingerprint of each reading accepted so
+ * far, to spot duplicates: a reading is a duplicate only when its event time, seq and every value
+ * equal an accepted one's ({@link ReadingContent}).
+ */
 final class WindowState {
 
     private static final Metric[] METRICS = Metric.values();
@@ -29,8 +33,7 @@ final class WindowState {
 
     /** Adds a valid, in-time reading, unless it repeats one already added. @return false for a duplicate */
     boolean add(MessageFacts r) {
-        long identity = r.hasSeq() ? (r.seq() << 1) | 1L : r.eventTime() << 1;
-        if (!identities.add(identity)) {
+        if (!identities.add(ReadingContent.fingerprint(r))) {
             duplicates++;
             return false;
         }

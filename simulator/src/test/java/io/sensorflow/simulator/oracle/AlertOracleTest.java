@@ -255,22 +255,34 @@ class AlertOracleTest {
     }
 
     @Test
-    void withoutSeqTheSameEventTimeIsTheSameReadingAndTheFirstCopyCounts() {
+    void readingsAtOneEventTimeWithOtherValuesAreDifferentReadingsTakenInTheOrderSent() {
         OutcomeOracle o = oracle(HOT);
         temp(o, S1, 0, MessageFacts.NO_SEQ, 80);
-        temp(o, S1, 0, MessageFacts.NO_SEQ, 20);   // a duplicate: would break the run
+        temp(o, S1, 0, MessageFacts.NO_SEQ, 20);   // another reading at the same time: breaks the run
         temp(o, S1, 1_000, MessageFacts.NO_SEQ, 80);
         temp(o, S1, 2_000, MessageFacts.NO_SEQ, 80);
-        assertThat(o.outcome().alerts()).containsExactly(firing(HOT, S1, 0, at(0, 1_000, 2_000), 80.0, 80.0, 80.0));
+        assertThat(o.outcome().alerts()).isEmpty();
+        assertThat(o.outcome().totals().duplicates()).isZero();
     }
 
     @Test
-    void readingsAtOneEventTimeWithOtherSeqsAreTakenInSeqOrder() {
+    void anExactRepeatAtOneEventTimeIsADuplicateAndTheFirstCopyCounts() {
+        OutcomeOracle o = oracle(HOT);
+        temp(o, S1, 0, MessageFacts.NO_SEQ, 80);
+        temp(o, S1, 0, MessageFacts.NO_SEQ, 81);
+        temp(o, S1, 0, MessageFacts.NO_SEQ, 80);   // the first again: dropped, so 80, 81, 82 is the run
+        temp(o, S1, 1_000, MessageFacts.NO_SEQ, 82);
+        assertThat(o.outcome().alerts()).containsExactly(firing(HOT, S1, 0, at(0, 0, 1_000), 80.0, 81.0, 82.0));
+        assertThat(o.outcome().totals().duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void readingsAtOneEventTimeAreTakenInTheOrderSentWhateverTheirSeq() {
         OutcomeOracle o = oracle(HOT);
         temp(o, S1, 0, 5, 80);
         temp(o, S1, 0, 4, 81);
         temp(o, S1, 1_000, 6, 82);
-        assertThat(o.outcome().alerts()).containsExactly(firing(HOT, S1, 0, at(0, 0, 1_000), 81.0, 80.0, 82.0));
+        assertThat(o.outcome().alerts()).containsExactly(firing(HOT, S1, 0, at(0, 0, 1_000), 80.0, 81.0, 82.0));
     }
 
     @Test

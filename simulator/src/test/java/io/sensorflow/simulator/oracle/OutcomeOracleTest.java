@@ -81,15 +81,17 @@ class OutcomeOracleTest {
     }
 
     @Test
-    void withoutSeqTheEventTimeIsTheIdentity() {
+    void readingsAtOneTimeWithOtherValuesAllCountAndOnlyAnExactRepeatIsADuplicate() {
         OutcomeOracle o = new OutcomeOracle(minuteWindows, ids);
         feed(o, reading(S1, 0, MessageFacts.NO_SEQ).value(Metric.TEMPERATURE, 200));
-        feed(o, reading(S1, 0, MessageFacts.NO_SEQ).value(Metric.TEMPERATURE, 210));  // same time: duplicate
+        feed(o, reading(S1, 0, MessageFacts.NO_SEQ).value(Metric.TEMPERATURE, 210));  // same time, other value
+        feed(o, reading(S1, 0, MessageFacts.NO_SEQ).value(Metric.TEMPERATURE, 200));  // an exact repeat
+        feed(o, reading(S1, 0, 3).value(Metric.TEMPERATURE, 200));                    // with a seq: another reading
         feed(o, reading(S1, 1_000, MessageFacts.NO_SEQ).value(Metric.TEMPERATURE, 220));
         WindowAggregate a = o.outcome().aggregates().get(0);
-        assertThat(a.readingCount()).isEqualTo(2);
+        assertThat(a.readingCount()).isEqualTo(4);
         assertThat(a.duplicateCount()).isEqualTo(1);
-        assertThat(a.temperature()).isEqualTo(new MetricStats(2, 20.0, 22.0, 42.0));
+        assertThat(a.temperature()).isEqualTo(new MetricStats(4, 20.0, 22.0, 83.0));
     }
 
     @Test
