@@ -119,7 +119,7 @@ public final class SensorJob {
                 .uid("kafka-readings");
 
         SingleOutputStreamOperator<Reading> valid = readings
-                .process(new SplitOffRejected(windowSize))
+                .process(new SplitOffRejected(windowSize, sinks.limits.deadLetterWholePayloadBytes()))
                 .name("Split off rejected readings")
                 .uid("split-off-rejected");
 

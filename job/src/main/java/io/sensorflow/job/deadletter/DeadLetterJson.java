@@ -11,10 +11,14 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
- * The dead-letter topic's record value. {@code payload_base64} holds the original bytes exactly;
- * {@code payload} repeats them as text when they are valid UTF-8, for people reading the topic.
+ * The dead-letter topic's record value. {@code payload_base64} holds the original bytes exactly, or
+ * their first {@value DeadLetter#PAYLOAD_PREFIX_BYTES} when {@code payload_truncated};
+ * {@code payload_size} and {@code payload_sha256} are the whole payload's. {@code payload} repeats
+ * the kept bytes as text when they are valid UTF-8 and the record still fits with it, for people
+ * reading the topic (as JSON text, control characters take up to six times their bytes).
  */
 public final class DeadLetterJson {
 
@@ -22,9 +26,16 @@ public final class DeadLetterJson {
 
     private DeadLetterJson() {}
 
-    public static byte[] toJson(DeadLetter d) {
-        byte[] payload = d.payload == null ? new byte[0] : d.payload;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + payload.length * 2);
+    /** The record value, at most {@code maxBytes} long (given the bounds of {@link DeadLetter}). */
+    public static byte[] toJson(DeadLetter d, int maxBytes) {
+        String text = utf8OrNull(d.payload);
+        byte[] json = toJson(d, text);
+        return json.length <= maxBytes || text == null ? json : toJson(d, null);
+    }
+
+    private static byte[] toJson(DeadLetter d, String payloadText) {
+        byte[] payload = d.payload;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(384 + payload.length * 2);
         try (JsonGenerator g = JSON.createGenerator(bytes)) {
             g.writeStartObject();
             g.writeStringField("reason_code", d.reasonCode);
@@ -37,7 +48,10 @@ public final class DeadLetterJson {
             g.writeNumberField("partition", d.sourcePartition);
             g.writeNumberField("offset", d.sourceOffset);
             g.writeEndObject();
-            g.writeStringField("payload", utf8OrNull(payload));
+            g.writeNumberField("payload_size", d.payloadSize);
+            g.writeStringField("payload_sha256", HexFormat.of().formatHex(d.payloadSha256));
+            g.writeBooleanField("payload_truncated", d.payloadTruncated());
+            g.writeStringField("payload", payloadText);
             g.writeStringField("payload_base64", Base64.getEncoder().encodeToString(payload));
             g.writeEndObject();
         } catch (IOException e) {
@@ -54,7 +68,7 @@ public final class DeadLetterJson {
                     .decode(ByteBuffer.wrap(payload))
                     .toString();
         } catch (CharacterCodingException e) {
-            return null;
+            return null; // not UTF-8, or a prefix cut inside a character
         }
     }
 }

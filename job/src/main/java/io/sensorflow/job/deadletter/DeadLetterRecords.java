@@ -10,9 +10,12 @@ public final class DeadLetterRecords implements KafkaRecordSerializationSchema<D
     private static final long serialVersionUID = 1L;
 
     private final String topic;
+    private final int maxValueBytes;
 
-    public DeadLetterRecords(String topic) {
+    /** {@code maxRecordBytes}: the topic's record limit ({@link io.sensorflow.job.sink.RecordLimits}). */
+    public DeadLetterRecords(String topic, int maxRecordBytes) {
         this.topic = topic;
+        this.maxValueBytes = maxRecordBytes - io.sensorflow.job.sink.RecordLimits.RECORD_OVERHEAD_BYTES;
     }
 
     @Override
@@ -20,6 +23,6 @@ public final class DeadLetterRecords implements KafkaRecordSerializationSchema<D
         byte[] key = d.sensorId == null ? null : d.sensorId.getBytes(StandardCharsets.UTF_8);
         // A null timestamp lets the producer use the current time: the reading's own time may be
         // old enough to fall under the topic's retention at once.
-        return new ProducerRecord<>(topic, null, null, key, DeadLetterJson.toJson(d));
+        return new ProducerRecord<>(topic, null, null, key, DeadLetterJson.toJson(d, maxValueBytes));
     }
 }

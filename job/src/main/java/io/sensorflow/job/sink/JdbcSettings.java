@@ -42,8 +42,12 @@ public final class JdbcSettings implements Serializable {
     }
 
     JdbcExecutionOptions executionOptions() {
+        return executionOptions(batchSize);
+    }
+
+    JdbcExecutionOptions executionOptions(int rowsPerBatch) {
         return JdbcExecutionOptions.builder()
-                .withBatchSize(batchSize)
+                .withBatchSize(rowsPerBatch)
                 // Without an interval, a quiet stream's rows would wait for the next checkpoint.
                 .withBatchIntervalMs(flushIntervalMs)
                 .withMaxRetries(maxRetries)

@@ -21,10 +21,20 @@ public final class PipelineSinks {
     /** The sensor_alerts table: FIRING alerts, and RESOLVED ones. */
     public final Sink<Alert> firingAlertsTable;
     public final Sink<Alert> resolvedAlertsTable;
+    /** What the topics take, which bounds what the job writes to them. */
+    public final RecordLimits limits;
 
+    /** Sinks whose topics take what Kafka takes by default ({@link RecordLimits#kafkaDefaults()}). */
     public PipelineSinks(Sink<SensorWindowAggregate> aggregates, Sink<DeadLetter> deadLetterTopic,
             Sink<DeadLetter> deadLetterTable, Sink<LateReading> lateReadings, Sink<Alert> alertsTopic,
             Sink<Alert> firingAlertsTable, Sink<Alert> resolvedAlertsTable) {
+        this(aggregates, deadLetterTopic, deadLetterTable, lateReadings, alertsTopic, firingAlertsTable,
+                resolvedAlertsTable, RecordLimits.kafkaDefaults());
+    }
+
+    public PipelineSinks(Sink<SensorWindowAggregate> aggregates, Sink<DeadLetter> deadLetterTopic,
+            Sink<DeadLetter> deadLetterTable, Sink<LateReading> lateReadings, Sink<Alert> alertsTopic,
+            Sink<Alert> firingAlertsTable, Sink<Alert> resolvedAlertsTable, RecordLimits limits) {
         this.aggregates = aggregates;
         this.deadLetterTopic = deadLetterTopic;
         this.deadLetterTable = deadLetterTable;
@@ -32,15 +42,18 @@ public final class PipelineSinks {
         this.alertsTopic = alertsTopic;
         this.firingAlertsTable = firingAlertsTable;
         this.resolvedAlertsTable = resolvedAlertsTable;
+        this.limits = limits;
     }
 
+    /** The production sinks, bounded by the limits their topics have now ({@link RecordLimits#read}). */
     public static PipelineSinks create(JobConfig config) {
+        RecordLimits limits = RecordLimits.read(config);
         JdbcSettings jdbc = new JdbcSettings(config.jdbcUrl, config.jdbcUser, config.jdbcPassword,
                 config.jdbcBatchSize, config.jdbcFlushInterval.toMillis(), config.jdbcMaxRetries);
         return new PipelineSinks(
                 PostgresSinks.aggregates(jdbc),
                 TopicSink.create(config.kafkaBootstrapServers, config.kafkaClientProperties(),
-                        new DeadLetterRecords(config.deadLetterTopic), DeliveryGuarantee.EXACTLY_ONCE,
+                        new DeadLetterRecords(config.deadLetterTopic, limits.deadLetterTopicBytes()), DeliveryGuarantee.EXACTLY_ONCE,
                         config.transactionalIdPrefix + "-dead-letters",
                         config.kafkaTransactionTimeout.toMillis()),
                 PostgresSinks.deadLetters(jdbc),
@@ -50,6 +63,7 @@ public final class PipelineSinks {
                         config.transactionalIdPrefix + "-alerts",
                         config.kafkaTransactionTimeout.toMillis()),
                 PostgresSinks.alerts(jdbc, false),
-                PostgresSinks.alerts(jdbc, true));
+                PostgresSinks.alerts(jdbc, true),
+                limits);
     }
 }

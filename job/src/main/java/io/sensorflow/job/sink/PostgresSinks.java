@@ -45,7 +45,8 @@ public final class PostgresSinks {
 
     static final String INSERT_DEAD_LETTER = "INSERT INTO dead_letters ("
             + "source_topic, source_partition, source_offset, reason_code, reason, sensor_id, event_time, "
-            + "received_at, window_start, window_end, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "received_at, window_start, window_end, payload, payload_size, payload_sha256, payload_truncated) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT DO NOTHING";
 
     static final String INSERT_LATE_READING = "INSERT INTO late_readings ("
@@ -105,10 +106,16 @@ public final class PostgresSinks {
                 .buildAtLeastOnce(jdbc.connectionOptions()));
     }
 
+    /**
+     * At most this many dead letters wait in a batch: the sink holds the records themselves until
+     * it flushes, and a dead letter may hold a payload of up to the topic's record limit.
+     */
+    static final int DEAD_LETTERS_PER_BATCH = 100;
+
     public static Sink<DeadLetter> deadLetters(JdbcSettings jdbc) {
         return quiet(JdbcSink.<DeadLetter>builder()
                 .withQueryStatement(INSERT_DEAD_LETTER, PostgresSinks::bindDeadLetter)
-                .withExecutionOptions(jdbc.executionOptions())
+                .withExecutionOptions(jdbc.executionOptions(Math.min(jdbc.batchSize, DEAD_LETTERS_PER_BATCH)))
                 .buildAtLeastOnce(jdbc.connectionOptions()));
     }
 
@@ -154,7 +161,13 @@ public final class PostgresSinks {
         ps.setObject(8, time(d.receivedAt));
         ps.setObject(9, time(d.windowStart));
         ps.setObject(10, time(d.windowEnd));
-        ps.setBytes(11, d.payload);
+        // The table keeps at most the first PAYLOAD_PREFIX_BYTES: a JDBC batch holds thousands of rows.
+        byte[] kept = d.payload.length <= DeadLetter.PAYLOAD_PREFIX_BYTES ? d.payload
+                : java.util.Arrays.copyOf(d.payload, DeadLetter.PAYLOAD_PREFIX_BYTES);
+        ps.setBytes(11, kept);
+        ps.setInt(12, d.payloadSize);
+        ps.setString(13, java.util.HexFormat.of().formatHex(d.payloadSha256));
+        ps.setBoolean(14, kept.length < d.payloadSize);
     }
 
     static void bindLateReading(PreparedStatement ps, LateReading l) throws SQLException {

@@ -27,11 +27,31 @@ class DeadLetterJsonTest {
         d.eventTime = 1_795_248_903_120L; // 2026-11-21T08:15:03.120Z
         d.receivedAt = 1_795_248_904_000L; // 2026-11-21T08:15:04Z
         d.payload = payload;
+        d.payloadSize = payload.length;
+        d.payloadSha256 = sha256(payload);
         return d;
     }
 
+    static byte[] sha256(byte[] payload) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(payload);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static java.security.MessageDigest digest() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static final int LIMIT = io.sensorflow.job.sink.RecordLimits.KAFKA_DEFAULT_BYTES;
+
     static JsonNode json(DeadLetter d) throws Exception {
-        byte[] bytes = DeadLetterJson.toJson(d);
+        byte[] bytes = DeadLetterJson.toJson(d, LIMIT);
         return MAPPER.readTree(bytes);
     }
 
@@ -58,7 +78,7 @@ class DeadLetterJsonTest {
 
     @Test
     void outputIsUtf8Json() throws Exception {
-        byte[] bytes = DeadLetterJson.toJson(deadLetter(utf8("{\"sensor_id\":\"温室\"}")));
+        byte[] bytes = DeadLetterJson.toJson(deadLetter(utf8("{\"sensor_id\":\"温室\"}")), LIMIT);
         String asText = new String(bytes, StandardCharsets.UTF_8);
         assertThat(MAPPER.readTree(asText).get("payload").asText()).isEqualTo("{\"sensor_id\":\"温室\"}");
     }
@@ -180,7 +200,7 @@ class DeadLetterJsonTest {
         byte[] payload = utf8("definitely not json");
         Reading r = rejected(payload);
         assertThat(r.rejectReason).isEqualTo(RejectReason.NOT_JSON);
-        DeadLetter d = DeadLetter.of(r, FIFTEEN_MINUTES);
+        DeadLetter d = DeadLetter.of(r, FIFTEEN_MINUTES, LIMIT, digest());
         JsonNode j = json(d);
         assertThat(j.get("reason_code").asText()).isEqualTo("NOT_JSON");
         assertThat(j.get("reason").asText()).isNotBlank();
@@ -199,7 +219,7 @@ class DeadLetterJsonTest {
     void fromMissingSensorIdReadingCountsInTheKafkaTimeWindow() {
         Reading r = rejected(utf8("{\"temperature\":20}"));
         assertThat(r.rejectReason).isEqualTo(RejectReason.MISSING_SENSOR_ID);
-        DeadLetter d = DeadLetter.of(r, FIFTEEN_MINUTES);
+        DeadLetter d = DeadLetter.of(r, FIFTEEN_MINUTES, LIMIT, digest());
         assertThat(d.hasEventTime()).isFalse();
         // received 2026-11-21T08:15:04Z: the window 08:15..08:30
         assertThat(d.windowStart).isEqualTo(1_795_248_900_000L);
@@ -211,7 +231,7 @@ class DeadLetterJsonTest {
         byte[] payload = utf8("{\"sensor_id\":\"greenhouse-01\",\"ts\":\"2026-11-21T08:15:03.120Z\",\"temperature\":\"warm\"}");
         Reading r = rejected(payload);
         assertThat(r.rejectReason).isEqualTo(RejectReason.INVALID_VALUE);
-        JsonNode j = json(DeadLetter.of(r, FIFTEEN_MINUTES));
+        JsonNode j = json(DeadLetter.of(r, FIFTEEN_MINUTES, LIMIT, digest()));
         assertThat(j.get("reason_code").asText()).isEqualTo("INVALID_VALUE");
         assertThat(j.get("sensor_id").asText()).isEqualTo("greenhouse-01");
         assertThat(j.get("event_time").asText()).isEqualTo("2026-11-21T08:15:03.120Z");
@@ -223,7 +243,7 @@ class DeadLetterJsonTest {
         byte[] payload = {'{', '"', 's', 'e', 'n', 's', 'o', 'r', '_', 'i', 'd', '"', ':', '"', (byte) 0xFF, '"', '}'};
         Reading r = rejected(payload);
         assertThat(r.rejectReason).isEqualTo(RejectReason.NOT_JSON);
-        JsonNode j = json(DeadLetter.of(r, FIFTEEN_MINUTES));
+        JsonNode j = json(DeadLetter.of(r, FIFTEEN_MINUTES, LIMIT, digest()));
         assertThat(j.get("payload").isNull()).isTrue();
         assertThat(Base64.getDecoder().decode(j.get("payload_base64").asText())).isEqualTo(payload);
     }

@@ -7,6 +7,7 @@ import io.sensorflow.job.readings.ReadingParser;
 import io.sensorflow.job.readings.ReadingValidator;
 import io.sensorflow.job.readings.PhysicalRanges;
 import io.sensorflow.job.readings.RejectReason;
+import io.sensorflow.job.sink.RecordLimits;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class DeadLetterTest {
                 .validate(ReadingParser.parse(json.getBytes(StandardCharsets.UTF_8)), now);
         r.receivedAt = RECEIVED;
         r.payload = json.getBytes(StandardCharsets.UTF_8);
-        return DeadLetter.of(r, WINDOW);
+        return DeadLetter.of(r, WINDOW, RecordLimits.kafkaDefaults().deadLetterWholePayloadBytes(), DeadLetterJsonTest.digest());
     }
 
     @Test
