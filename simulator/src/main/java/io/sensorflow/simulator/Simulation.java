@@ -1,5 +1,6 @@
 package io.sensorflow.simulator;
 
+import io.sensorflow.simulator.fault.BurstFault;
 import io.sensorflow.simulator.fault.DuplicateFault;
 import io.sensorflow.simulator.fault.EchoFault;
 import io.sensorflow.simulator.fault.EventFault;
@@ -7,12 +8,14 @@ import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultPlan;
 import io.sensorflow.simulator.fault.FaultStats;
 import io.sensorflow.simulator.fault.HeldMessages;
+import io.sensorflow.simulator.fault.HostileFault;
 import io.sensorflow.simulator.fault.LateFault;
 import io.sensorflow.simulator.fault.MalformedFault;
 import io.sensorflow.simulator.fault.OutOfOrderFault;
 import io.sensorflow.simulator.fault.ValueRunFault;
 import io.sensorflow.simulator.fault.ValueRuns;
 import io.sensorflow.simulator.payload.ByteBuf;
+import io.sensorflow.simulator.payload.HostilePayloads;
 import io.sensorflow.simulator.payload.MalformedPayloads;
 import io.sensorflow.simulator.payload.PayloadEncoder;
 import io.sensorflow.simulator.sensor.Dht11;
@@ -33,6 +36,7 @@ public final class Simulation {
 
     private static final long VALUES = 1, FAULTS = 2, PHASES = 3, PLAN = 4;
     private static final RejectReason[] REASONS = RejectReason.values();
+    private static final HostilePayloads.Shape[] SHAPES = HostilePayloads.Shape.values();
 
     private final SimulatorSettings settings;
     private final SensorIds ids;
@@ -41,6 +45,7 @@ public final class Simulation {
     private final PresenceSensors presence;
     private final PayloadEncoder encoder;
     private final MalformedPayloads malformed;
+    private final HostilePayloads hostile;
     private final FaultPlan plan;
     private final ValueRuns runs;
     private final HeldMessages held = new HeldMessages();
@@ -73,6 +78,7 @@ public final class Simulation {
         this.presence = new PresenceSensors(n, values);
         this.encoder = format.encoder(ids);
         this.malformed = new MalformedPayloads(encoder);
+        this.hostile = new HostilePayloads(encoder);
         this.faultRng = Prng.stream(seed, FAULTS);
         this.plan = FaultPlan.build(settings, ids, clock, Prng.stream(seed, PLAN), stats);
         this.runs = new ValueRuns(n, stats);
@@ -171,6 +177,15 @@ public final class Simulation {
             stats.event(FaultKind.MALFORMED);
             stats.reading(FaultKind.MALFORMED);
             stats.malformed(reason);
+        } else if (fault instanceof HostileFault hf) {
+            HostilePayloads.Shape shape = hf.shape() != null ? hf.shape() : SHAPES[faultRng.nextInt(SHAPES.length)];
+            RejectReason reason = hostile.write(shape, hf.size(), facts, faultRng, buf);
+            if (reason != null) {
+                facts.reject(reason);
+                stats.malformed(reason);
+            }
+            stats.event(FaultKind.HOSTILE);
+            stats.reading(FaultKind.HOSTILE);
         } else if (fault instanceof EchoFault) {
             facts.value(Metric.DISTANCE_CM, 4001 + faultRng.nextInt(8000));
             encoder.encode(facts, buf);
@@ -199,7 +214,26 @@ public final class Simulation {
         if (fault instanceof DuplicateFault df) {
             hold(FaultKind.DUPLICATE, baseTime + faultRng.nextLong(df.maxDelay().toMillis() + 1), key);
         }
+        if (fault instanceof BurstFault bf && facts.isValid()) {
+            return 1 + burst(sensor, bf.readings(), key, out);
+        }
         return 1;
+    }
+
+    /** {@code n} more readings of {@code sensor} at the time just stated, each with other values. */
+    private int burst(int sensor, int n, byte[] key, MessageListener out) {
+        long eventTime = facts.eventTime();
+        stats.event(FaultKind.BURST);
+        for (int i = 0; i < n; i++) {
+            facts.reading(sensor, eventTime, full ? seq[sensor]++ : MessageFacts.NO_SEQ);
+            facts.value(Metric.TEMPERATURE, 200 + faultRng.nextInt(601));
+            facts.value(Metric.HUMIDITY, 300 + faultRng.nextInt(601));
+            buf.clear();
+            encoder.encode(facts, buf);
+            out.onMessage(facts, key, buf.array(), buf.length());
+            stats.reading(FaultKind.BURST);
+        }
+        return n;
     }
 
     private void hold(FaultKind kind, long releaseAt, byte[] key) {

@@ -81,6 +81,60 @@ class FaultsTest {
         });
     }
 
+    @ParameterizedTest
+    @EnumSource(io.sensorflow.simulator.payload.HostilePayloads.Shape.class)
+    void eachHostileShapeIsWhatTheJobMakesOfItInEveryFormat(io.sensorflow.simulator.payload.HostilePayloads.Shape shape) {
+        for (PayloadFormat format : PayloadFormat.values()) {
+            for (int size : new int[] {200, 60_000, 2_000_000}) {
+                SimulatorSettings s = Scenarios.withFault(fleet().format(format).count(500), FaultKind.HOSTILE,
+                        "shape=" + shape.id() + ",size=" + size + ",count=3").build();
+                List<GeneratedMessage> all = Simulator.messages(s);
+                List<GeneratedMessage> hostile = all.stream()
+                        .filter(m -> m.payload().length > 150 || !m.facts().isValid()).collect(Collectors.toList());
+                assertThat(all).as(format + " " + shape + " " + size)
+                        .allSatisfy(m -> assertThat(ReferenceClassifier.classify(m.payload()))
+                                .as(format + " " + shape + " " + size + ": " + abbreviated(m))
+                                .isEqualTo(m.facts().reason()));
+                assertThat(stats(s).events(FaultKind.HOSTILE)).isEqualTo(3);
+                assertThat(hostile).as(format + " " + shape + " " + size).isNotEmpty();
+            }
+        }
+    }
+
+    private static String abbreviated(GeneratedMessage m) {
+        String text = m.payloadText();
+        return text.length() < 200 ? text : text.substring(0, 200) + "... (" + m.payload().length + " bytes)";
+    }
+
+    @Test
+    void hostilePayloadsAreAsLargeAsAsked() {
+        SimulatorSettings s = Scenarios.withFault(fleet().count(500), FaultKind.HOSTILE,
+                "shape=padding,size=3000000,count=2").build();
+        List<GeneratedMessage> big = Simulator.messages(s).stream().filter(m -> m.payload().length > 1000)
+                .collect(Collectors.toList());
+        assertThat(big).hasSize(2).allSatisfy(m -> {
+            assertThat(m.payload().length).isBetween(3_000_000, 3_000_100);
+            assertThat(m.facts().reason()).isEqualTo(RejectReason.NOT_JSON); // a string past the job's 1 MiB
+        });
+    }
+
+    @Test
+    void aBurstIsMoreReadingsAtTheSameStatedTimeWithOtherValuesAndAllCount() {
+        SimulatorSettings s = Scenarios.withFault(fleet().format(PayloadFormat.DEVICE_EPOCH), FaultKind.BURST,
+                "readings=50,count=4").build();
+        List<GeneratedMessage> all = Simulator.messages(s);
+        assertThat(all).hasSize(20_000 + 4 * 50);
+        Map<String, Long> perSecond = all.stream().collect(Collectors.groupingBy(
+                m -> m.key() + "@" + m.facts().eventTime(), Collectors.counting()));
+        assertThat(perSecond.values().stream().filter(n -> n == 51).count()).isEqualTo(4);
+        assertThat(all).allSatisfy(m -> assertThat(ReferenceClassifier.classify(m.payload())).isNull());
+        ExpectedOutcome outcome = Simulator.expectedOutcome(s);
+        assertThat(outcome.totals().accepted() + outcome.totals().duplicates()).isEqualTo(20_200);
+        // draws of 601 x 601 values: 204 readings at one second may repeat one by chance, rarely
+        assertThat(outcome.totals().duplicates()).isLessThanOrEqualTo(1);
+        assertThat(stats(s).readings(FaultKind.BURST)).isEqualTo(200);
+    }
+
     @Test
     void spikeRunsOverrideExactlyTheirReadings() {
         SimulatorSettings s = Scenarios.withFault(fleet(), FaultKind.SPIKE,

@@ -1,6 +1,12 @@
 package io.sensorflow.simulator;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -20,6 +26,15 @@ final class ReferenceClassifier {
 
     private ReferenceClassifier() {}
 
+    /**
+     * JSON as the job's README bounds it: nesting up to 64, strings up to 1 MiB characters, names up
+     * to 50,000 characters and numbers up to 1,000 digits (the last two Jackson's own defaults).
+     */
+    private static final ObjectMapper BOUNDED = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(64).maxStringLength(1 << 20).maxNameLength(50_000).maxNumberLength(1_000).build())
+            .build()).enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
     /** The reason the job must reject {@code payload} for, or null if it is a valid reading. */
     static RejectReason classify(byte[] payload) {
         if (payload.length == 0) {
@@ -27,9 +42,13 @@ final class ReferenceClassifier {
         }
         JsonNode n;
         try {
-            n = Scenarios.JSON.readTree(payload);
+            n = BOUNDED.readTree(payload);
         } catch (IOException e) {
             return RejectReason.NOT_JSON;
+        }
+        RejectReason repeated = repeatedField(payload);
+        if (repeated != null && n.isObject()) {
+            return repeated;
         }
         if (n == null || !n.isObject()) {
             return RejectReason.NOT_JSON;
@@ -77,6 +96,33 @@ final class ReferenceClassifier {
         }
         if (eventTime > Instant.now().toEpochMilli() + 86_400_000L) {
             return RejectReason.FUTURE_TIMESTAMP;
+        }
+        return null;
+    }
+
+    /** A field the job reads, given twice at the top level: rejected as a defect of its kind. */
+    private static RejectReason repeatedField(byte[] payload) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        try (JsonParser p = BOUNDED.getFactory().createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                if (!seen.add(name)) {
+                    switch (name) {
+                        case "sensor_id": case "sensorId": case "device_id": return RejectReason.INVALID_SENSOR_ID;
+                        case "ts": case "timestamp": return RejectReason.INVALID_TIMESTAMP;
+                        case "temperature": case "humidity": case "distance_cm": case "motion": case "seq":
+                            return RejectReason.INVALID_VALUE;
+                        default: break;
+                    }
+                }
+                p.nextToken();
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            return null;
         }
         return null;
     }

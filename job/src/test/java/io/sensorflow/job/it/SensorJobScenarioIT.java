@@ -2,8 +2,6 @@ package io.sensorflow.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.simulator.RejectReason;
 import io.sensorflow.simulator.RunResult;
@@ -12,14 +10,13 @@ import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.oracle.DeadLetter;
 import io.sensorflow.simulator.oracle.ExpectedOutcome;
 import io.sensorflow.simulator.oracle.JobOutputTables;
+import io.sensorflow.simulator.oracle.JobOutputTopics;
 import io.sensorflow.simulator.oracle.OutcomeComparison;
 import io.sensorflow.testkit.TopicReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -135,12 +132,8 @@ class SensorJobScenarioIT {
         List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readAll(
                 pipeline.kafka.bootstrapServers(), deadLetterTopic, true, Duration.ofSeconds(30));
         List<DeadLetter> fromTopic = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            JsonNode d = json.readTree(r.value());
-            fromTopic.add(new DeadLetter(d.path("sensor_id").asText(""),
-                    new String(Base64.getDecoder().decode(d.get("payload_base64").asText()), StandardCharsets.UTF_8),
-                    RejectReason.valueOf(d.get("reason_code").asText())));
+            fromTopic.add(JobOutputTopics.deadLetter(r.value()));
         }
         assertThat(OutcomeComparison.deadLetterDifferences(expected.deadLetters(), fromTopic)).isEmpty();
     }

@@ -139,6 +139,12 @@ public final class SimulatorOptions {
         @Option(names = "--echo", paramLabel = "FIELDS", description = "HC-SR04 out-of-range echo (distance > 400 cm). E.g. probability=0.001")
         List<String> echo = new ArrayList<>();
 
+        @Option(names = "--burst", paramLabel = "FIELDS", description = "readings (10) more at the same stated time, other values. E.g. readings=100,count=3")
+        List<String> burst = new ArrayList<>();
+
+        @Option(names = "--hostile", paramLabel = "FIELDS", description = "shape (any), size (600000 bytes): payloads at the limits. E.g. shape=deep-nesting,count=1")
+        List<String> hostile = new ArrayList<>();
+
         List<FaultSpec> all() {
             List<FaultSpec> specs = new ArrayList<>();
             if (scenario != null) {
@@ -154,6 +160,8 @@ public final class SimulatorOptions {
             add(specs, FaultKind.DUPLICATE, duplicate);
             add(specs, FaultKind.MALFORMED, malformed);
             add(specs, FaultKind.ECHO, echo);
+            add(specs, FaultKind.BURST, burst);
+            add(specs, FaultKind.HOSTILE, hostile);
             return specs;
         }
 

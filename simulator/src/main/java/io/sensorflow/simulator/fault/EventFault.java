@@ -2,7 +2,8 @@ package io.sensorflow.simulator.fault;
 
 /** A fault that starts at a reading: drawn per reading with a probability, or placed a number of times. */
 public sealed interface EventFault extends FaultSpec
-        permits ValueRunFault, OutOfOrderFault, LateFault, DuplicateFault, MalformedFault, EchoFault {
+        permits ValueRunFault, OutOfOrderFault, LateFault, DuplicateFault, MalformedFault, EchoFault, BurstFault,
+        HostileFault {
 
     Occurrence occurrence();
 

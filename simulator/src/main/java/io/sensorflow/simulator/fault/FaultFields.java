@@ -129,6 +129,19 @@ final class FaultFields {
         }
     }
 
+    /** A hostile payload's shape, or null for {@code any} or when absent. */
+    io.sensorflow.simulator.payload.HostilePayloads.Shape shape() {
+        String v = raw("shape");
+        if (v == null || v.equalsIgnoreCase("any")) {
+            return null;
+        }
+        try {
+            return io.sensorflow.simulator.payload.HostilePayloads.Shape.fromId(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw error("shape", e.getMessage());
+        }
+    }
+
     SensorRef sensor() {
         String v = raw("sensor");
         if (v == null) {

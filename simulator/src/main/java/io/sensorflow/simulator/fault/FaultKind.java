@@ -14,7 +14,9 @@ public enum FaultKind {
     LATE("late"),
     DUPLICATE("duplicate"),
     MALFORMED("malformed"),
-    ECHO("echo");
+    ECHO("echo"),
+    BURST("burst"),
+    HOSTILE("hostile");
 
     private final String id;
 

@@ -22,6 +22,8 @@ import java.util.Map;
  *   <li>duplicate: max-delay (default 1s), count | probability
  *   <li>malformed: reason (a reason code or any, default any), count | probability
  *   <li>echo: count | probability
+ *   <li>burst: readings (default 10), count | probability
+ *   <li>hostile: shape (a shape or any, default any), size (bytes, default 600000), count | probability
  * </ul>
  */
 public final class FaultSpecParser {
@@ -29,17 +31,19 @@ public final class FaultSpecParser {
     private static final List<String> OCCURRENCE = List.of("count", "probability");
 
     /** The fields each kind has. */
-    static final Map<FaultKind, List<String>> FIELDS = new EnumMap<>(Map.of(
-            FaultKind.SILENCE, List.of("sensor", "at", "for", "count"),
-            FaultKind.CLOCK_SKEW, List.of("sensor", "offset", "count"),
-            FaultKind.SPIKE, with("metric", "value", "readings"),
-            FaultKind.RISE, with("metric", "step", "readings"),
-            FaultKind.STUCK, with("metric", "readings"),
-            FaultKind.OUT_OF_ORDER, with("max-delay"),
-            FaultKind.LATE, with("hold"),
-            FaultKind.DUPLICATE, with("max-delay"),
-            FaultKind.MALFORMED, with("reason"),
-            FaultKind.ECHO, with()));
+    static final Map<FaultKind, List<String>> FIELDS = new EnumMap<>(Map.ofEntries(
+            Map.entry(FaultKind.SILENCE, List.of("sensor", "at", "for", "count")),
+            Map.entry(FaultKind.CLOCK_SKEW, List.of("sensor", "offset", "count")),
+            Map.entry(FaultKind.SPIKE, with("metric", "value", "readings")),
+            Map.entry(FaultKind.RISE, with("metric", "step", "readings")),
+            Map.entry(FaultKind.STUCK, with("metric", "readings")),
+            Map.entry(FaultKind.OUT_OF_ORDER, with("max-delay")),
+            Map.entry(FaultKind.LATE, with("hold")),
+            Map.entry(FaultKind.DUPLICATE, with("max-delay")),
+            Map.entry(FaultKind.MALFORMED, with("reason")),
+            Map.entry(FaultKind.ECHO, with()),
+            Map.entry(FaultKind.BURST, with("readings")),
+            Map.entry(FaultKind.HOSTILE, with("shape", "size"))));
 
     private FaultSpecParser() {}
 
@@ -106,6 +110,12 @@ public final class FaultSpecParser {
             case ECHO:
                 spec = new EchoFault(f.occurrence(), origin);
                 break;
+            case BURST:
+                spec = new BurstFault(f.integer("readings", BurstFault.DEFAULT_READINGS), f.occurrence(), origin);
+                break;
+            case HOSTILE:
+                spec = new HostileFault(f.shape(), f.integer("size", HostileFault.DEFAULT_SIZE), f.occurrence(), origin);
+                break;
             default:
                 throw new IllegalStateException(kind.id());
         }
@@ -124,6 +134,8 @@ public final class FaultSpecParser {
             case LATE: return "count=5";
             case DUPLICATE: return "max-delay=1s,count=10";
             case MALFORMED: return "reason=NOT_JSON,count=3";
+            case BURST: return "readings=100,count=3";
+            case HOSTILE: return "shape=deep-nesting,size=600000,count=1";
             default: return "probability=0.001";
         }
     }

@@ -35,10 +35,10 @@ public final class JobOutputTables {
 
     public static List<DeadLetter> deadLetters(DataSource db) throws SQLException {
         List<DeadLetter> rows = new ArrayList<>();
-        query(db, "SELECT coalesce(sensor_id, ''), payload, reason_code FROM dead_letters"
+        query(db, "SELECT coalesce(sensor_id, ''), payload, reason_code, payload_size, payload_sha256 FROM dead_letters"
                 + " ORDER BY source_topic, source_partition, source_offset", rs -> rows.add(new DeadLetter(
                         rs.getString(1), new String(rs.getBytes(2), StandardCharsets.UTF_8),
-                        RejectReason.valueOf(rs.getString(3)))));
+                        RejectReason.valueOf(rs.getString(3)), rs.getInt(4), rs.getString(5))));
         return rows;
     }
 

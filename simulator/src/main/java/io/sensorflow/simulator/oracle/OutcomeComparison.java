@@ -53,11 +53,17 @@ public final class OutcomeComparison {
     }
 
     /**
-     * Differences between dead letters, as multisets of (reason, payload). The Kafka key is left
-     * out: the job records where a dead letter came from (topic, partition, offset), not its key.
+     * Differences between dead letters, as multisets of (reason, payload size, payload SHA-256):
+     * the job keeps a large payload only in part. The Kafka key is left out: the job records where
+     * a dead letter came from (topic, partition, offset), not its key.
      */
     public static List<String> deadLetterDifferences(List<DeadLetter> expected, List<DeadLetter> actual) {
-        return multisetDifferences("dead letter", expected, actual, d -> d.reason() + " " + d.payload());
+        return multisetDifferences("dead letter", expected, actual, d -> d.reason() + " " + d.payloadSize()
+                + " bytes, sha256 " + d.payloadSha256() + " (" + abbreviated(d.payload()) + ")");
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 120) + "... (" + text.length() + " characters)";
     }
 
     /** Differences between late readings, as multisets of (sensor, event time, seq). */

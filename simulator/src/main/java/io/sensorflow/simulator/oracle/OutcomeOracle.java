@@ -65,8 +65,7 @@ public final class OutcomeOracle implements MessageListener {
     public void onMessage(MessageFacts facts, byte[] key, byte[] payload, int length) {
         messages++;
         if (!facts.isValid()) {
-            deadLetters.add(new DeadLetter(new String(key, StandardCharsets.UTF_8),
-                    new String(payload, 0, length, StandardCharsets.UTF_8), facts.reason()));
+            deadLetters.add(DeadLetter.of(new String(key, StandardCharsets.UTF_8), payload, length, facts.reason()));
             return;
         }
         valid++;

@@ -43,6 +43,8 @@ class ScenarioFileTest {
                 "  - {kind: duplicate, count: 10}",
                 "  - {kind: malformed, reason: not_json, count: 3}",
                 "  - {kind: echo, probability: 0.001}",
+                "  - {kind: burst, readings: 100, count: 2}",
+                "  - {kind: hostile, shape: deep-nesting, size: 600000, count: 1}",
                 ""));
         List<FaultSpec> faults = ScenarioFile.read(file);
         assertThat(faults).extracting(FaultSpec::kind).containsExactly(FaultKind.values());

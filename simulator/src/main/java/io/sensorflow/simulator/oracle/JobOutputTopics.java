@@ -1,0 +1,25 @@
+package io.sensorflow.simulator.oracle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorflow.simulator.RejectReason;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** Reads the records the job wrote to Kafka as the oracle's types, beside {@link JobOutputTables}. */
+public final class JobOutputTopics {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JobOutputTopics() {}
+
+    /** A record value of the dead-letter topic (see the job's DeadLetterJson). */
+    public static DeadLetter deadLetter(byte[] value) throws IOException {
+        JsonNode d = JSON.readTree(value);
+        byte[] kept = Base64.getDecoder().decode(d.get("payload_base64").asText());
+        return new DeadLetter(d.path("sensor_id").asText(""), new String(kept, StandardCharsets.UTF_8),
+                RejectReason.valueOf(d.get("reason_code").asText()), d.get("payload_size").asInt(),
+                d.get("payload_sha256").asText());
+    }
+}
