@@ -27,12 +27,13 @@ final class ReferenceClassifier {
     private ReferenceClassifier() {}
 
     /**
-     * JSON as the job's README bounds it: nesting up to 64, strings up to 1 MiB characters, names up
-     * to 50,000 characters and numbers up to 1,000 digits (the last two Jackson's own defaults).
+     * JSON as the job's README bounds it: nesting up to 64, names up to 50,000 characters and numbers
+     * up to 1,000 digits (the last two Jackson's own defaults). Strings are bounded below, only
+     * where the job reads them: it skips the values of unknown fields unread.
      */
     private static final ObjectMapper BOUNDED = JsonMapper.builder(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(64).maxStringLength(1 << 20).maxNameLength(50_000).maxNumberLength(1_000).build())
+                    .maxNestingDepth(64).maxStringLength(256 << 20).maxNameLength(50_000).maxNumberLength(1_000).build())
             .build()).enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     /** The reason the job must reject {@code payload} for, or null if it is a valid reading. */
@@ -52,6 +53,11 @@ final class ReferenceClassifier {
         }
         if (n == null || !n.isObject()) {
             return RejectReason.NOT_JSON;
+        }
+        for (String read : List.of("sensor_id", "sensorId", "device_id", "ts", "timestamp")) {
+            if (n.has(read) && n.get(read).isTextual() && n.get(read).asText().length() > (1 << 20)) {
+                return RejectReason.NOT_JSON; // a string the job reads, past its 1 MiB bound
+            }
         }
         JsonNode id = first(n, "sensor_id", "sensorId", "device_id");
         if (id == null) {

@@ -48,8 +48,8 @@ public final class JobOutputTables {
                 + millis("window_end") + ", seq FROM late_readings"
                 + " ORDER BY source_topic, source_partition, source_offset", rs -> {
                     long seq = rs.getLong(5);
-                    rows.add(new LateReading(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                            rs.wasNull() ? null : seq, null));
+                    Long seqOrNull = rs.wasNull() ? null : seq; // wasNull is of the column read last
+                    rows.add(new LateReading(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), seqOrNull, null));
                 });
         return rows;
     }

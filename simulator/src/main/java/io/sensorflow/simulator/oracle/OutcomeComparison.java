@@ -59,11 +59,12 @@ public final class OutcomeComparison {
      */
     public static List<String> deadLetterDifferences(List<DeadLetter> expected, List<DeadLetter> actual) {
         return multisetDifferences("dead letter", expected, actual, d -> d.reason() + " " + d.payloadSize()
-                + " bytes, sha256 " + d.payloadSha256() + " (" + abbreviated(d.payload()) + ")");
+                + " bytes, sha256 " + d.payloadSha256() + " (" + beginning(d.payload()) + ")");
     }
 
-    private static String abbreviated(String text) {
-        return text.length() <= 120 ? text : text.substring(0, 120) + "... (" + text.length() + " characters)";
+    /** The first characters of a payload: the same whether the job kept it whole or cut. */
+    private static String beginning(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
     }
 
     /** Differences between late readings, as multisets of (sensor, event time, seq). */
