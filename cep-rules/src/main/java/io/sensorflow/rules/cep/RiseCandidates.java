@@ -33,6 +33,13 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         int size;
         boolean rising;
         long lastTime = Long.MIN_VALUE;
+        /**
+         * The start of the last rise episode and which of those starting then it was. Not in the
+         * checkpoint: episodes can share a start only when their readings share one time, and a
+         * sensor's readings at one time are all released at once, between two checkpoints.
+         */
+        long episodeStart = Long.MIN_VALUE;
+        int episodeOrdinal;
 
         // Capacity is a power of two, so positions wrap with a mask.
         long time(int i) {
@@ -83,7 +90,9 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         }
         boolean rises = s.size > 0 && value - s.value(0) >= by;
         if (rises && !s.rising) {
-            RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.RISE, timestamp);
+            s.episodeOrdinal = s.episodeStart == timestamp ? s.episodeOrdinal + 1 : 0;
+            s.episodeStart = timestamp;
+            RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.RISE, timestamp, s.episodeOrdinal);
             e.fromTime = s.time(0);
             e.fromValue = s.value(0);
             out.accept(e);

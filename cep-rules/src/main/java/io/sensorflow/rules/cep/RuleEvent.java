@@ -21,11 +21,20 @@ public class RuleEvent {
     public byte kind;
     /** The start of the episode the event belongs to (first reading of a run, or of a rise). */
     public long episodeStart;
+    /** Which of the episodes starting at {@link #episodeStart} it is, from 0 ({@link io.sensorflow.rules.alert.AlertIds}). */
+    public int episodeOrdinal;
     /** For {@link #RISE}: the reading the rise is measured from. */
     public long fromTime;
     public double fromValue;
 
     public RuleEvent() {}
+
+    public static RuleEvent of(String sensorId, long timestamp, double value, byte kind, long episodeStart,
+            int episodeOrdinal) {
+        RuleEvent e = of(sensorId, timestamp, value, kind, episodeStart);
+        e.episodeOrdinal = episodeOrdinal;
+        return e;
+    }
 
     public static RuleEvent of(String sensorId, long timestamp, double value, byte kind, long episodeStart) {
         RuleEvent e = new RuleEvent();

@@ -32,6 +32,14 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         boolean inRun;
         boolean matched;
         long runStart;
+        /**
+         * Which run starting at {@code runStart} this is. Not in the checkpoint: runs can share a
+         * start only when their readings share one time, and a sensor's readings at one time are all
+         * released at once, between two checkpoints.
+         */
+        int runOrdinal;
+        /** Whether a run started since this state was made (also not in the checkpoint). */
+        boolean started;
         /** Timestamps of the run's last {@code count} extreme readings, a ring. */
         long[] recent;
         int length;
@@ -49,7 +57,7 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         }
         if (!rule.isExtreme(value)) {
             if (s.inRun && !s.matched) {
-                out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.BREAKER, s.runStart));
+                out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.BREAKER, s.runStart, s.runOrdinal));
             }
             s.inRun = false;
             s.matched = false;
@@ -59,6 +67,8 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         if (!s.inRun) {
             s.inRun = true;
             s.matched = false;
+            s.runOrdinal = s.started && s.runStart == timestamp ? s.runOrdinal + 1 : 0;
+            s.started = true;
             s.runStart = timestamp;
             s.length = 0;
         }
@@ -70,7 +80,7 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         }
         s.recent[s.length % count] = timestamp;
         s.length++;
-        out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.EXTREME, s.runStart));
+        out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.EXTREME, s.runStart, s.runOrdinal));
         if (s.length >= count && timestamp - s.recent[(s.length - count) % count] < withinMs) {
             s.matched = true;
         }

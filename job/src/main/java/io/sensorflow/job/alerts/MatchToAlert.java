@@ -49,7 +49,7 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             RuleEvent last = run.get(run.size() - 1);
             a.ruleKind = "sequence";
             a.sensorId = first.sensorId;
-            a.alertId = AlertIds.of(rule.id(), first.sensorId, first.episodeStart).toString();
+            a.alertId = AlertIds.of(rule.id(), first.sensorId, first.episodeStart, first.episodeOrdinal).toString();
             a.spanStart = first.timestamp;
             a.spanEnd = last.timestamp;
             a.readingTimes = new long[run.size()];
@@ -65,7 +65,7 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             RuleEvent e = match.get("rise").get(0);
             a.ruleKind = "rise";
             a.sensorId = e.sensorId;
-            a.alertId = AlertIds.of(rule.id(), e.sensorId, e.timestamp).toString();
+            a.alertId = AlertIds.of(rule.id(), e.sensorId, e.timestamp, e.episodeOrdinal).toString();
             a.spanStart = e.fromTime;
             a.spanEnd = e.timestamp;
             a.readingTimes = new long[] {e.fromTime, e.timestamp};

@@ -146,6 +146,17 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
+    void twoRunsStartingAtOneTimeAreTwoEpisodesWithTwoIds() throws Exception {
+        for (double v : new double[] {71, 72, 73, 50, 74, 75, 76}) {
+            h.reading("a", 10 * S, v);
+        }
+        h.watermark(10 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).extracting(a -> a.alertId).containsExactly(
+                AlertIds.of("hot", "a", 10 * S).toString(), AlertIds.of("hot", "a", 10 * S, 1).toString());
+    }
+
+    @Test
     void aBurstOfThousandsOfReadingsWithOneTimestampDropsOnlyTheExactRepeats() throws Exception {
         for (int i = 0; i < 5_000; i++) {
             h.reading("a", 10 * S, i % 2 == 0 ? 50 + i / 1000.0 : 50); // every other reading repeats 50

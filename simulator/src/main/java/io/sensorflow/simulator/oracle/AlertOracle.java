@@ -238,7 +238,9 @@ public final class AlertOracle {
 
     /** The run of extreme readings in progress: its first reading, its length, whether it has fired, its last N readings. */
     private static final class SequenceState {
-        long runStart;
+        long runStart = Long.MIN_VALUE;
+        /** Which of the runs starting at runStart this is: several can, at one event time. */
+        int runOrdinal;
         long length;
         boolean fired;
         final long[] times;
@@ -256,6 +258,7 @@ public final class AlertOracle {
             }
             int n = times.length;
             if (length == 0) {
+                runOrdinal = runStart == ts ? runOrdinal + 1 : 0;
                 runStart = ts;
                 fired = false;
             }
@@ -274,7 +277,7 @@ public final class AlertOracle {
                     t.add(times[(int) (i % n)]);
                     v.add(values[(int) (i % n)]);
                 }
-                out.add(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, runStart).toString(), rule.id(), sensorId,
+                out.add(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, runStart, runOrdinal).toString(), rule.id(), sensorId,
                         ExpectedAlert.FIRING, t.get(0), ts, t, v));
             }
         }
@@ -282,6 +285,7 @@ public final class AlertOracle {
         SequenceState copy() {
             SequenceState c = new SequenceState(times.length);
             c.runStart = runStart;
+            c.runOrdinal = runOrdinal;
             c.length = length;
             c.fired = fired;
             System.arraycopy(times, 0, c.times, 0, times.length);
@@ -301,6 +305,9 @@ public final class AlertOracle {
         int head;
         int size;
         boolean rising;
+        long episodeStart = Long.MIN_VALUE;
+        /** Which of the rises starting at episodeStart this is: several can, at one event time. */
+        int episodeOrdinal;
 
         void accept(RiseRule rule, String sensorId, long ts, double value, List<ExpectedAlert> out) {
             long within = rule.within().toMillis();
@@ -311,7 +318,9 @@ public final class AlertOracle {
             boolean rises = size > 0 && value - values[head] >= rule.by();
             if (rises && !rising) {
                 long from = times[head];
-                out.add(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts).toString(), rule.id(), sensorId,
+                episodeOrdinal = episodeStart == ts ? episodeOrdinal + 1 : 0;
+                episodeStart = ts;
+                out.add(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts, episodeOrdinal).toString(), rule.id(), sensorId,
                         ExpectedAlert.FIRING, from, ts, List.of(from, ts), List.of(values[head], value)));
             }
             rising = rises;
@@ -346,6 +355,8 @@ public final class AlertOracle {
             c.head = head;
             c.size = size;
             c.rising = rising;
+            c.episodeStart = episodeStart;
+            c.episodeOrdinal = episodeOrdinal;
             return c;
         }
     }

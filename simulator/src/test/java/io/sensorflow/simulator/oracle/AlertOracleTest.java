@@ -277,6 +277,16 @@ class AlertOracleTest {
     }
 
     @Test
+    void runsStartingAtOneEventTimeAreEpisodesOfTheirOwn() {
+        OutcomeOracle o = oracle(HOT);
+        for (int t : new int[] {80, 81, 82, 20, 83, 84, 85}) {
+            temp(o, S1, 0, MessageFacts.NO_SEQ, t);
+        }
+        assertThat(o.outcome().alerts()).extracting(ExpectedAlert::alertId).containsExactly(
+                AlertIds.of(HOT.id(), ids.id(S1), T0).toString(), AlertIds.of(HOT.id(), ids.id(S1), T0, 1).toString());
+    }
+
+    @Test
     void readingsAtOneEventTimeAreTakenInTheOrderSentWhateverTheirSeq() {
         OutcomeOracle o = oracle(HOT);
         temp(o, S1, 0, 5, 80);
