@@ -239,8 +239,12 @@ class SensorJobAlertsIT {
         return alerts;
     }
 
-    /** One row per episode: the last status of each alert id. */
     private static void assertTableMatches(List<ExpectedAlert> expected) throws Exception {
+        assertTableMatches(pipeline, expected);
+    }
+
+    /** One row per episode: the last status of each alert id. */
+    static void assertTableMatches(PipelineEnvironment pipeline, List<ExpectedAlert> expected) throws Exception {
         List<String> want = new ArrayList<>();
         for (ExpectedAlert a : expected) {
             boolean resolved = expected.stream().anyMatch(
