@@ -4,6 +4,7 @@ import io.sensorflow.job.aggregate.AggregateSensorWindows;
 import io.sensorflow.job.aggregate.BatchReadingsBySensorWindow;
 import io.sensorflow.job.aggregate.ReadingBatch;
 import io.sensorflow.job.aggregate.SensorWindowAggregate;
+import io.sensorflow.job.config.ConfigException;
 import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.job.deadletter.DeadLetter;
 import io.sensorflow.job.deadletter.SplitOffRejected;
@@ -37,6 +38,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -45,6 +47,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * PostgreSQL. {@link #build} assembles the whole pipeline, top to bottom.
  */
 public final class SensorJob {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SensorJob.class);
 
     private final JobConfig config;
     private final Source<Reading, ?, ?> source;
@@ -88,9 +92,10 @@ public final class SensorJob {
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        if (config.checkpointDir != null) {
+        String checkpointDir = checkpointDirectory(env, config);
+        if (checkpointDir != null) {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
         }
         // The watermark moves in steps of --watermark-granularity; emitted less often than that, it
         // would add up to the emit interval (200 ms by default) to every alert.
@@ -105,6 +110,34 @@ public final class SensorJob {
         if (config.parallelism != null) {
             env.setParallelism(config.parallelism);
         }
+    }
+
+    /**
+     * Where checkpoints go: {@code --checkpoint-dir}, else the cluster's own setting (null: the job
+     * sets none). With neither, Flink would keep them in the JobManager's memory, at most 5 MB of
+     * state, which this job outgrows: then a job run as a plain Java program (a local environment)
+     * gets a directory under {@code java.io.tmpdir}, said in the log, and a job given to a cluster is
+     * refused, naming the setting.
+     */
+    static String checkpointDirectory(StreamExecutionEnvironment env, JobConfig config) {
+        if (config.checkpointDir != null) {
+            return config.checkpointDir;
+        }
+        if (env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isPresent()
+                || env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINT_STORAGE).isPresent()) {
+            return null; // the cluster's choice
+        }
+        if (!(env instanceof LocalStreamEnvironment)) {
+            throw new ConfigException("--checkpoint-dir is not set, nor the cluster's execution.checkpointing.dir:"
+                    + " Flink would keep checkpoints in the JobManager's memory, which holds at most 5 MB of state,"
+                    + " and this job's state grows with its sensors. Give --checkpoint-dir (e.g. s3://bucket/checkpoints)"
+                    + " or set execution.checkpointing.dir in the cluster's configuration.");
+        }
+        String dir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "sensorflow-checkpoints", config.jobName)
+                .toUri().toString();
+        LOG.info("No --checkpoint-dir and no execution.checkpointing.dir: checkpoints go to {} (give --checkpoint-dir"
+                + " to choose; the JobManager's memory would hold at most 5 MB of state)", dir);
+        return dir;
     }
 
     /** Source → validate → batch per sensor window → aggregate per sensor → sinks; on-time readings → alerts. */

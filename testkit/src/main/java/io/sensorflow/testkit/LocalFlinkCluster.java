@@ -449,6 +449,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 "rootLogger.appenderRef.file.ref = MainAppender",
                 "logger.kafka.name = org.apache.kafka",
                 "logger.kafka.level = WARN",
+                // Flink 2.2's sink committers register a metric twice per subtask: a quarter of the log.
+                "logger.metricgroup.name = org.apache.flink.metrics.MetricGroup",
+                "logger.metricgroup.level = ERROR",
                 "appender.main.name = MainAppender",
                 "appender.main.type = File",
                 "appender.main.append = true",

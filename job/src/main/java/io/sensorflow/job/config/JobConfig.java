@@ -146,7 +146,9 @@ public final class JobConfig {
     public Duration checkpointInterval;
 
     @Option(names = "--checkpoint-dir", paramLabel = "URI",
-            description = "Checkpoint storage, e.g. file:///var/flink/checkpoints or s3://bucket/path. Default: the cluster's execution.checkpointing.dir.")
+            description = "Checkpoint storage, e.g. file:///var/flink/checkpoints or s3://bucket/path. Default: the cluster's"
+                    + " execution.checkpointing.dir; run as a plain Java program, <java.io.tmpdir>/sensorflow-checkpoints/<job name>;"
+                    + " on a cluster that sets neither, the job does not start.")
     public String checkpointDir;
 
     @Option(names = "--parallelism", description = "Parallelism of the job. Default: the cluster's.")
