@@ -131,6 +131,9 @@ public final class JobConfig {
             description = "Readings timed further ahead of the wall clock are rejected. Default: ${DEFAULT-VALUE}.")
     public Duration maxFuture;
 
+    /** The largest --max-future: a reading's time must stay within what PostgreSQL and ISO-8601 store. */
+    static final Duration MAX_FUTURE_LIMIT = Duration.ofDays(3_650);
+
     @Option(names = "--temperature-range", defaultValue = "-40..125", description = "Valid temperature in °C. Default: ${DEFAULT-VALUE}.")
     public String temperatureRange;
 
@@ -290,6 +293,10 @@ public final class JobConfig {
         notNegative("--out-of-orderness", outOfOrderness, s);
         notNegative("--allowed-lateness", allowedLateness, s);
         notNegative("--max-future", maxFuture, s);
+        if (maxFuture.compareTo(MAX_FUTURE_LIMIT) > 0) {
+            // Accepted readings become rows with their time: beyond this, a time no sink stores.
+            fail("--max-future", "must be at most " + MAX_FUTURE_LIMIT.toDays() + "d, not " + maxFuture, s);
+        }
         if (windowSize.toMillis() % watermarkGranularity.toMillis() != 0) {
             fail("--watermark-granularity", "must divide --window-size (" + DurationConverter.format(windowSize) + ")", s);
         }

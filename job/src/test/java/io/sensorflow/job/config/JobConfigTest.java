@@ -426,6 +426,14 @@ class JobConfigTest {
         }
 
         @Test
+        void readingsFromFurtherAheadThanTenYearsAreNeverAccepted() {
+            // such a time is a row's time, and PostgreSQL and ISO-8601 stop at the year 294276 and 9999
+            assertThat(parse("--max-future", "3650d").maxFuture).isEqualTo(java.time.Duration.ofDays(3_650));
+            assertThatThrownBy(() -> parse("--max-future", "3651d")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("--max-future").hasMessageContaining("must be at most 3650d");
+        }
+
+        @Test
         void nonNegativeDurations() {
             for (String setting : List.of("--out-of-orderness", "--allowed-lateness", "--max-future")) {
                 failsOnCommandLine(setting, setting, "PT-1S");
