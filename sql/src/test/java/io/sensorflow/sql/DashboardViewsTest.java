@@ -281,9 +281,10 @@ class DashboardViewsTest {
 
     private static void deadLetter(String windowStart, long offset) throws SQLException {
         execute("INSERT INTO dead_letters (source_topic, source_partition, source_offset, reason_code, reason,"
-                + " received_at, window_start, window_end, payload) VALUES ('sensor-readings', 1, " + offset
+                + " received_at, window_start, window_end, payload, payload_size, payload_sha256, payload_truncated)"
+                + " VALUES ('sensor-readings', 1, " + offset
                 + ", 'OUT_OF_RANGE', 'temperature 300 is outside -40..125', now(), '" + windowStart + "', '"
-                + windowStart + "'::timestamptz + interval '15 minutes', '\\x7b7d')");
+                + windowStart + "'::timestamptz + interval '15 minutes', '\\x7b7d', 2, '', false)");
     }
 
     private static void execute(String sql) throws SQLException {

@@ -29,13 +29,39 @@ class SchemaMigratorTest {
     }
 
     @Test
+    void deadLettersWrittenBeforeVersion4GetTheirPayloadsSizeAndHash() throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE before_v4");
+        }
+        String url = postgres.jdbcUrl("before_v4");
+        org.flywaydb.core.Flyway.configure(SchemaMigrator.class.getClassLoader()).dataSource(url, postgres.user(),
+                postgres.password()).locations(SchemaMigrator.LOCATION).target("3").load().migrate();
+        try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
+                Statement st = c.createStatement()) {
+            st.execute("INSERT INTO dead_letters (source_topic, source_partition, source_offset, reason_code, reason,"
+                    + " received_at, window_start, window_end, payload) VALUES"
+                    + " ('t', 0, 1, 'NOT_JSON', 'x', now(), now(), now(), 'hello'::bytea)");
+        }
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("4");
+        try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT payload_size, payload_sha256, payload_truncated FROM dead_letters")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(5);
+            // SHA-256 of "hello"
+            assertThat(rs.getString(2)).isEqualTo("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+            assertThat(rs.getBoolean(3)).isFalse();
+        }
+    }
+
+    @Test
     void migratesAnEmptyDatabaseAndIsANoOpTheSecondTime() throws SQLException {
         String first = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
         String second = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
 
-        assertThat(first).isEqualTo("3");
-        assertThat(second).isEqualTo("3");
-        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("3");
+        assertThat(first).isEqualTo("4");
+        assertThat(second).isEqualTo("4");
+        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("4");
     }
 
     @Test
@@ -81,10 +107,10 @@ class SchemaMigratorTest {
                 + " window_start, window_end, watermark) VALUES ('t', 0, 1, 'a', '2026-11-21T08:01:00Z', " + w1
                 + ", '2026-11-21T08:25:00Z')");
         execute("INSERT INTO dead_letters (source_topic, source_partition, source_offset, reason_code, reason,"
-                + " received_at, window_start, window_end, payload) VALUES"
-                + " ('t', 0, 2, 'NOT_JSON', 'x', now(), " + w1 + ", '\\x00'),"
-                + " ('t', 0, 3, 'NOT_JSON', 'x', now(), " + w2 + ", '\\x00'),"
-                + " ('t', 0, 4, 'OUT_OF_RANGE', 'x', now(), " + w2 + ", '\\x00')");
+                + " received_at, window_start, window_end, payload, payload_size, payload_sha256, payload_truncated) VALUES"
+                + " ('t', 0, 2, 'NOT_JSON', 'x', now(), " + w1 + ", '\\x00', 1, '', false),"
+                + " ('t', 0, 3, 'NOT_JSON', 'x', now(), " + w2 + ", '\\x00', 1, '', false),"
+                + " ('t', 0, 4, 'OUT_OF_RANGE', 'x', now(), " + w2 + ", '\\x00', 1, '', false)");
 
         assertThat(query("SELECT window_start || ' ' || sensors || ' ' || accepted || ' ' || duplicates || ' ' || late"
                         + " || ' ' || rejected FROM window_quality ORDER BY window_start"))
