@@ -140,9 +140,10 @@ class GrafanaDashboardTest {
                        w + interval '25 minutes', 21.0
                 FROM date_bin('15 minutes', now() - interval '2 hours', '2000-01-01') AS w;
                 INSERT INTO dead_letters (source_topic, source_partition, source_offset, reason_code, reason, sensor_id,
-                    event_time, received_at, window_start, window_end, payload)
+                    event_time, received_at, window_start, window_end, payload, payload_size, payload_sha256,
+                    payload_truncated)
                 SELECT 'sensor-readings', 1, 7, 'OUT_OF_RANGE', 'temperature 300.0 is outside -40..125', 'field-07',
-                       w + interval '3 minutes', now(), w, w + interval '15 minutes', '\\x7b7d'
+                       w + interval '3 minutes', now(), w, w + interval '15 minutes', '\\x7b7d', 2, '', false
                 FROM date_bin('15 minutes', now() - interval '1 hour', '2000-01-01') AS w;
                 INSERT INTO sensor_alerts (alert_id, rule_id, rule_kind, severity, sensor_id, status, span_start,
                     span_end, resolved_at, readings, message, detected_at) VALUES
