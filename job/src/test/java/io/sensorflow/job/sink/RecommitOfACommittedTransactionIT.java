@@ -59,10 +59,8 @@ class RecommitOfACommittedTransactionIT {
                 .get("transaction.version").maxVersionLevel())
                 .as("the broker's transaction protocol: version 2 bumps the epoch at every commit").isEqualTo((short) 2);
         String topic = "recommit-committed";
-        kafka.createTopic(topic, 1);
-        String id = "recommit-committed-0-7";
-        FlinkKafkaInternalProducer<byte[], byte[]> writer = openTransaction(id, topic, "a", "b", "c");
-        KafkaCommittable restored = new KafkaCommittable(writer.getProducerId(), writer.getEpoch(), id, null);
+        FlinkKafkaInternalProducer<byte[], byte[]> writer = openTransaction(topic, "a", "b", "c");
+        KafkaCommittable restored = asRestored(writer);
         writer.commitTransaction(); // the checkpoint completed and the first attempt committed
         writer.close();
 
@@ -72,7 +70,7 @@ class RecommitOfACommittedTransactionIT {
         // connector commits a resumed transaction with protocol 2 this fails: then the job's notice can go.
         assertThat(request.failedWithKnownReason).isInstanceOf(ProducerFencedException.class);
         assertThat(values(topic)).as("read_committed: each record once").containsExactly("a", "b", "c");
-        TransactionDescription t = describe(id);
+        TransactionDescription t = describe(restored.getTransactionalId());
         assertThat(t.state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
         // Committed by the writer's producer (epoch bumped by the version 2 commit), not by the re-commit.
         assertThat(t.producerEpoch()).isEqualTo(restored.getEpoch() + 1);
@@ -81,10 +79,8 @@ class RecommitOfACommittedTransactionIT {
     @Test
     void aTransactionOpenAtTheFailureIsCommittedAtTheRestore() throws Exception {
         String topic = "recommit-open";
-        kafka.createTopic(topic, 1);
-        String id = "recommit-open-0-7";
-        FlinkKafkaInternalProducer<byte[], byte[]> writer = openTransaction(id, topic, "a", "b");
-        KafkaCommittable restored = new KafkaCommittable(writer.getProducerId(), writer.getEpoch(), id, null);
+        FlinkKafkaInternalProducer<byte[], byte[]> writer = openTransaction(topic, "a", "b");
+        KafkaCommittable restored = asRestored(writer);
         writer.close(); // the TaskManager died after the checkpoint completed, before the commit
 
         RecordingRequest request = commitAgain(restored);
@@ -92,16 +88,14 @@ class RecommitOfACommittedTransactionIT {
         assertThat(request.failedWithKnownReason).isNull();
         assertThat(request.failedWithUnknownReason).isNull();
         assertThat(values(topic)).containsExactly("a", "b");
-        assertThat(describe(id).state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
+        assertThat(describe(restored.getTransactionalId()).state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
     }
 
     @Test
     void aTransactionKafkaAbortedIsReportedFencedTooAndItsRecordsAreLost() throws Exception {
         String topic = "recommit-aborted";
-        kafka.createTopic(topic, 1);
-        String id = "recommit-aborted-0-7";
-        FlinkKafkaInternalProducer<byte[], byte[]> writer = openTransaction(id, topic, "a", "b");
-        KafkaCommittable restored = new KafkaCommittable(writer.getProducerId(), writer.getEpoch(), id, null);
+        FlinkKafkaInternalProducer<byte[], byte[]> writer = openTransaction(topic, "a", "b");
+        KafkaCommittable restored = asRestored(writer);
         // As the broker does to a transaction open longer than transaction.timeout.ms: the real data loss.
         writer.abortTransaction();
         writer.close();
@@ -111,12 +105,17 @@ class RecommitOfACommittedTransactionIT {
         assertThat(request.failedWithKnownReason).isInstanceOf(ProducerFencedException.class);
         assertThat(values(topic)).isEmpty();
         // The same ERROR as for a committed transaction; the broker's state tells the two apart.
-        assertThat(describe(id).state()).isEqualTo(TransactionState.COMPLETE_ABORT);
+        assertThat(describe(restored.getTransactionalId()).state()).isEqualTo(TransactionState.COMPLETE_ABORT);
     }
 
-    /** A transaction with {@code values} sent and flushed, as the writer has it when it precommits. */
-    private static FlinkKafkaInternalProducer<byte[], byte[]> openTransaction(String id, String topic, String... values) {
-        FlinkKafkaInternalProducer<byte[], byte[]> producer = new FlinkKafkaInternalProducer<>(producerProperties(), id);
+    /**
+     * A transaction of subtask 0 for checkpoint 7 with {@code values} sent to a new {@code topic} and
+     * flushed, as the writer has it when it precommits.
+     */
+    private static FlinkKafkaInternalProducer<byte[], byte[]> openTransaction(String topic, String... values) {
+        kafka.createTopic(topic, 1);
+        FlinkKafkaInternalProducer<byte[], byte[]> producer =
+                new FlinkKafkaInternalProducer<>(producerProperties(), topic + "-0-7");
         producer.initTransactions();
         producer.beginTransaction();
         for (String v : values) {
@@ -124,6 +123,11 @@ class RecommitOfACommittedTransactionIT {
         }
         producer.flush();
         return producer;
+    }
+
+    /** What a checkpoint keeps of the transaction: no producer, as after a restore. */
+    private static KafkaCommittable asRestored(FlinkKafkaInternalProducer<byte[], byte[]> writer) {
+        return new KafkaCommittable(writer.getProducerId(), writer.getEpoch(), writer.getTransactionalId(), null);
     }
 
     /** The restored job's committer (another attempt, no producer of the writer) commits {@code restored}. */
