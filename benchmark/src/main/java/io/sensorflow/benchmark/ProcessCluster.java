@@ -45,6 +45,9 @@ final class ProcessCluster implements RecoveryRun.Target {
         b.config("web.refresh-interval", "100");
         // The JobManager's log says how each failure was noticed and each restart went.
         b.keepLogsIn(Path.of("target", "recovery-processes-logs", Long.toString(System.currentTimeMillis())).toAbsolutePath());
+        // And each Kafka transaction's life (begin, precommit, commit, resume at recovery): a few lines a
+        // checkpoint, enough to tell what became of a transaction the committer reports as fenced.
+        b.logLevel("org.apache.flink.connector.kafka.sink", "DEBUG");
         flink.forEach(b::config);
         cluster = b.start();
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -133,6 +136,28 @@ final class ProcessCluster implements RecoveryRun.Target {
             }
             Thread.sleep(200);
         }
+    }
+
+    private static final Pattern FENCED = Pattern.compile(
+            "ERROR .*KafkaCommitter.*Unable to commit transaction .*transactionalId='([^']+)'.* already fenced");
+
+    /**
+     * The transactional ids of the commits KafkaCommitter logged as fenced ("... most likely signals data
+     * loss"), in the order of the TaskManagers' logs.
+     */
+    List<String> fencedCommits() throws java.io.IOException {
+        List<String> ids = new ArrayList<>();
+        try (Stream<Path> logs = Files.list(cluster.logDir())) {
+            for (Path log : logs.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList()) {
+                for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                    Matcher m = FENCED.matcher(line);
+                    if (m.find()) {
+                        ids.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     @Override

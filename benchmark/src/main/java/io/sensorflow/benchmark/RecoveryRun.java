@@ -26,6 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -157,6 +162,9 @@ final class RecoveryRun {
                 Thread.sleep(500);
             }
             job.drain();
+            if (job instanceof ProcessCluster cluster) {
+                fencedCommits(report, kafka, cluster.fencedCommits(), differences);
+            }
         } finally {
             arrivals.close();
         }
@@ -240,6 +248,27 @@ final class RecoveryRun {
         public void close() throws Exception {
             job.close();
         }
+    }
+
+    /**
+     * After a restore the committer commits the restored transactions again, and Kafka (transaction
+     * protocol 2) refuses those committed before the failure: KafkaCommitter logs them as fenced, with
+     * "data loss". What Kafka reports for each says whether it was: CompleteCommit, nothing lost.
+     */
+    private static void fencedCommits(List<String> report, LocalKafka kafka, List<String> ids, List<String> differences)
+            throws Exception {
+        List<String> states = new ArrayList<>();
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            for (String id : ids) {
+                TransactionDescription t = admin.describeTransactions(List.of(id)).description(id).get(30, TimeUnit.SECONDS);
+                states.add(id + " " + t.state());
+                if (t.state() != TransactionState.COMPLETE_COMMIT) {
+                    differences.add("transaction " + id + ", reported fenced at a recovery, is " + t.state() + ": its records are lost");
+                }
+            }
+        }
+        line(report, String.format("  commits KafkaCommitter logged as fenced (\"most likely signals data loss\"): %d; what Kafka"
+                + " reports of each: %s", ids.size(), states.isEmpty() ? "-" : String.join(", ", states)));
     }
 
     private static String ms(List<long[]> kills, int i) {

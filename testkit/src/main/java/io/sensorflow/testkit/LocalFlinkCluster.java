@@ -122,6 +122,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         private Path keepLogsIn;
         private Duration startTimeout = Duration.ofSeconds(90);
         private final Map<String, String> extra = new LinkedHashMap<>();
+        private final Map<String, String> logLevels = new LinkedHashMap<>();
 
         private Builder(String classpath) {
             if (classpath == null || classpath.isBlank()) {
@@ -157,6 +158,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
         /** Any other config.yaml setting, e.g. {@code execution.checkpointing.dir}. */
         public Builder config(String key, String value) {
             extra.put(key, value);
+            return this;
+        }
+
+        /** The log level of a logger (a class or package name) in the cluster's log4j.properties, e.g. DEBUG. */
+        public Builder logLevel(String logger, String level) {
+            logLevels.put(logger, level);
             return this;
         }
 
@@ -443,7 +450,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         StringBuilder yaml = new StringBuilder("# Written by io.sensorflow.testkit.LocalFlinkCluster\n");
         c.forEach((k, v) -> yaml.append(k).append(": ").append(quote(v)).append('\n'));
         Files.writeString(confDir.resolve("config.yaml"), yaml.toString());
-        Files.writeString(confDir.resolve("log4j.properties"), String.join("\n",
+        List<String> log4j = new ArrayList<>(List.of(
                 "monitorInterval = 0",
                 "rootLogger.level = INFO",
                 "rootLogger.appenderRef.file.ref = MainAppender",
@@ -457,8 +464,14 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 "appender.main.append = true",
                 "appender.main.fileName = ${sys:log.file}",
                 "appender.main.layout.type = PatternLayout",
-                "appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
-                ""));
+                "appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n"));
+        int n = 0;
+        for (Map.Entry<String, String> level : b.logLevels.entrySet()) {
+            log4j.add("logger.level" + n + ".name = " + level.getKey());
+            log4j.add("logger.level" + n++ + ".level = " + level.getValue());
+        }
+        log4j.add("");
+        Files.writeString(confDir.resolve("log4j.properties"), String.join("\n", log4j));
         Files.createDirectories(baseDir.resolve("tmp"));
     }
 
