@@ -22,9 +22,11 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
  *   <li>the merged file is committed (renamed to its name) with the next checkpoint, and the hidden
  *       files it was made of are deleted.
  * </ol>
- * A failure before a commit leaves a hidden file that is never committed; the replay writes its
- * readings again. So readers take the files whose names do not start with a dot (DuckDB:
- * {@code read_parquet('DIR/**&#47;[!.]*.parquet')}... see sql/README.md).
+ * A failure before a commit leaves a hidden in-progress file that is never committed (the replay
+ * writes its readings again; {@link ArchiveWorkFiles} removes such files). So readers take the files
+ * whose names do not start with a dot, as Spark, Hive and Trino do by themselves; DuckDB's globs
+ * match hidden files, so its pattern leaves them out: {@code read_parquet('DIR/**&#47;[!.]*.parquet')}
+ * (sql/README.md, "The archive").
  */
 public final class ArchiveSink {
 
