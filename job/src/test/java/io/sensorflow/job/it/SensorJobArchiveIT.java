@@ -81,18 +81,9 @@ class SensorJobArchiveIT {
         JobClient job = env.executeAsync("archive failover");
         JobID id = job.getJobID();
 
-        // As SensorJobScenarioIT: a TaskManager dies after a checkpoint, before the end; the job
-        // restores the checkpoint and replays what came after it.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (Scenarios.completedCheckpoints(checkpoints) == 0) {
-            assertThat(System.nanoTime()).as("a checkpoint within 60 s").isLessThan(deadline);
-            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job is still running").isFalse();
-            Thread.sleep(5);
-        }
-        assertThat(pipeline.rows("SELECT 1 FROM sensor_aggregates").size()).as("killed mid-stream")
-                .isLessThan(expected.aggregates().size());
-        cluster.terminateTaskManager(0).get();
-        cluster.startTaskManager();
+        // A TaskManager dies after a checkpoint, before the end; the job restores the checkpoint
+        // and replays what came after it.
+        Scenarios.killATaskManagerAfterACheckpoint(cluster, job, checkpoints, pipeline, expected.aggregates().size());
         job.getJobExecutionResult().get();
         assertThat(cluster.getArchivedExecutionGraph(id).get().getStatusTimestamp(JobStatus.RESTARTING))
                 .as("the job restarted").isPositive();

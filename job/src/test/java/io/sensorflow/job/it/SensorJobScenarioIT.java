@@ -100,16 +100,7 @@ class SensorJobScenarioIT {
         // Kill a TaskManager once a checkpoint is complete but before the job is done: it must
         // restart from that checkpoint, replay what came after it, and still write exactly the
         // expected output.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (Scenarios.completedCheckpoints(checkpoints) == 0) {
-            assertThat(System.nanoTime()).as("a checkpoint within 60 s").isLessThan(deadline);
-            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job is still running").isFalse();
-            Thread.sleep(5);
-        }
-        int rowsBefore = pipeline.rows("SELECT 1 FROM sensor_aggregates").size();
-        assertThat(rowsBefore).as("killed mid-stream").isLessThan(expected.aggregates().size());
-        cluster.terminateTaskManager(0).get();
-        cluster.startTaskManager();
+        Scenarios.killATaskManagerAfterACheckpoint(cluster, job, checkpoints, pipeline, expected.aggregates().size());
 
         job.getJobExecutionResult().get();
         assertThat(cluster.getArchivedExecutionGraph(id).get().getStatusTimestamp(JobStatus.RESTARTING))
