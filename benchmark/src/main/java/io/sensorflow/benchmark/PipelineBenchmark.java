@@ -74,6 +74,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--skip-no-rules", description = "Do not run the job without alert rules as well.")
     boolean skipNoRules;
 
+    @Option(names = "--skip-archive", description = "Do not run the job with the archive (--archive-dir) as well.")
+    boolean skipArchive;
+
     @Option(names = "--naive-cep", description = "Also run every reading through FlinkCEP the straightforward way, for comparison.")
     boolean naiveCep;
 
@@ -304,6 +307,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         if (!skipNoRules) {
             line(report, String.format("with rules / without rules: %.2f", withRules / withoutRules));
         }
+        if (!skipArchive) {
+            archive(report, figures, kafka, postgres, expected, acceptedReadings, jobArgs, topic, withRules, differences);
+        }
         if (naiveCep) {
             List<String> childArgs = new ArrayList<>();
             childArgs.add(Integer.toString(parallelism));
@@ -337,6 +343,42 @@ public final class PipelineBenchmark implements Callable<Integer> {
         if (!skipNoRules) {
             figures.add(Figure.reported("throughput: job without rules", String.format("%,.0f readings/s", withoutRules)));
         }
+    }
+
+    /**
+     * The job with the default rules and the archive, on the archive's defaults, against the same
+     * job without it (run just before): throughput, the files written before and after compaction,
+     * and the archive's readings against the expected aggregates.
+     */
+    private void archive(List<String> report, List<Figure> figures, LocalKafka kafka, LocalPostgres postgres,
+            ExpectedOutcome expected, long acceptedReadings, List<String> jobArgs, String topic, double withoutArchive,
+            List<String> differences) throws Exception {
+        Path dir = Files.createTempDirectory("sensorflow-benchmark-archive-");
+        double withArchive;
+        List<Long> before;
+        try (ArchiveFiles files = new ArchiveFiles(dir)) {
+            withArchive = runJob(report, "job with the default rules and the archive", kafka, postgres, expected,
+                    acceptedReadings, withArgs(jobArgs, "--alerts-topic", topic + "-alerts-archive", "--archive-dir",
+                            dir.toUri().toString()), differences);
+            files.close();
+            before = files.beforeCompaction();
+        }
+        List<Long> after = ArchiveFiles.visible(dir);
+        long workLeft = ArchiveFiles.workFilesLeft(dir);
+        List<String> d = ArchiveFiles.differences(dir, expected.aggregates(), expected.parameters().windowSizeMs());
+        differences.addAll(d);
+        line(report, String.format("  archive %s (defaults: --archive-file-size 128mb, --archive-compact-every 10m,"
+                        + " hourly folders, zstd): written by the subtasks (before compaction) %s; after compaction %s;"
+                        + " %d work files left; readings %s", dir, ArchiveFiles.describe(before), ArchiveFiles.describe(after),
+                workLeft, d.isEmpty() ? "per sensor window as many as expected, temperature sums equal"
+                        : d.size() + " DIFFERENCES, first: " + d.subList(0, Math.min(5, d.size()))));
+        line(report, String.format("with the archive / without: %.2f", withArchive / withoutArchive));
+        figures.add(new Figure("throughput: the job with the archive (Parquet)",
+                String.format("%,d readings/s, %.2f of the same job without it (%s)", Math.round(withArchive),
+                        withArchive / withoutArchive, d.isEmpty() ? "archive equal to the expected" : "ARCHIVE DIFFERS"),
+                "at least 0.8 of the job without it", Figure.atLeast(withArchive / withoutArchive, 0.8)));
+        figures.add(Figure.reported(String.format("archive files, %,d readings", readings), String.format(
+                "before compaction %s; after %s", ArchiveFiles.describe(before), ArchiveFiles.describe(after))));
     }
 
     /** Alert latency at a steady 10,000 readings/s. */

@@ -9,6 +9,7 @@ import io.sensorflow.simulator.oracle.ExpectedOutcome;
 import io.sensorflow.simulator.oracle.JobOutputTables;
 import io.sensorflow.simulator.oracle.OutcomeComparison;
 import io.sensorflow.testkit.LocalFlinkCluster.CliResult;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,10 @@ class CliSubmissionIT {
 
         List<String> run = new ArrayList<>(List.of("run", "-d", "-p", "1", "-c", ClusterEnvironment.ENTRY_CLASS,
                 ClusterEnvironment.jobJar().toString()));
-        run.addAll(env.jobArgs(name, name, env.directory("checkpoints-")));
+        // The archive too: the shaded jar writes Parquet on a cluster that has no Hadoop.
+        Path archive = env.directory("archive-");
+        run.addAll(env.jobArgs(name, name, env.directory("checkpoints-"), "--archive-dir", archive.toUri().toString(),
+                "--archive-compact-every", "1s"));
         CliResult submitted = env.cluster().runCli(CLI_TIMEOUT, run.toArray(new String[0]));
         assertThat(submitted.exitCode()).as(submitted.output()).isZero();
         Matcher id = SUBMITTED.matcher(submitted.output());
@@ -54,6 +58,8 @@ class CliSubmissionIT {
                     () -> JobOutputTables.aggregates(db).size() >= expected.aggregates().size());
             OutcomeComparison.assertAggregatesMatch(expected.aggregates(), JobOutputTables.aggregates(db),
                     OutcomeComparison.DEFAULT_AVG_TOLERANCE);
+            long accepted = expected.totals().accepted();
+            await("every accepted reading in the archive", Duration.ofSeconds(60), () -> archived(archive) == accepted);
 
             CliResult list = env.cluster().runCli(CLI_TIMEOUT, "list", "-r");
             assertThat(list.exitCode()).as(list.output()).isZero();
@@ -64,6 +70,21 @@ class CliSubmissionIT {
             rest.awaitStatus(jobId, "CANCELED", Duration.ofSeconds(60));
         } finally {
             rest.cancelQuietly(jobId);
+        }
+    }
+
+    /** The readings in the archive's merged files, read as sql/archive.md says; 0 before the first merge. */
+    private static long archived(Path archive) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + archive + "/**/[!.]*.parquet')")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("No files found")) {
+                return 0;
+            }
+            throw e;
         }
     }
 }

@@ -165,11 +165,16 @@ public final class SensorJob {
 
         SingleOutputStreamOperator<SensorWindowAggregate> aggregates = batches
                 .keyBy(batch -> batch.sensorId, Types.STRING)
-                .process(new AggregateSensorWindows(windowSize, lateness))
+                .process(new AggregateSensorWindows(windowSize, lateness,
+                        sinks.archive == null ? null : config.archive().layout()))
                 .name("Aggregate sensor windows")
                 .uid("aggregate-sensor-windows");
 
         aggregates.sinkTo(sinks.aggregates).name("PostgreSQL sensor_aggregates").uid("sink-sensor-aggregates");
+        if (sinks.archive != null) {
+            aggregates.getSideOutput(AggregateSensorWindows.ARCHIVE)
+                    .sinkTo(sinks.archive).name("Archive (Parquet)").uid("sink-archive");
+        }
 
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(SplitOffRejected.DEAD_LETTERS);
         deadLetters.sinkTo(sinks.deadLetterTopic).name("Kafka dead-letter topic").uid("sink-dead-letter-topic");

@@ -134,6 +134,12 @@ public final class LocalPipeline implements Callable<Integer> {
             Path checkpoints = Files.createTempDirectory("sensorflow-checkpoints-");
             args.addAll(List.of("--checkpoint-dir", checkpoints.toUri().toString()));
         }
+        if (given("--archive-dir") == null && !jobArgs.contains("--no-archive")) {
+            args.addAll(List.of("--archive-dir", Files.createTempDirectory("sensorflow-archive-").toString()));
+        }
+        if (given("--archive-compact-every") == null) {
+            args.addAll(List.of("--archive-compact-every", "30s")); // readings queryable within a minute
+        }
         if (given("--parallelism") == null) {
             args.addAll(List.of("--parallelism", Integer.toString(parallelism)));
         }
@@ -231,6 +237,11 @@ public final class LocalPipeline implements Callable<Integer> {
                 + (password == null ? "" : ", password " + password));
         System.out.println("    psql \"" + psqlUrl + "\" -c 'SELECT * FROM sensor_temperatures ORDER BY window_start DESC LIMIT 10'");
         System.out.println("    SELECT * FROM window_quality ORDER BY window_start DESC;   -- accepted, duplicate, late, rejected");
+        if (config.archive() != null) {
+            System.out.println("  Archive        " + config.archive().dir() + "   every accepted reading as Parquet (sql/archive.md)");
+            System.out.println("    ./query-archive --archive-dir " + config.archive().dir()
+                    + " \"SELECT sensor_id, count(*), avg(temperature) FROM readings GROUP BY 1 ORDER BY 1 LIMIT 10\"");
+        }
         if (!noSimulator) {
             System.out.println("  Simulator      " + sensors + " sensors, one reading a second each, starting "
                     + history.toMinutes() + " minutes back; windows are " + config.windowSize.toMinutes()

@@ -26,10 +26,12 @@ class LocalPipelineIT {
         int kafkaPort = Ports.freePort();
         int postgresPort = Ports.freePort();
         int webUiPort = Ports.freePort();
+        java.nio.file.Path archive = java.nio.file.Files.createTempDirectory("local-archive-");
         LocalPipeline local = new LocalPipeline();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(local).execute(
                 "--kafka-port", "" + kafkaPort, "--postgres-port", "" + postgresPort, "--web-ui-port", "" + webUiPort,
-                "--sensors", "5", "--history", "3m", "--window-size", "1m"));
+                "--sensors", "5", "--history", "3m", "--window-size", "1m",
+                "--archive-dir", archive.toString(), "--archive-compact-every", "1s"));
 
         String jdbc = "jdbc:postgresql://localhost:" + postgresPort + "/sensorflow";
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -49,6 +51,20 @@ class LocalPipelineIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ui.statusCode()).isEqualTo(200);
         assertThat(ui.body()).containsIgnoringCase("<html");
+        // The archive: the banner's query returns rows once the first files are merged.
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        while (!printed.toString().contains("sensor-")) {
+            assertThat(System.nanoTime()).as("archived readings within 90 s").isLessThan(deadline + Duration.ofSeconds(60).toNanos());
+            Thread.sleep(500);
+            printed.reset();
+            try {
+                QueryArchive.query(archive, "SELECT sensor_id, count(*), avg(temperature) FROM readings GROUP BY 1 ORDER BY 1",
+                        new java.io.PrintStream(printed, true));
+            } catch (java.sql.SQLException e) {
+                assertThat(e.getMessage()).contains("No files found"); // not merged yet
+            }
+        }
+        assertThat(printed.toString()).contains("(5 rows)");
 
         local.stop();
 

@@ -51,6 +51,19 @@ public final class Simulator {
         return run(settings, rules).outcome(eventTimeReached);
     }
 
+    /**
+     * Every reading of a (small) scenario that the job counts in its aggregates, and so keeps in its
+     * archive, in the order they are sent: the scenario is generated again (it is deterministic).
+     */
+    public static List<io.sensorflow.simulator.oracle.AcceptedReading> acceptedReadings(SimulatorSettings settings) {
+        Simulation sim = new Simulation(settings);
+        OutcomeOracle oracle = new OutcomeOracle(settings.oracle(), sim.sensorIds());
+        List<io.sensorflow.simulator.oracle.AcceptedReading> accepted = new ArrayList<>();
+        oracle.onAccepted(accepted::add);
+        sim.run(oracle);
+        return accepted;
+    }
+
     private static OutcomeOracle run(SimulatorSettings settings, RuleSet rules) {
         Simulation sim = new Simulation(settings);
         OutcomeOracle oracle = new OutcomeOracle(settings.oracle(), sim.sensorIds(), rules);

@@ -1,5 +1,7 @@
 package io.sensorflow.job.aggregate;
 
+import io.sensorflow.job.archive.ArchiveLayout;
+import io.sensorflow.job.archive.ArchiveOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +22,24 @@ import org.slf4j.LoggerFactory;
  * aggregate when the watermark closes it, and again whenever a late reading (within the allowed
  * lateness) changes it. Readings counted before are counted once: the window keeps the
  * identities it has seen until it is purged, {@code allowedLateness} after it closed.
+ *
+ * <p>With an archive, the readings a window newly counts go to {@link #ARCHIVE}, so the archive
+ * holds exactly the readings the aggregates count: each once, duplicates not again, readings too
+ * late for their window (the late_readings table) not at all.
  */
 public final class AggregateSensorWindows extends KeyedProcessFunction<String, ReadingBatch, SensorWindowAggregate> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AggregateSensorWindows.class);
 
+    /** The readings each batch newly counted, one batch per archive partition. */
+    public static final OutputTag<ReadingBatch> ARCHIVE =
+            new OutputTag<>("archive", TypeInformation.of(ReadingBatch.class));
+
     private final long windowSizeMs;
     private final long allowedLatenessMs;
+    /** Null without an archive. */
+    private final ArchiveLayout archiveLayout;
 
     private transient MapState<Long, WindowAccumulator> windows;
     private transient Counter duplicates;
@@ -34,8 +47,14 @@ public final class AggregateSensorWindows extends KeyedProcessFunction<String, R
     private transient Counter rowsWritten;
 
     public AggregateSensorWindows(long windowSizeMs, long allowedLatenessMs) {
+        this(windowSizeMs, allowedLatenessMs, null);
+    }
+
+    /** With {@code archiveLayout} not null, the counted readings also go to {@link #ARCHIVE}. */
+    public AggregateSensorWindows(long windowSizeMs, long allowedLatenessMs, ArchiveLayout archiveLayout) {
         this.windowSizeMs = windowSizeMs;
         this.allowedLatenessMs = allowedLatenessMs;
+        this.archiveLayout = archiveLayout;
     }
 
     @Override
@@ -65,8 +84,12 @@ public final class AggregateSensorWindows extends KeyedProcessFunction<String, R
             ctx.timerService().registerEventTimeTimer(closesAt);
             ctx.timerService().registerEventTimeTimer(closesAt + allowedLatenessMs);
         }
-        duplicates.inc(acc.add(batch));
+        duplicates.inc(acc.add(batch)); // leaves in the batch what it counted
         windows.put(batch.windowStart, acc);
+        if (archiveLayout != null) {
+            ArchiveOutput.emit(batch, batch.windowStart, batch.windowStart + windowSizeMs, archiveLayout,
+                    counted -> ctx.output(ARCHIVE, counted));
+        }
         if (closesAt <= watermark) {
             out.collect(SensorWindowAggregate.of(batch.sensorId, acc, windowSizeMs)); // a late update
             rowsWritten.inc();

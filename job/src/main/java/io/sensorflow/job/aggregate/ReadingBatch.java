@@ -13,13 +13,15 @@ import java.util.Arrays;
  */
 public class ReadingBatch {
 
-    public static final int STRIDE = 6;
+    public static final int STRIDE = 7;
     static final int EVENT_TIME = 0;
     static final int CONTENT = 1;
     static final int TEMPERATURE = 2;
     static final int HUMIDITY = 3;
     static final int DISTANCE = 4;
     static final int MOTION = 5;
+    /** Carried for the archive, which keeps every column of a reading. */
+    static final int SEQ = 6;
 
     public String sensorId;
     public long windowStart;
@@ -48,6 +50,42 @@ public class ReadingBatch {
         d[at + 3] = Double.doubleToRawLongBits(r.humidity);
         d[at + 4] = Double.doubleToRawLongBits(r.distanceCm);
         d[at + 5] = r.motion;
+        d[at + 6] = r.seq;
+        size++;
+    }
+
+    /** Appends one reading given by its columns (the archive's compaction reads them back so). */
+    public void add(long eventTime, long contentHash, double temperature, double humidity, double distanceCm,
+            byte motion, long seq) {
+        int at = size * STRIDE;
+        if (at == data.length) {
+            data = Arrays.copyOf(data, Math.max(STRIDE, data.length * 2));
+        }
+        long[] d = data;
+        d[at] = eventTime;
+        d[at + 1] = contentHash;
+        d[at + 2] = Double.doubleToRawLongBits(temperature);
+        d[at + 3] = Double.doubleToRawLongBits(humidity);
+        d[at + 4] = Double.doubleToRawLongBits(distanceCm);
+        d[at + 5] = motion;
+        d[at + 6] = seq;
+        size++;
+    }
+
+    /** Moves reading {@code from} to position {@code to} (to &lt;= from), overwriting what was there. */
+    void moveRow(int from, int to) {
+        if (from != to) {
+            System.arraycopy(data, from * STRIDE, data, to * STRIDE, STRIDE);
+        }
+    }
+
+    /** Appends reading {@code i} of {@code other}. */
+    public void addRowOf(ReadingBatch other, int i) {
+        int at = size * STRIDE;
+        if (at == data.length) {
+            data = Arrays.copyOf(data, Math.max(STRIDE, data.length * 2));
+        }
+        System.arraycopy(other.data, i * STRIDE, data, at, STRIDE);
         size++;
     }
 
@@ -75,6 +113,11 @@ public class ReadingBatch {
     /** 1, 0, or {@link Reading#MOTION_ABSENT}. */
     public byte motion(int i) {
         return (byte) data[i * STRIDE + MOTION];
+    }
+
+    /** {@link Reading#seq}, or {@link Reading#SEQ_ABSENT}. */
+    public long seq(int i) {
+        return data[i * STRIDE + SEQ];
     }
 
     /** Cuts the array to {@link #size} readings, so that only readings go over the wire. */

@@ -21,7 +21,11 @@ public class WindowAccumulator {
         this.windowStart = windowStart;
     }
 
-    /** Adds the batch's readings that were not counted before; returns how many were duplicates. */
+    /**
+     * Adds the batch's readings that were not counted before; returns how many were duplicates.
+     * The batch keeps only the readings it counted, in their order: what the archive gets. Nothing
+     * is copied while there is no duplicate.
+     */
     public int add(ReadingBatch batch) {
         int duplicates = 0;
         for (int i = 0; i < batch.size; i++) {
@@ -29,6 +33,7 @@ public class WindowAccumulator {
                 duplicates++;
                 continue;
             }
+            batch.moveRow(i, i - duplicates);
             readingCount++;
             long t = batch.eventTime(i);
             if (t < firstEventTime) {
@@ -47,6 +52,7 @@ public class WindowAccumulator {
             }
         }
         duplicateCount += duplicates;
+        batch.size -= duplicates;
         return duplicates;
     }
 

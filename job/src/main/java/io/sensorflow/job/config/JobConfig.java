@@ -7,7 +7,11 @@ import io.sensorflow.rules.RuleSet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import io.sensorflow.job.archive.ArchiveLayout;
+import io.sensorflow.job.archive.ArchiveSettings;
+import io.sensorflow.job.archive.ParquetCodecs;
 import java.time.Duration;
+import org.apache.flink.configuration.MemorySize;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -190,11 +194,41 @@ public final class JobConfig {
             description = "Readings a source subtask holds before it hands them to the aggregation. Default: ${DEFAULT-VALUE}.")
     public int batchMaxBuffered;
 
+    // Archive
+    @Option(names = "--archive-dir", paramLabel = "URI",
+            description = "Keep every accepted reading as Parquet files here, e.g. file:///var/sensorflow/archive or"
+                    + " s3://bucket/readings (any Flink file system). Default: none, the archive is off.")
+    public String archiveDir;
+
+    @Option(names = "--archive", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "--no-archive: no archive even with --archive-dir. Default: ${DEFAULT-VALUE}.")
+    public boolean archive;
+
+    @Option(names = "--archive-file-size", defaultValue = "128mb",
+            description = "The archive's file size target: files roll at it, and small files are merged until they reach"
+                    + " it. Default: ${DEFAULT-VALUE}.")
+    public String archiveFileSize;
+
+    @Option(names = "--archive-compact-every", defaultValue = "10m", converter = DurationConverter.class,
+            description = "At the latest this long after they were written, a partition's new files are merged into one"
+                    + " and become visible (rounded to checkpoints). Default: ${DEFAULT-VALUE}.")
+    public Duration archiveCompactEvery;
+
+    @Option(names = "--archive-layout", defaultValue = "hour",
+            description = "Partition folders by the readings' event time (UTC): hour (day=YYYY-MM-DD/hour=HH) or day."
+                    + " Default: ${DEFAULT-VALUE}.")
+    public String archiveLayout;
+
+    @Option(names = "--archive-compression", defaultValue = "zstd",
+            description = "Parquet compression of the archive: zstd, snappy or none. Default: ${DEFAULT-VALUE}.")
+    public String archiveCompression;
+
     @Option(names = "--job-name", defaultValue = "sensorflow", description = "Name of the job in the Flink web UI. Default: ${DEFAULT-VALUE}.")
     public String jobName;
 
     private PhysicalRanges ranges;
     private RuleSet rules;
+    private ArchiveSettings archiveSettings;
 
     /** Where the readings stream starts when there is no checkpoint. */
     public enum StartingOffsets { committed, earliest, latest }
@@ -207,6 +241,11 @@ public final class JobConfig {
     /** The alert rules: none with {@code --no-alerts}, else {@code --rules} or the built-in defaults. */
     public RuleSet rules() {
         return rules;
+    }
+
+    /** The archive's settings, or null when there is none (no {@code --archive-dir}, or {@code --no-archive}). */
+    public ArchiveSettings archive() {
+        return archiveSettings;
     }
 
     /** Kafka client properties given with {@code --kafka-property}. */
@@ -323,8 +362,47 @@ public final class JobConfig {
         positive("--forget-sensor-after", forgetSensorAfter, s);
         atLeast("--sensor-count-warning", sensorCountWarning, 1, s);
         rules = loadRules(s);
+        archiveSettings = archiveSettings(s);
         ranges = new PhysicalRanges(range("--temperature-range", temperatureRange, s),
                 range("--humidity-range", humidityRange, s), range("--distance-range", distanceRange, s));
+    }
+
+    private ArchiveSettings archiveSettings(SettingSources s) {
+        long fileSize;
+        try {
+            fileSize = MemorySize.parse(archiveFileSize).getBytes();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--archive-file-size must be a size such as 128mb or 1gb, not '" + archiveFileSize
+                    + "'" + s.originOf("--archive-file-size"));
+        }
+        if (fileSize < (1L << 20)) {
+            fail("--archive-file-size", "must be at least 1mb, not " + archiveFileSize, s);
+        }
+        positive("--archive-compact-every", archiveCompactEvery, s);
+        ArchiveLayout layout;
+        ParquetCodecs.Codec codec;
+        try {
+            layout = ArchiveLayout.parse(archiveLayout);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--archive-layout " + e.getMessage() + s.originOf("--archive-layout"));
+        }
+        try {
+            codec = ParquetCodecs.Codec.parse(archiveCompression);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--archive-compression " + e.getMessage() + s.originOf("--archive-compression"));
+        }
+        if (!archive || archiveDir == null) {
+            return null;
+        }
+        notBlank("--archive-dir", archiveDir, s);
+        try {
+            new org.apache.flink.core.fs.Path(archiveDir).toUri();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--archive-dir is not a path or URI: " + e.getMessage() + s.originOf("--archive-dir"));
+        }
+        int checkpoints = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+                Math.round((double) archiveCompactEvery.toMillis() / checkpointInterval.toMillis())));
+        return new ArchiveSettings(archiveDir, fileSize, checkpoints, layout, codec);
     }
 
     private RuleSet loadRules(SettingSources s) {

@@ -1,5 +1,8 @@
 package io.sensorflow.job.sink;
 
+import io.sensorflow.job.aggregate.ReadingBatch;
+import io.sensorflow.job.archive.ArchiveSink;
+
 import io.sensorflow.job.aggregate.SensorWindowAggregate;
 import io.sensorflow.job.alerts.Alert;
 import io.sensorflow.job.alerts.AlertRecords;
@@ -23,6 +26,8 @@ public final class PipelineSinks {
     public final Sink<Alert> resolvedAlertsTable;
     /** What the topics take, which bounds what the job writes to them. */
     public final RecordLimits limits;
+    /** Every accepted reading as Parquet files ({@link io.sensorflow.job.archive.ArchiveSink}); null: no archive. */
+    public final Sink<ReadingBatch> archive;
 
     /** Sinks whose topics take what Kafka takes by default ({@link RecordLimits#kafkaDefaults()}). */
     public PipelineSinks(Sink<SensorWindowAggregate> aggregates, Sink<DeadLetter> deadLetterTopic,
@@ -35,6 +40,15 @@ public final class PipelineSinks {
     public PipelineSinks(Sink<SensorWindowAggregate> aggregates, Sink<DeadLetter> deadLetterTopic,
             Sink<DeadLetter> deadLetterTable, Sink<LateReading> lateReadings, Sink<Alert> alertsTopic,
             Sink<Alert> firingAlertsTable, Sink<Alert> resolvedAlertsTable, RecordLimits limits) {
+        this(aggregates, deadLetterTopic, deadLetterTable, lateReadings, alertsTopic, firingAlertsTable,
+                resolvedAlertsTable, limits, null);
+    }
+
+    public PipelineSinks(Sink<SensorWindowAggregate> aggregates, Sink<DeadLetter> deadLetterTopic,
+            Sink<DeadLetter> deadLetterTable, Sink<LateReading> lateReadings, Sink<Alert> alertsTopic,
+            Sink<Alert> firingAlertsTable, Sink<Alert> resolvedAlertsTable, RecordLimits limits,
+            Sink<ReadingBatch> archive) {
+        this.archive = archive;
         this.aggregates = aggregates;
         this.deadLetterTopic = deadLetterTopic;
         this.deadLetterTable = deadLetterTable;
@@ -64,6 +78,7 @@ public final class PipelineSinks {
                         config.kafkaTransactionTimeout.toMillis()),
                 PostgresSinks.alerts(jdbc, false),
                 PostgresSinks.alerts(jdbc, true),
-                limits);
+                limits,
+                config.archive() == null ? null : ArchiveSink.create(config.archive()));
     }
 }

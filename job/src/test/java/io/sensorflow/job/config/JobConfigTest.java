@@ -3,6 +3,9 @@ package io.sensorflow.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sensorflow.job.archive.ArchiveLayout;
+import io.sensorflow.job.archive.ArchiveSettings;
+import io.sensorflow.job.archive.ParquetCodecs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,6 +26,12 @@ class JobConfigTest {
     /** Every setting of the job, written out by hand. */
     static final List<String> ALL_SETTINGS = List.of(
             "--config",
+            "--archive-dir",
+            "--archive",
+            "--archive-file-size",
+            "--archive-compact-every",
+            "--archive-layout",
+            "--archive-compression",
             "--kafka-bootstrap-servers",
             "--kafka-property",
             "--readings-topic",
@@ -408,6 +417,34 @@ class JobConfigTest {
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("--alerts-delivery")
                     .hasMessageContaining("exactly-once, at-least-once");
+        }
+
+        @Test
+        void theArchiveIsOffWithoutADirectoryAndWithNoArchive() {
+            assertThat(parse().archive()).isNull();
+            assertThat(parse("--archive-dir", "/tmp/a", "--no-archive").archive()).isNull();
+            ArchiveSettings a = parse("--archive-dir", "s3://bucket/readings").archive();
+            assertThat(a.dir()).isEqualTo("s3://bucket/readings");
+            assertThat(a.fileSizeBytes()).isEqualTo(128L << 20);
+            assertThat(a.compactEveryCheckpoints()).as("10m of 10s checkpoints").isEqualTo(60);
+            assertThat(a.layout()).isEqualTo(ArchiveLayout.HOUR);
+            assertThat(a.codec()).isEqualTo(ParquetCodecs.Codec.ZSTD);
+            ArchiveSettings b = parse("--archive-dir", "/tmp/a", "--archive-file-size", "1gb", "--archive-compact-every", "5s",
+                    "--archive-layout", "day", "--archive-compression", "snappy").archive();
+            assertThat(b.fileSizeBytes()).isEqualTo(1L << 30);
+            assertThat(b.compactEveryCheckpoints()).as("at least one checkpoint").isEqualTo(1);
+            assertThat(b.layout()).isEqualTo(ArchiveLayout.DAY);
+            assertThat(b.codec()).isEqualTo(ParquetCodecs.Codec.SNAPPY);
+        }
+
+        @Test
+        void wrongArchiveSettingsAreNamed() {
+            failsOnCommandLine("--archive-file-size", "--archive-file-size", "lots");
+            failsOnCommandLine("--archive-file-size", "--archive-file-size", "100kb");
+            failsOnCommandLine("--archive-compact-every", "--archive-compact-every", "0s");
+            failsOnCommandLine("--archive-layout", "--archive-layout", "minute");
+            failsOnCommandLine("--archive-compression", "--archive-compression", "gzip");
+            failsOnCommandLine("--archive-dir", "--archive-dir", " ");
         }
 
         @Test

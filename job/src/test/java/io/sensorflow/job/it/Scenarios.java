@@ -48,6 +48,27 @@ final class Scenarios {
         }
     }
 
+    /**
+     * Kills a TaskManager of {@code cluster} once {@code job} has completed a checkpoint under
+     * {@code checkpoints} and has written fewer than {@code rowsAtTheEnd} aggregate rows, and starts
+     * a new one: the job must restart from that checkpoint and replay what came after it.
+     */
+    static void killATaskManagerAfterACheckpoint(org.apache.flink.runtime.minicluster.MiniCluster cluster,
+            org.apache.flink.core.execution.JobClient job, java.nio.file.Path checkpoints, PipelineEnvironment pipeline,
+            int rowsAtTheEnd) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (completedCheckpoints(checkpoints) == 0) {
+            org.assertj.core.api.Assertions.assertThat(System.nanoTime()).as("a checkpoint within 60 s").isLessThan(deadline);
+            org.assertj.core.api.Assertions.assertThat(job.getJobStatus().get().isGloballyTerminalState())
+                    .as("the job is still running").isFalse();
+            Thread.sleep(5);
+        }
+        org.assertj.core.api.Assertions.assertThat(pipeline.rows("SELECT 1 FROM sensor_aggregates").size())
+                .as("killed mid-stream").isLessThan(rowsAtTheEnd);
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
+    }
+
     /** it-rules.yaml (the default rules with a 20 s silence) as a file, for --rules. */
     static java.nio.file.Path itRules() throws java.io.IOException {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("it-rules-", ".yaml");

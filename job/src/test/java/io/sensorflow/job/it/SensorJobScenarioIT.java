@@ -7,6 +7,7 @@ import io.sensorflow.simulator.RejectReason;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
+import io.sensorflow.simulator.oracle.AcceptedReading;
 import io.sensorflow.simulator.oracle.DeadLetter;
 import io.sensorflow.simulator.oracle.ExpectedOutcome;
 import io.sensorflow.simulator.oracle.JobOutputTables;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Simulated scenarios through the real job on a MiniCluster with two TaskManagers, a real Kafka
- * and a real PostgreSQL; the whole output is compared with the simulator's expected outcome.
+ * and a real PostgreSQL; the whole output is compared with the simulator's expected outcome, the
+ * archive (Parquet files in a temporary directory, read with DuckDB) too.
  *
  * <p>The oracle judges lateness on the order of one stream and the job per partition: on one
  * partition the two agree exactly; on several, they agree because every sensor reports each
@@ -52,7 +54,8 @@ class SensorJobScenarioIT {
     static final PipelineEnvironment pipeline = new PipelineEnvironment();
 
     @Test
-    void producesExactlyTheExpectedRowsDeadLettersAndLateReadings() throws Exception {
+    void producesExactlyTheExpectedRowsDeadLettersLateReadingsAndArchive(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
         String topic = "scenario-readings";
         pipeline.kafka.createTopic(topic, 1);
         SimulatorSettings scenario = Scenarios.troubled(pipeline.kafka.bootstrapServers(), topic, 40, Duration.ofMinutes(12), 7);
@@ -61,14 +64,22 @@ class SensorJobScenarioIT {
         assertThat(expected.deadLetters()).hasSizeGreaterThanOrEqualTo(2 * RejectReason.values().length);
         assertThat(expected.aggregates()).extracting(a -> a.duplicateCount()).contains(1L);
 
+        // The archive on its defaults: hourly folders, zstd, merged at the latest every 10 minutes
+        // (here: at the end of the bounded input).
+        Path archive = Files.createTempDirectory("scenario-archive-");
         JobConfig config = pipeline.config(Scenarios.withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--bounded", "--starting-offsets", "earliest", "--parallelism", "2",
-                "--transactional-id-prefix", "scenario-" + System.nanoTime()));
+                "--transactional-id-prefix", "scenario-" + System.nanoTime(), "--archive-dir", archive.toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PipelineEnvironment.build(env, config);
-        env.execute("scenario");
+        JobID id = env.execute("scenario").getJobID();
+        assertThat(cluster.getArchivedExecutionGraph(id).get().getStatusTimestamp(JobStatus.RESTARTING))
+                .as("the job never restarted").isZero();
 
         assertOutputIs(expected, topic + "-dlq");
+        List<AcceptedReading> accepted = Simulator.acceptedReadings(scenario);
+        ArchiveContents.assertHolds(archive, accepted, false);
+        ArchiveContents.assertPerDeviceQuery(archive, accepted, 40);
     }
 
     @Test
@@ -82,13 +93,15 @@ class SensorJobScenarioIT {
         ExpectedOutcome expected = send(scenario);
 
         Path checkpoints = Files.createTempDirectory("failover-checkpoints-");
+        Path archive = Files.createTempDirectory("failover-archive-");
         JobConfig config = pipeline.config(Scenarios.withTiming("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--bounded", "--starting-offsets", "earliest", "--parallelism", "2",
                 "--checkpoint-interval", "100ms", "--batch-max-buffered", "2000",
                 // Small fetches stretch the run over seconds, so the failure lands mid-stream.
                 "--kafka-property", "max.partition.fetch.bytes=4096,fetch.max.bytes=4096",
                 "--checkpoint-dir", checkpoints.toUri().toString(),
-                "--transactional-id-prefix", "failover-" + System.nanoTime()));
+                "--transactional-id-prefix", "failover-" + System.nanoTime(),
+                "--archive-dir", archive.toUri().toString(), "--archive-compact-every", "500ms"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PipelineEnvironment.build(env, config);
         JobClient job = env.executeAsync("failover");
@@ -97,21 +110,14 @@ class SensorJobScenarioIT {
         // Kill a TaskManager once a checkpoint is complete but before the job is done: it must
         // restart from that checkpoint, replay what came after it, and still write exactly the
         // expected output.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (Scenarios.completedCheckpoints(checkpoints) == 0) {
-            assertThat(System.nanoTime()).as("a checkpoint within 60 s").isLessThan(deadline);
-            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job is still running").isFalse();
-            Thread.sleep(5);
-        }
-        int rowsBefore = pipeline.rows("SELECT 1 FROM sensor_aggregates").size();
-        assertThat(rowsBefore).as("killed mid-stream").isLessThan(expected.aggregates().size());
-        cluster.terminateTaskManager(0).get();
-        cluster.startTaskManager();
+        Scenarios.killATaskManagerAfterACheckpoint(cluster, job, checkpoints, pipeline, expected.aggregates().size());
 
         job.getJobExecutionResult().get();
         assertThat(cluster.getArchivedExecutionGraph(id).get().getStatusTimestamp(JobStatus.RESTARTING))
                 .as("the job restarted").isPositive();
         assertOutputIs(expected, topic + "-dlq");
+        assertThat(expected.totals().duplicates()).as("the scenario repeats readings").isPositive();
+        ArchiveContents.assertHolds(archive, Simulator.acceptedReadings(scenario), true);
     }
 
     private static ExpectedOutcome send(SimulatorSettings scenario) {

@@ -49,6 +49,7 @@ public final class OutcomeOracle implements MessageListener {
     private long valid;
     private long accepted;
     private long duplicates;
+    private java.util.function.Consumer<AcceptedReading> acceptedReadings;
 
     public OutcomeOracle(OracleParameters parameters, SensorIds ids) {
         this(parameters, ids, null);
@@ -95,6 +96,9 @@ public final class OutcomeOracle implements MessageListener {
         }
         if (state.add(facts)) {
             accepted++;
+            if (acceptedReadings != null) {
+                acceptedReadings.accept(AcceptedReading.of(ids.id(facts.sensor()), facts));
+            }
         } else {
             duplicates++;
         }
@@ -112,6 +116,14 @@ public final class OutcomeOracle implements MessageListener {
             lastWindowStart = windowStart;
         }
         return lastWindow;
+    }
+
+    /**
+     * Hands every reading the job will count to {@code to}, as it is judged. Not part of the
+     * outcome: a long run's readings would not fit in memory.
+     */
+    public void onAccepted(java.util.function.Consumer<AcceptedReading> to) {
+        this.acceptedReadings = to;
     }
 
     /** The current watermark (Long.MIN_VALUE before the first reading). */
