@@ -1,5 +1,7 @@
 package io.sensorflow.local;
 
+import io.sensorflow.bridge.Bridge;
+import io.sensorflow.bridge.BridgeSettings;
 import io.sensorflow.job.SensorJob;
 import io.sensorflow.job.config.ConfigException;
 import io.sensorflow.job.config.JobConfig;
@@ -12,7 +14,9 @@ import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
 import io.sensorflow.simulator.output.EventTimePacedSink;
 import io.sensorflow.simulator.output.KafkaMessageSink;
+import io.sensorflow.simulator.output.MessageSink;
 import io.sensorflow.testkit.LocalKafka;
+import io.sensorflow.testkit.LocalMqttBroker;
 import io.sensorflow.testkit.LocalPostgres;
 import io.sensorflow.testkit.Ports;
 import java.io.PrintWriter;
@@ -30,6 +34,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -40,13 +49,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /**
- * The whole pipeline on one machine: a real Kafka broker and a real PostgreSQL (both from Maven
- * artifacts), the job in a local Flink with its web UI, and the simulator feeding it. Or the same
- * job and simulator against an existing Kafka and PostgreSQL. Ctrl-C stops everything.
+ * The whole pipeline on one machine: a real Kafka broker, a real PostgreSQL and an MQTT broker (all from Maven
+ * artifacts), the MQTT to Kafka bridge, the job in a local Flink with its web UI, and the simulator's sensors
+ * publishing over MQTT as the firmware does. Or the same against an existing Kafka and PostgreSQL. Ctrl-C stops
+ * everything.
  */
 @Command(name = "run-local", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
         description = {
-            "Runs the sensorflow pipeline locally: Kafka, PostgreSQL, Flink with its web UI, and the simulator.",
+            "Runs the sensorflow pipeline locally: an MQTT broker, the bridge, Kafka, PostgreSQL, Flink with its web UI,",
+            "and the simulator's sensors publishing over MQTT as the firmware does.",
             "Any other option is a job setting (see the job's --help), e.g. --window-size 1m.",
             "Give --kafka-bootstrap-servers and/or --jdbc-url to use an existing Kafka and/or PostgreSQL."
         })
@@ -58,10 +69,17 @@ public final class LocalPipeline implements Callable<Integer> {
     @Option(names = "--postgres-port", defaultValue = "5432", description = "Port of the local PostgreSQL (another free one if taken). Default: ${DEFAULT-VALUE}.")
     int postgresPort;
 
+    @Option(names = "--mqtt-port", defaultValue = "1883", description = "Port of the local MQTT broker (another free one if taken). Default: ${DEFAULT-VALUE}.")
+    int mqttPort;
+
+    @Option(names = "--no-mqtt", description = "No MQTT broker, bridge or virtual nodes: the simulator writes to Kafka directly.")
+    boolean noMqtt;
+
     @Option(names = "--web-ui-port", defaultValue = "8081", description = "Port of the Flink web UI. Default: ${DEFAULT-VALUE}.")
     int webUiPort;
 
-    @Option(names = "--sensors", defaultValue = "50", description = "Simulated sensors, one reading a second each. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--sensors", defaultValue = "50", description = "Simulated sensors, one reading a second each; over MQTT"
+            + " at most " + VirtualSensorNodes.MAX_NODES + " (each is a connection). Default: ${DEFAULT-VALUE}.")
     int sensors;
 
     @Option(names = "--history", defaultValue = "45m", converter = io.sensorflow.job.config.DurationConverter.class,
@@ -77,8 +95,18 @@ public final class LocalPipeline implements Callable<Integer> {
     @Unmatched
     List<String> jobArgs = new ArrayList<>();
 
+    /** Kafka topic the bridge writes the nodes' status messages to. */
+    static final String STATUS_TOPIC = "sensor-status";
+    static long STATUS_INTERVAL_MS = Long.getLong("sensorflow.local.status-interval-ms", 30_000);
+
+    /** Where the banner and the status lines go (tests read them). */
+    java.io.PrintStream out = System.out;
+
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private volatile JobClient job;
+    private volatile LocalKafka kafka;
+    private volatile LocalMqttBroker mqtt;
+    private volatile Bridge bridge;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalPipeline()).execute(args));
@@ -117,6 +145,7 @@ public final class LocalPipeline implements Callable<Integer> {
             int port = Ports.isFree(kafkaPort) ? kafkaPort : Ports.freePort();
             LocalKafka kafka = LocalKafka.start(port);
             running.push(kafka);
+            this.kafka = kafka;
             kafkaAddress = kafka.bootstrapServers();
             args.addAll(List.of("--kafka-bootstrap-servers", kafkaAddress));
         }
@@ -130,6 +159,16 @@ public final class LocalPipeline implements Callable<Integer> {
             dbPassword = postgres.password();
             args.addAll(List.of("--jdbc-url", jdbcUrl, "--jdbc-user", postgres.user(), "--jdbc-password", dbPassword));
         }
+        if (!noMqtt) {
+            if (sensors > VirtualSensorNodes.MAX_NODES && !noSimulator) {
+                System.err.println("run-local: --sensors " + sensors + ": over MQTT at most " + VirtualSensorNodes.MAX_NODES
+                        + " virtual nodes (each is a connection of its own); use --no-mqtt for more");
+                return 2;
+            }
+            LocalMqttBroker broker = LocalMqttBroker.start(Ports.isFree(mqttPort) ? mqttPort : Ports.freePort());
+            running.push(broker);
+            this.mqtt = broker;
+        }
         if (given("--checkpoint-dir") == null) {
             Path checkpoints = Files.createTempDirectory("sensorflow-checkpoints-");
             args.addAll(List.of("--checkpoint-dir", checkpoints.toUri().toString()));
@@ -140,7 +179,7 @@ public final class LocalPipeline implements Callable<Integer> {
 
         JobConfig config;
         try {
-            config = JobConfig.parse(args.toArray(new String[0]), System.getenv(), new PrintWriter(System.out, true));
+            config = JobConfig.parse(args.toArray(new String[0]), System.getenv(), new PrintWriter(out, true));
         } catch (ConfigException e) {
             System.err.println("run-local: " + e.getMessage());
             return 2;
@@ -149,6 +188,9 @@ public final class LocalPipeline implements Callable<Integer> {
             return 0;
         }
         SensorJob.prepareExternalSystems(config);
+        if (!noMqtt) {
+            createTopic(config, STATUS_TOPIC);
+        }
 
         Configuration flink = new Configuration();
         flink.set(RestOptions.PORT, webUiPort);
@@ -160,6 +202,9 @@ public final class LocalPipeline implements Callable<Integer> {
         this.job = job;
         running.push(() -> cancel(job));
 
+        if (!noMqtt) {
+            startBridge(config);
+        }
         Thread simulator = noSimulator ? null : startSimulator(config);
         if (simulator != null) {
             running.push(() -> {
@@ -201,13 +246,18 @@ public final class LocalPipeline implements Callable<Integer> {
                 .bootstrapServers(config.kafkaBootstrapServers)
                 .topic(config.readingsTopic)
                 .build();
-        KafkaMessageSink kafka = new KafkaMessageSink(config.kafkaBootstrapServers, config.readingsTopic, Map.of());
-        EventTimePacedSink paced = new EventTimePacedSink(kafka);
+        MessageSink kafka = new KafkaMessageSink(config.kafkaBootstrapServers, config.readingsTopic, Map.of());
+        MessageSink target = noMqtt ? kafka : new HistoryThenLive(kafka, new VirtualSensorNodes(mqtt.uri()));
+        EventTimePacedSink paced = new EventTimePacedSink(target);
         Thread t = new Thread(() -> {
             try {
                 Simulator.send(settings, paced, false, null);
             } catch (EventTimePacedSink.SimulatorStopped | org.apache.kafka.common.errors.InterruptException e) {
                 Thread.currentThread().interrupt(); // Ctrl-C
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    System.err.println("run-local: the simulator stopped: " + e.getMessage());
+                }
             } finally {
                 Thread.interrupted(); // let the producer flush what it holds before it closes
                 paced.close();
@@ -218,31 +268,98 @@ public final class LocalPipeline implements Callable<Integer> {
         return t;
     }
 
+    /**
+     * The bridge, in this JVM, from the local broker to the readings topic. Returns once it is subscribed: the broker
+     * keeps messages for the bridge's session only from then on.
+     */
+    private void startBridge(JobConfig config) throws InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--mqtt-broker", mqtt.uri(), "--mqtt-client-id", "sensorflow-local-bridge",
+                "--kafka-bootstrap-servers", config.kafkaBootstrapServers, "--readings-topic", config.readingsTopic,
+                "--status-topic", STATUS_TOPIC, "--kafka-property", "linger.ms=0"));
+        config.kafkaProperties.forEach((k, v) -> args.addAll(List.of("--kafka-property", k + "=" + v)));
+        Bridge b = new Bridge(BridgeSettings.of(args.toArray(new String[0]))).start();
+        this.bridge = b;
+        running.push(() -> {
+            if (!b.stop()) {
+                System.err.println("run-local: the bridge did not stop in time");
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!b.isConnected()) {
+            if (b.exitCode() != null || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the bridge did not connect to the MQTT broker " + mqtt.uri()
+                        + (b.failure() == null ? "" : ": " + b.failure().getMessage()));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Creates a topic of one partition (the broker's replication factor) unless it exists. */
+    private static void createTopic(JobConfig config, String topic) throws InterruptedException {
+        java.util.Properties p = config.kafkaClientProperties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty()))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create the Kafka topic " + topic + ": " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    /** The broker started here; null with --no-mqtt. For tests. */
+    LocalMqttBroker mqtt() {
+        return mqtt;
+    }
+
+    /** The Kafka broker started here; null when an existing one is used. For tests. */
+    LocalKafka kafka() {
+        return kafka;
+    }
+
+    /** The bridge; null with --no-mqtt. For tests. */
+    Bridge bridge() {
+        return bridge;
+    }
+
     private void printWhereToLook(JobConfig config, String jdbcUrl, String password) {
         // An existing database's password is the user's own: it is not printed.
         String credentials = password == null ? config.jdbcUser : config.jdbcUser + ":" + password;
         String psqlUrl = jdbcUrl.replace("jdbc:postgresql://", "postgresql://" + credentials + "@");
-        System.out.println();
-        System.out.println("sensorflow is running. Ctrl-C stops everything.");
-        System.out.println("  Flink web UI   http://localhost:" + webUiPort);
-        System.out.println("  Kafka          " + config.kafkaBootstrapServers + "   readings: " + config.readingsTopic
-                + "   dead letters: " + config.deadLetterTopic);
-        System.out.println("  PostgreSQL     " + jdbcUrl + "   user " + config.jdbcUser
-                + (password == null ? "" : ", password " + password));
-        System.out.println("    psql \"" + psqlUrl + "\" -c 'SELECT * FROM sensor_temperatures ORDER BY window_start DESC LIMIT 10'");
-        System.out.println("    SELECT * FROM window_quality ORDER BY window_start DESC;   -- accepted, duplicate, late, rejected");
-        if (!noSimulator) {
-            System.out.println("  Simulator      " + sensors + " sensors, one reading a second each, starting "
-                    + history.toMinutes() + " minutes back; windows are " + config.windowSize.toMinutes()
-                    + " minutes, so the first rows appear within seconds");
+        StringBuilder b = new StringBuilder();
+        b.append('\n').append("sensorflow is running. Ctrl-C stops everything.\n");
+        if (!noMqtt) {
+            b.append("  MQTT broker    ").append(mqtt.host()).append(':').append(mqtt.port())
+                    .append("   readings: sensors/<sensor id>/readings (QoS 1)   status: sensors/<sensor id>/status\n");
+            b.append("    mosquitto_pub -h ").append(mqtt.host()).append(" -p ").append(mqtt.port())
+                    .append(" -q 1 -t sensors/my-sensor/readings -m \"{\\\"sensor_id\\\":\\\"my-sensor\\\",\\\"ts\\\":$(date +%s),\\\"temperature\\\":21.5}\"\n");
+            b.append("  Bridge         MQTT -> Kafka ").append(config.readingsTopic).append(" (status messages -> ")
+                    .append(STATUS_TOPIC).append("), acknowledged to MQTT once Kafka has them\n");
         }
-        System.out.println();
+        b.append("  Flink web UI   http://localhost:").append(webUiPort).append('\n');
+        b.append("  Kafka          ").append(config.kafkaBootstrapServers).append("   readings: ").append(config.readingsTopic)
+                .append("   dead letters: ").append(config.deadLetterTopic).append("   alerts: ").append(config.alertsTopic)
+                .append('\n');
+        b.append("  PostgreSQL     ").append(jdbcUrl).append("   user ").append(config.jdbcUser)
+                .append(password == null ? "" : ", password " + password).append('\n');
+        b.append("    psql \"").append(psqlUrl)
+                .append("\" -c 'SELECT * FROM sensor_temperatures ORDER BY window_start DESC LIMIT 10'\n");
+        b.append("    SELECT * FROM window_quality ORDER BY window_start DESC;   -- accepted, duplicate, late, rejected\n");
+        if (!noSimulator) {
+            b.append("  Simulator      ").append(Words.count(sensors, "sensor")).append(", one reading a second each, starting ")
+                    .append(Words.duration(history)).append(" back; windows are ").append(Words.duration(config.windowSize))
+                    .append(", so the first rows appear within seconds.\n");
+            b.append(noMqtt ? "                 All of it goes to Kafka directly (--no-mqtt).\n"
+                    : "                 The history is written to Kafka directly; from now on each sensor is an MQTT node like a board\n"
+                    + "                 (its own connection, status online, last will offline) publishing through the broker and the bridge.\n");
+        }
+        out.println(b);
     }
 
     private void reportStatus(String jdbcUrl, String user, String password) {
         while (!stopping) {
             try {
-                Thread.sleep(30_000);
+                Thread.sleep(STATUS_INTERVAL_MS);
                 if (stopping) {
                     return;
                 }
@@ -252,9 +369,11 @@ public final class LocalPipeline implements Callable<Integer> {
                                 + " (SELECT coalesce(sum(reading_count), 0) FROM sensor_aggregates),"
                                 + " (SELECT count(*) FROM dead_letters), (SELECT count(*) FROM late_readings)")) {
                     rs.next();
-                    System.out.printf("%s  %d window rows (%d readings), %d dead letters, %d late readings%n",
+                    Bridge b = bridge;
+                    out.printf("%s  %d window rows (%d readings), %d dead letters, %d late readings%s%n",
                             Instant.now().truncatedTo(ChronoUnit.SECONDS), rs.getLong(1), rs.getLong(2),
-                            rs.getLong(3), rs.getLong(4));
+                            rs.getLong(3), rs.getLong(4), b == null ? "" : "; bridge: " + b.stats().forwarded()
+                                    + " MQTT messages in Kafka" + (b.exitCode() == null ? "" : ", STOPPED: " + b.failure()));
                 }
             } catch (InterruptedException e) {
                 return;
@@ -288,7 +407,7 @@ public final class LocalPipeline implements Callable<Integer> {
 
     private synchronized void stopAll() {
         if (!stopping && !running.isEmpty()) {
-            System.out.println("Stopping the simulator, the job, PostgreSQL and Kafka...");
+            out.println("Stopping the simulator, the bridge, the job, the MQTT broker, PostgreSQL and Kafka...");
         }
         stopping = true;
         while (!running.isEmpty()) {

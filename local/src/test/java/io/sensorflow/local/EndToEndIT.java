@@ -246,7 +246,7 @@ class EndToEndIT {
         assertThat((double) b2.get("humidity_avg")).isCloseTo(40 + 174 / 60.0, within(1e-9));
     }
 
-    private static void assertRow(Map<String, Object> actual, Map<String, Object> expected) {
+    static void assertRow(Map<String, Object> actual, Map<String, Object> expected) {
         assertThat(actual.keySet()).as("columns").containsExactlyElementsOf(expected.keySet());
         String which = expected.get("sensor_id") + " " + expected.get("window_start");
         for (Map.Entry<String, Object> e : expected.entrySet()) {
