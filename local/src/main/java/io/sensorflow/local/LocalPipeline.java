@@ -34,13 +34,20 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.flink.configuration.BlobServerOptions;
+import org.apache.flink.configuration.ClusterOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -58,8 +65,8 @@ import picocli.CommandLine.Unmatched;
         description = {
             "Runs the sensorflow pipeline locally: an MQTT broker, the bridge, Kafka, PostgreSQL, Flink with its web UI,",
             "and the simulator's sensors publishing over MQTT as the firmware does.",
-            "Any other option is a job setting (see the job's --help), e.g. --window-size 1m.",
-            "Give --kafka-bootstrap-servers and/or --jdbc-url to use an existing Kafka and/or PostgreSQL."
+            "Every option of the job works here too (listed below), e.g. --window-size 1m. Every setting is checked",
+            "before anything starts."
         })
 public final class LocalPipeline implements Callable<Integer> {
 
@@ -92,6 +99,11 @@ public final class LocalPipeline implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the job. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
+    @Option(names = "--keep-checkpoints", description = "Keep the job's checkpoints after the stop (they go to a"
+            + " sensorflow-checkpoints-* directory in the temporary directory; otherwise they are deleted with everything"
+            + " else run-local wrote). Not with --checkpoint-dir, whose checkpoints are always kept.")
+    boolean keepCheckpoints;
+
     @Unmatched
     List<String> jobArgs = new ArrayList<>();
 
@@ -99,17 +111,73 @@ public final class LocalPipeline implements Callable<Integer> {
     static final String STATUS_TOPIC = "sensor-status";
     static long STATUS_INTERVAL_MS = Long.getLong("sensorflow.local.status-interval-ms", 30_000);
 
-    /** Where the banner and the status lines go (tests read them). */
+    /** Where the banner and the status lines go, and where problems go (tests read them). */
     java.io.PrintStream out = System.out;
+    java.io.PrintStream err = System.err;
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private volatile JobClient job;
     private volatile LocalKafka kafka;
+    private volatile LocalPostgres postgres;
+    private volatile Path runDir;
+    private volatile Path keptCheckpoints;
     private volatile LocalMqttBroker mqtt;
     private volatile Bridge bridge;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new LocalPipeline()).execute(args));
+        LocalPipeline local = new LocalPipeline();
+        stopOn("INT", local);
+        stopOn("TERM", local);
+        System.exit(commandLine(local).execute(args));
+    }
+
+    /**
+     * The first Ctrl-C or SIGTERM stops everything in order (the simulator, the bridge, the job, then the brokers and
+     * PostgreSQL) before the JVM shuts down; the JVM's own handling of the signal would start every shutdown hook at
+     * once, the PostgreSQL library's among them, and stop the database under a job still writing to it. A second
+     * signal exits at once.
+     */
+    @SuppressWarnings("restriction")
+    private static void stopOn(String signal, LocalPipeline local) {
+        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+            if (local.stopping) {
+                System.exit(128 + s.getNumber());
+            }
+            local.stop();
+        });
+    }
+
+    /** run-local's command line, whose --help lists the job's settings after its own. */
+    static CommandLine commandLine(LocalPipeline local) {
+        CommandLine cli = new CommandLine(local);
+        cli.setOut(new PrintWriter(local.out, true));
+        cli.setErr(new PrintWriter(local.err, true));
+        cli.getHelpSectionMap().put(JOB_SETTINGS, help -> jobSettingsHelp());
+        List<String> sections = new ArrayList<>(cli.getHelpSectionKeys());
+        sections.add(sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), JOB_SETTINGS);
+        cli.setHelpSectionKeys(sections);
+        return cli;
+    }
+
+    private static final String JOB_SETTINGS = "jobSettings";
+
+    /** The job's options (all but --parallelism, which run-local has itself), with how else they can be given. */
+    static String jobSettingsHelp() {
+        CommandLine job = new CommandLine(new JobConfig());
+        job.setUsageHelpWidth(110);
+        List<CommandLine.Model.OptionSpec> options = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : job.getCommandSpec().options()) {
+            if (!o.usageHelp() && !o.versionHelp() && !o.longestName().equals("--parallelism")) {
+                options.add(o);
+            }
+        }
+        CommandLine.Help help = job.getHelp();
+        return String.format("%nThe job's settings (each also as an environment variable SENSORFLOW_<NAME>, e.g."
+                + " SENSORFLOW_WINDOW_SIZE=1m,%nor in a --config file as name=value; the command line wins)."
+                + " --kafka-bootstrap-servers and --jdbc-url%nmean: use that Kafka / PostgreSQL instead of starting one"
+                + " (their defaults below are the job's, not run-local's).%n")
+                + help.optionListExcludingGroups(options, help.createDefaultLayout(), null,
+                        help.createDefaultParamLabelRenderer());
     }
 
     @Override
@@ -129,105 +197,185 @@ public final class LocalPipeline implements Callable<Integer> {
         }
     }
 
-    /** What Ctrl-C does, for callers in the same JVM: {@link #call()} then stops everything and returns. */
+    /** What Ctrl-C does: {@link #call()} then stops everything, in order, and returns. */
     public void stop() {
-        stopping = true;
-        JobClient j = job;
-        if (j != null) {
-            j.cancel();
+        if (!stopping) {
+            out.println("Stopping the simulator, the bridge, the job, the MQTT broker, PostgreSQL and Kafka...");
         }
+        stopping = true;
     }
 
     private int run() throws Exception {
-        List<String> args = new ArrayList<>(jobArgs);
-        String kafkaAddress = given("--kafka-bootstrap-servers");
-        if (kafkaAddress == null) {
-            int port = Ports.isFree(kafkaPort) ? kafkaPort : Ports.freePort();
-            LocalKafka kafka = LocalKafka.start(port);
-            running.push(kafka);
-            this.kafka = kafka;
-            kafkaAddress = kafka.bootstrapServers();
-            args.addAll(List.of("--kafka-bootstrap-servers", kafkaAddress));
-        }
-        String jdbcUrl = given("--jdbc-url");
-        String dbPassword = null; // printed only for the database started here
-        if (jdbcUrl == null) {
-            int port = Ports.isFree(postgresPort) ? postgresPort : Ports.freePort();
-            LocalPostgres postgres = LocalPostgres.start(port);
-            running.push(postgres);
-            jdbcUrl = postgres.jdbcUrl();
-            dbPassword = postgres.password();
-            args.addAll(List.of("--jdbc-url", jdbcUrl, "--jdbc-user", postgres.user(), "--jdbc-password", dbPassword));
-        }
-        if (!noMqtt) {
-            if (sensors > VirtualSensorNodes.MAX_NODES && !noSimulator) {
-                System.err.println("run-local: --sensors " + sensors + ": over MQTT at most " + VirtualSensorNodes.MAX_NODES
-                        + " virtual nodes (each is a connection of its own); use --no-mqtt for more");
-                return 2;
-            }
-            LocalMqttBroker broker = LocalMqttBroker.start(Ports.isFree(mqttPort) ? mqttPort : Ports.freePort());
-            running.push(broker);
-            this.mqtt = broker;
-        }
-        if (given("--checkpoint-dir") == null) {
-            Path checkpoints = Files.createTempDirectory("sensorflow-checkpoints-");
-            args.addAll(List.of("--checkpoint-dir", checkpoints.toUri().toString()));
-        }
-        if (given("--parallelism") == null) {
-            args.addAll(List.of("--parallelism", Integer.toString(parallelism)));
-        }
-
-        JobConfig config;
-        try {
-            config = JobConfig.parse(args.toArray(new String[0]), System.getenv(), new PrintWriter(out, true));
-        } catch (ConfigException e) {
-            System.err.println("run-local: " + e.getMessage());
+        String problem = checkOwnSettings();
+        if (problem != null) {
+            err.println("run-local: " + problem);
             return 2;
         }
-        if (config == null) {
+        String givenKafka = given("--kafka-bootstrap-servers");
+        String givenJdbc = given("--jdbc-url");
+        int kafkaAt = givenKafka != null ? 0 : Ports.isFree(kafkaPort) ? kafkaPort : Ports.freePort();
+        int postgresAt = givenJdbc != null ? 0 : Ports.isFree(postgresPort) ? postgresPort : Ports.freePort();
+        int mqttAt = noMqtt ? 0 : Ports.isFree(mqttPort) ? mqttPort : Ports.freePort();
+
+        // Every setting, the job's too, is checked before anything starts, with the addresses it will get.
+        try {
+            if (parseJobConfig(givenKafka != null ? givenKafka : "127.0.0.1:" + kafkaAt,
+                    givenJdbc != null ? givenJdbc : LocalPostgres.jdbcUrlOn(postgresAt), "file:///checked-before-start") == null) {
+                return 0;
+            }
+        } catch (ConfigException e) {
+            err.println("run-local: " + e.getMessage());
+            return 2;
+        }
+
+        runDir = Files.createTempDirectory("sensorflow-local-");
+        // PostgreSQL and the MQTT broker start while Kafka does.
+        CompletableFuture<LocalPostgres> postgresStarted = givenJdbc != null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> LocalPostgres.start(postgresAt).withoutShutdownHook());
+        CompletableFuture<LocalMqttBroker> mqttStarted = noMqtt ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> LocalMqttBroker.start(mqttAt).withoutShutdownHook());
+        try {
+            if (givenKafka == null) {
+                kafka = LocalKafka.start(kafkaAt).withoutShutdownHook();
+                running.push(kafka);
+            }
+        } finally {
+            LocalPostgres postgres = join(postgresStarted);
+            if (postgres != null) {
+                running.push(postgres);
+                this.postgres = postgres;
+            }
+            mqtt = join(mqttStarted);
+            if (mqtt != null) {
+                running.push(mqtt);
+            }
+        }
+        if (stopping) {
             return 0;
         }
+        String kafkaAddress = givenKafka != null ? givenKafka : kafka.bootstrapServers();
+        String jdbcUrl = givenJdbc != null ? givenJdbc : postgres.jdbcUrl();
+        String checkpointDir = given("--checkpoint-dir");
+        if (checkpointDir == null) {
+            Path checkpoints = keepCheckpoints
+                    ? Files.createTempDirectory(Path.of(System.getProperty("sensorflow.local.keep-dir",
+                            System.getProperty("java.io.tmpdir"))), "sensorflow-checkpoints-")
+                    : Files.createDirectory(runDir.resolve("checkpoints"));
+            checkpointDir = checkpoints.toUri().toString();
+            if (keepCheckpoints) {
+                keptCheckpoints = checkpoints;
+            }
+        }
+        JobConfig config = parseJobConfig(kafkaAddress, jdbcUrl, checkpointDir);
         SensorJob.prepareExternalSystems(config);
         if (!noMqtt) {
             createTopic(config, STATUS_TOPIC);
         }
 
-        Configuration flink = new Configuration();
-        flink.set(RestOptions.PORT, webUiPort);
-        flink.set(RestOptions.BIND_ADDRESS, "localhost");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration());
         SensorJob.configure(env, config);
         new SensorJob(config, KafkaReadingSource.create(config), PipelineSinks.create(config)).build(env);
         JobClient job = env.executeAsync(config.jobName);
         this.job = job;
         running.push(() -> cancel(job));
 
-        if (!noMqtt) {
+        if (!noMqtt && !stopping) {
             startBridge(config);
         }
-        Thread simulator = noSimulator ? null : startSimulator(config);
+        Thread simulator = noSimulator || stopping ? null : startSimulator(config);
         if (simulator != null) {
             running.push(() -> {
                 simulator.interrupt();
                 simulator.join(10_000);
             });
         }
-        printWhereToLook(config, jdbcUrl, dbPassword);
+        printWhereToLook(config, jdbcUrl, postgres == null ? null : postgres.password());
         Thread status = new Thread(() -> reportStatus(config.jdbcUrl, config.jdbcUser, config.jdbcPassword),
                 "sensorflow-local-status");
         status.setDaemon(true);
         status.start();
 
-        // Runs until Ctrl-C cancels the job, or the job fails.
-        try {
-            job.getJobExecutionResult().get();
-            return 0;
-        } catch (Exception e) {
-            if (!stopping) {
-                System.err.println("run-local: the job stopped: " + rootMessage(e));
-                return 1;
+        // Runs until Ctrl-C (stop()), or the job fails.
+        while (!stopping) {
+            try {
+                job.getJobExecutionResult().get(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return 0;
+            } catch (java.util.concurrent.TimeoutException e) {
+                // still running
+            } catch (Exception e) {
+                if (!stopping) {
+                    err.println("run-local: the job stopped: " + rootMessage(e));
+                    return 1;
+                }
             }
-            return 0;
+        }
+        return 0;
+    }
+
+    /** run-local's own settings; null if they are right, else what is wrong. */
+    private String checkOwnSettings() {
+        for (Map.Entry<String, Integer> port : Map.of("--kafka-port", kafkaPort, "--postgres-port", postgresPort,
+                "--mqtt-port", mqttPort, "--web-ui-port", webUiPort).entrySet()) {
+            if (port.getValue() < 1 || port.getValue() > 65535) {
+                return port.getKey() + " must be between 1 and 65535, not " + port.getValue();
+            }
+        }
+        if (sensors < 1) {
+            return "--sensors must be at least 1, not " + sensors;
+        }
+        if (!noMqtt && !noSimulator && sensors > VirtualSensorNodes.MAX_NODES) {
+            return "--sensors " + sensors + ": over MQTT at most " + VirtualSensorNodes.MAX_NODES
+                    + " virtual nodes (each is a connection of its own, as each board is); use --no-mqtt for more";
+        }
+        if (history.isNegative()) {
+            return "--history must not be negative, not " + history;
+        }
+        if (parallelism < 1) {
+            return "--parallelism must be at least 1, not " + parallelism;
+        }
+        return null;
+    }
+
+    /**
+     * The job's settings: the user's (command line, environment, --config file) over the addresses of what run-local
+     * started. Null after --help (not reached: run-local's own --help answers first).
+     *
+     * @throws ConfigException naming the setting that is wrong
+     */
+    private JobConfig parseJobConfig(String kafkaAddress, String jdbcUrl, String checkpointDir) {
+        List<String> args = new ArrayList<>(List.of("--kafka-bootstrap-servers", kafkaAddress, "--jdbc-url", jdbcUrl,
+                "--checkpoint-dir", checkpointDir, "--parallelism", Integer.toString(parallelism)));
+        if (given("--jdbc-url") == null) {
+            args.addAll(List.of("--jdbc-user", LocalPostgres.USER, "--jdbc-password", LocalPostgres.PASSWORD));
+        }
+        args.addAll(jobArgs); // the user's own come last, and the last of a repeated option wins
+        return JobConfig.parse(args.toArray(new String[0]), System.getenv(), new PrintWriter(out, true));
+    }
+
+    /**
+     * The local Flink: the web UI on {@code --web-ui-port}, every port on the loopback address only, and its files in
+     * this run's directory, deleted at the end.
+     */
+    private Configuration flinkConfiguration() {
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.PORT, webUiPort);
+        flink.set(RestOptions.BIND_ADDRESS, "localhost");
+        // The BLOB server (job jars and artifacts) binds jobmanager.bind-host, which is every interface by default.
+        flink.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        flink.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        String tmp = runDir.resolve("flink").toString();
+        flink.set(CoreOptions.TMP_DIRS, tmp);
+        flink.set(WebOptions.TMP_DIR, tmp);
+        flink.set(BlobServerOptions.STORAGE_DIRECTORY, tmp);
+        flink.set(ClusterOptions.PROCESS_WORKING_DIR_BASE, tmp);
+        return flink;
+    }
+
+    private static <T> T join(CompletableFuture<T> started) throws Exception {
+        try {
+            return started.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
@@ -256,7 +404,7 @@ public final class LocalPipeline implements Callable<Integer> {
                 Thread.currentThread().interrupt(); // Ctrl-C
             } catch (RuntimeException e) {
                 if (!stopping) {
-                    System.err.println("run-local: the simulator stopped: " + e.getMessage());
+                    err.println("run-local: the simulator stopped: " + e.getMessage());
                 }
             } finally {
                 Thread.interrupted(); // let the producer flush what it holds before it closes
@@ -281,7 +429,7 @@ public final class LocalPipeline implements Callable<Integer> {
         this.bridge = b;
         running.push(() -> {
             if (!b.stop()) {
-                System.err.println("run-local: the bridge did not stop in time");
+                err.println("run-local: the bridge did not stop in time");
             }
         });
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -315,6 +463,11 @@ public final class LocalPipeline implements Callable<Integer> {
     /** The Kafka broker started here; null when an existing one is used. For tests. */
     LocalKafka kafka() {
         return kafka;
+    }
+
+    /** This run's directory of files (Flink's, the checkpoints), deleted at the stop; null before the start. For tests. */
+    Path runDir() {
+        return runDir;
     }
 
     /** The bridge; null with --no-mqtt. For tests. */
@@ -378,7 +531,7 @@ public final class LocalPipeline implements Callable<Integer> {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                System.err.println("status: " + e.getMessage());
+                err.println("status: " + e.getMessage());
             }
         }
     }
@@ -397,26 +550,55 @@ public final class LocalPipeline implements Callable<Integer> {
         return System.getenv("SENSORFLOW_" + option.substring(2).toUpperCase().replace('-', '_'));
     }
 
+    /**
+     * Cancels the job and waits until its tasks have ended, so that PostgreSQL and Kafka, stopped next, do not go away
+     * under sinks still flushing.
+     */
     private static void cancel(JobClient job) throws Exception {
         try {
-            job.cancel().get();
+            job.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             // already finished or failed: nothing left to cancel
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try {
+            while (!job.getJobStatus().get(10, java.util.concurrent.TimeUnit.SECONDS).isGloballyTerminalState()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } catch (Exception e) {
+            // the cluster is gone with the job: ended
         }
     }
 
     private synchronized void stopAll() {
-        if (!stopping && !running.isEmpty()) {
-            out.println("Stopping the simulator, the bridge, the job, the MQTT broker, PostgreSQL and Kafka...");
+        if (!running.isEmpty()) {
+            stop();
         }
-        stopping = true;
         while (!running.isEmpty()) {
             AutoCloseable c = running.pop();
             try {
                 c.close();
             } catch (Exception e) {
-                System.err.println("run-local: while stopping: " + e.getMessage());
+                err.println("run-local: while stopping: " + e.getMessage());
             }
+        }
+        Path dir = runDir;
+        runDir = null;
+        if (dir != null) {
+            deleteRecursively(dir);
+        }
+        if (keptCheckpoints != null) {
+            out.println("The job's checkpoints are kept in " + keptCheckpoints);
+            keptCheckpoints = null;
+        }
+    }
+
+    private void deleteRecursively(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            err.println("run-local: could not delete " + dir + ": " + e.getMessage());
         }
     }
 

@@ -149,6 +149,15 @@ public final class LocalMqttBroker implements AutoCloseable {
         return dataDir;
     }
 
+    /**
+     * Drops this broker's own JVM shutdown hook, for a caller that stops everything itself on shutdown in its own
+     * order (run-local stops the job before the brokers it writes to, so that nothing logs about a vanished broker).
+     */
+    public LocalMqttBroker withoutShutdownHook() {
+        removeShutdownHook();
+        return this;
+    }
+
     /** Stops the broker and deletes its data. */
     @Override
     public synchronized void close() {
@@ -164,11 +173,15 @@ public final class LocalMqttBroker implements AutoCloseable {
             LOG.warn("Stopping the MQTT broker on {} failed", uri(), e);
         } finally {
             deleteDataDir();
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down: this may be the hook running
-            }
+            removeShutdownHook();
+        }
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: this may be the hook running
         }
     }
 
