@@ -89,7 +89,7 @@ public final class LocalPipeline implements Callable<Integer> {
             + " at most " + VirtualSensorNodes.MAX_NODES + " (each is a connection). Default: ${DEFAULT-VALUE}.")
     int sensors;
 
-    @Option(names = "--history", defaultValue = "45m", converter = io.sensorflow.job.config.DurationConverter.class,
+    @Option(names = "--history", defaultValue = "45m", converter = io.sensorflow.durations.DurationConverter.class,
             description = "Event time the simulator starts in the past, sent at once so the first windows close right away. Default: ${DEFAULT-VALUE}.")
     Duration history;
 
@@ -328,7 +328,7 @@ public final class LocalPipeline implements Callable<Integer> {
                     + " virtual nodes (each is a connection of its own, as each board is); use --no-mqtt for more";
         }
         if (history.isNegative()) {
-            return "--history must not be negative, not " + history;
+            return "--history must not be negative, not " + io.sensorflow.durations.Durations.format(history);
         }
         if (parallelism < 1) {
             return "--parallelism must be at least 1, not " + parallelism;
