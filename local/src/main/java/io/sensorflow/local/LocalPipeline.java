@@ -45,6 +45,7 @@ import org.apache.flink.configuration.ClusterOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
@@ -109,7 +110,8 @@ public final class LocalPipeline implements Callable<Integer> {
 
     /** Kafka topic the bridge writes the nodes' status messages to. */
     static final String STATUS_TOPIC = "sensor-status";
-    static long STATUS_INTERVAL_MS = Long.getLong("sensorflow.local.status-interval-ms", 30_000);
+    /** How often the status line is printed (tests shorten it). */
+    static long STATUS_INTERVAL_MS = 30_000;
 
     /** Where the banner and the status lines go, and where problems go (tests read them). */
     java.io.PrintStream out = System.out;
@@ -363,6 +365,8 @@ public final class LocalPipeline implements Callable<Integer> {
         // The BLOB server (job jars and artifacts) binds jobmanager.bind-host, which is every interface by default.
         flink.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
         flink.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        // The status line's restart count comes from the numRestarts metric, which REST serves at most this old.
+        flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(2));
         String tmp = runDir.resolve("flink").toString();
         flink.set(CoreOptions.TMP_DIRS, tmp);
         flink.set(WebOptions.TMP_DIR, tmp);
@@ -465,6 +469,11 @@ public final class LocalPipeline implements Callable<Integer> {
         return kafka;
     }
 
+    /** PostgreSQL started here; null when an existing one is used. For tests. */
+    LocalPostgres postgres() {
+        return postgres;
+    }
+
     /** This run's directory of files (Flink's, the checkpoints), deleted at the stop; null before the start. For tests. */
     Path runDir() {
         return runDir;
@@ -510,30 +519,49 @@ public final class LocalPipeline implements Callable<Integer> {
     }
 
     private void reportStatus(String jdbcUrl, String user, String password) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         while (!stopping) {
             try {
                 Thread.sleep(STATUS_INTERVAL_MS);
-                if (stopping) {
-                    return;
-                }
-                try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
-                        Statement st = c.createStatement();
-                        ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM sensor_aggregates),"
-                                + " (SELECT coalesce(sum(reading_count), 0) FROM sensor_aggregates),"
-                                + " (SELECT count(*) FROM dead_letters), (SELECT count(*) FROM late_readings)")) {
-                    rs.next();
-                    Bridge b = bridge;
-                    out.printf("%s  %d window rows (%d readings), %d dead letters, %d late readings%s%n",
-                            Instant.now().truncatedTo(ChronoUnit.SECONDS), rs.getLong(1), rs.getLong(2),
-                            rs.getLong(3), rs.getLong(4), b == null ? "" : "; bridge: " + b.stats().forwarded()
-                                    + " MQTT messages in Kafka" + (b.exitCode() == null ? "" : ", STOPPED: " + b.failure()));
-                }
             } catch (InterruptedException e) {
                 return;
-            } catch (Exception e) {
-                err.println("status: " + e.getMessage());
+            }
+            if (!stopping) {
+                out.println(statusLine(http, jdbcUrl, user, password));
             }
         }
+    }
+
+    /**
+     * "TIME  job RUNNING, 0 restarts; 150 window rows (134851 readings), 3 dead letters, 0 late readings; bridge: ...".
+     * Each part says so when it cannot be had, and the others are still shown.
+     */
+    String statusLine(java.net.http.HttpClient http, String jdbcUrl, String user, String password) {
+        StringBuilder line = new StringBuilder(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).append("  ");
+        try {
+            line.append(JobHealth.fetch(http, "http://localhost:" + webUiPort, job.getJobID().toHexString()).describe());
+        } catch (Exception e) {
+            line.append("job state unknown (Flink REST API: ").append(e.getMessage()).append(')');
+        }
+        line.append("; ");
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM sensor_aggregates),"
+                        + " (SELECT coalesce(sum(reading_count), 0) FROM sensor_aggregates),"
+                        + " (SELECT count(*) FROM dead_letters), (SELECT count(*) FROM late_readings)")) {
+            rs.next();
+            line.append(rs.getLong(1)).append(" window rows (").append(rs.getLong(2)).append(" readings), ")
+                    .append(Words.count(rs.getLong(3), "dead letter")).append(", ")
+                    .append(Words.count(rs.getLong(4), "late reading"));
+        } catch (java.sql.SQLException e) {
+            line.append("PostgreSQL: ").append(JobHealth.rootCause(String.valueOf(e.getMessage())));
+        }
+        Bridge b = bridge;
+        if (b != null) {
+            line.append("; bridge: ").append(b.stats().forwarded()).append(" MQTT messages in Kafka")
+                    .append(b.exitCode() == null ? "" : ", STOPPED: " + b.failure());
+        }
+        return line.toString();
     }
 
     /** A setting given on the command line or in the environment, else null. */

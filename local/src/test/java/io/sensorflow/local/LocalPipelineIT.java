@@ -83,6 +83,16 @@ class LocalPipelineIT {
         Path runDir = local.runDir();
         assertThat(runDir).isDirectory();
 
+        // Nothing was killed here: the job never restarted, and the status line says so.
+        String status = "";
+        long statusDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!status.contains(" restart")) { // the first answers may come before Flink has the metric
+            assertThat(System.nanoTime()).as("the restart count in the status line, have %s", status).isLessThan(statusDeadline);
+            Thread.sleep(500);
+            status = local.statusLine(java.net.http.HttpClient.newHttpClient(), jdbc, "postgres", "postgres");
+        }
+        assertThat(status).contains("job RUNNING, 0 restarts; ").doesNotContain("last cause");
+
         local.stop();
 
         assertThat(exit.get()).isZero();
