@@ -2,15 +2,11 @@ package io.sensorflow.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorflow.testkit.LocalPostgres;
 import io.sensorflow.testkit.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,7 +84,7 @@ class MqttChainIT {
                 node.close();
             }
 
-            String jdbc = "jdbc:postgresql://localhost:" + postgresPort + "/sensorflow";
+            LocalPostgres postgres = local.postgres();
             int expectedRows = SENSORS.size() * (int) (READINGS_PER_SENSOR * 1000L / WINDOW_MS);
             List<Map<String, Object>> rows = List.of();
             long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
@@ -96,7 +92,7 @@ class MqttChainIT {
                 assertThat(System.nanoTime()).as("%d rows within 180 s, have %s", expectedRows, rows).isLessThan(deadline);
                 assertThat(exit).as("run-local is still running").isNotDone();
                 Thread.sleep(500);
-                rows = aggregates(jdbc);
+                rows = EndToEndIT.aggregates(postgres);
             }
             List<Map<String, Object>> expected = new ArrayList<>();
             for (Map.Entry<String, Integer> sensor : SENSORS.entrySet()) {
@@ -114,8 +110,8 @@ class MqttChainIT {
                 want.remove("duplicate_count");
                 EndToEndIT.assertRow(actual, want);
             }
-            assertThat(count(jdbc, "SELECT count(*) FROM dead_letters")).as("dead letters").isZero();
-            assertThat(count(jdbc, "SELECT count(*) FROM late_readings")).as("late readings").isZero();
+            assertThat(EndToEndIT.count(postgres, "SELECT count(*) FROM dead_letters")).as("dead letters").isZero();
+            assertThat(EndToEndIT.count(postgres, "SELECT count(*) FROM late_readings")).as("late readings").isZero();
         } finally {
             local.stop();
         }
@@ -150,37 +146,6 @@ class MqttChainIT {
             assertThat(exit).as("run-local is still running; printed:%n%s", printed).isNotDone();
             assertThat(System.nanoTime()).as("%s printed within 120 s", pattern).isLessThan(deadline);
             Thread.sleep(100);
-        }
-    }
-
-    private static List<Map<String, Object>> aggregates(String jdbc) throws SQLException {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres"); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT sensor_id, window_start, window_end, reading_count,"
-                        + " duplicate_count, temperature_count, temperature_min, temperature_max, temperature_avg,"
-                        + " humidity_count, humidity_min, humidity_max, humidity_avg, distance_count, distance_min,"
-                        + " distance_max, distance_avg, motion_readings, motion_count, first_event_time, last_event_time"
-                        + " FROM sensor_aggregates ORDER BY sensor_id, window_start")) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= n; i++) {
-                    Object value = rs.getObject(i);
-                    row.put(rs.getMetaData().getColumnName(i), value instanceof java.sql.Timestamp ts ? ts.toInstant() : value);
-                }
-                rows.add(row);
-            }
-        } catch (SQLException e) {
-            return rows; // not up yet, or the schema not there yet
-        }
-        return rows;
-    }
-
-    private static long count(String jdbc, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres"); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 
