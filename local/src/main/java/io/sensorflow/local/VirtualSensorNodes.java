@@ -135,11 +135,31 @@ final class VirtualSensorNodes implements MessageSink {
             MqttMessage message = new MqttMessage(payload);
             message.setQos(1);
             message.setRetained(false);
+            while (true) {
+                try {
+                    client.publish(readingsTopic(sensorId), message, null, this);
+                    return;
+                } catch (MqttException e) {
+                    if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
+                        pause(); // paho has not counted the previous publication out of flight yet
+                        continue;
+                    }
+                    inFlight.release();
+                    throw new IllegalStateException("virtual node " + sensorId + " could not publish: " + e.getMessage(), e);
+                } catch (IllegalArgumentException e) {
+                    inFlight.release();
+                    throw new IllegalStateException("virtual node " + sensorId + " could not publish: " + e.getMessage(), e);
+                }
+            }
+        }
+
+        private void pause() {
             try {
-                client.publish(readingsTopic(sensorId), message, null, this);
-            } catch (MqttException | IllegalArgumentException e) {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 inFlight.release();
-                throw new IllegalStateException("virtual node " + sensorId + " could not publish: " + e.getMessage(), e);
+                throw new IllegalStateException("interrupted while publishing", e);
             }
         }
 
