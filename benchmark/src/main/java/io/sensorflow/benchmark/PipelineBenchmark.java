@@ -13,7 +13,7 @@ import io.sensorflow.simulator.oracle.JobOutputTables;
 import io.sensorflow.simulator.oracle.OutcomeComparison;
 import io.sensorflow.simulator.oracle.WindowAggregate;
 import io.sensorflow.simulator.output.KafkaMessageSink;
-import io.sensorflow.job.config.DurationConverter;
+import io.sensorflow.durations.DurationConverter;
 import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.sql.SchemaMigrator;
 import io.sensorflow.testkit.LocalKafka;

@@ -1,5 +1,6 @@
 package io.sensorflow.bridge;
 
+import io.sensorflow.durations.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -248,7 +249,7 @@ public final class Bridge implements AutoCloseable {
                 session.connect();
             } catch (Exception e) {
                 LOG.warn("Cannot connect to the MQTT broker {} as '{}': {}. Retrying in {}.", settings.mqttBroker(),
-                        settings.mqttClientId(), describe(e), DurationConverter.format(backoff.peek()));
+                        settings.mqttClientId(), describe(e), Durations.format(backoff.peek()));
                 if (session != null) {
                     session.abandon();
                 }
@@ -277,7 +278,7 @@ public final class Bridge implements AutoCloseable {
             }
             LOG.warn("Lost the connection to the MQTT broker {}: {}. Unacknowledged messages come again on the next"
                     + " connection; reconnecting in {}.", settings.mqttBroker(), describe(session.lostCause()),
-                    DurationConverter.format(backoff.peek()));
+                    Durations.format(backoff.peek()));
             session.abandon();
             sleep(backoff.next());
         }
@@ -287,7 +288,7 @@ public final class Bridge implements AutoCloseable {
     private void shutDown(MqttSession session) {
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
         LOG.info("Stopping: waiting up to {} for Kafka to confirm {} records in flight",
-                DurationConverter.format(settings.shutdownTimeout()), stats.inFlight());
+                Durations.format(settings.shutdownTimeout()), stats.inFlight());
         try {
             while (stats.inFlight() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -299,7 +300,7 @@ public final class Bridge implements AutoCloseable {
         session.disconnect(DISCONNECT_QUIESCE);
         if (left > 0) {
             LOG.warn("{} records were not confirmed by Kafka within {}: their MQTT messages stay unacknowledged and"
-                    + " come again on the next start", left, DurationConverter.format(settings.shutdownTimeout()));
+                    + " come again on the next start", left, Durations.format(settings.shutdownTimeout()));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.sensorflow.bridge;
 
+import io.sensorflow.durations.DurationConverter;
+import io.sensorflow.durations.Durations;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -43,7 +45,7 @@ import picocli.CommandLine.ParameterException;
             "",
             "Each option can also be set by an environment variable SENSORFLOW_BRIDGE_<NAME>",
             "(e.g. SENSORFLOW_BRIDGE_MQTT_PASSWORD); the command line wins.",
-            "Durations: 500ms, 10s, 2m or ISO-8601 (PT10S).",
+            "Durations: " + Durations.SYNTAX + ".",
             ""
         })
 public final class BridgeSettings {
@@ -217,7 +219,7 @@ public final class BridgeSettings {
             fail("--max-in-flight", "must be between 1 and 1000000, not " + maxInFlight, s);
         }
         if (shutdownTimeout.isNegative()) {
-            fail("--shutdown-timeout", "must not be negative, not " + DurationConverter.format(shutdownTimeout), s);
+            fail("--shutdown-timeout", "must not be negative, not " + Durations.format(shutdownTimeout), s);
         }
     }
 

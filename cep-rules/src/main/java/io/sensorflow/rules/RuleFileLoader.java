@@ -5,6 +5,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.sensorflow.durations.Durations;
 import io.sensorflow.rules.yaml.StrictYaml;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -34,7 +36,6 @@ public final class RuleFileLoader {
     private static final StrictYaml YAML = new StrictYaml("a rule file");
     private static final JsonSchema SCHEMA = loadSchema();
     private static final Pattern LOCATION = Pattern.compile("^\\$(?:\\.rules\\[(\\d+)\\])?(?:\\.([A-Za-z_]+))?.*");
-    private static final Pattern DURATION = Pattern.compile("([1-9][0-9]*)(ms|s|m|h)");
 
     /** The bound on a rule file's size (tests build files up to it). */
     static final int MAX_FILE_BYTES = StrictYaml.MAX_BYTES;
@@ -159,6 +160,7 @@ public final class RuleFileLoader {
         for (ValidationMessage m : SCHEMA.validate(doc)) {
             schemaProblems.add(describe(source, doc, m));
         }
+        durationProblems(source, doc, schemaProblems);
         problems.addAll(schemaProblems);
         if (!problems.isEmpty()) {
             throw new RuleFileException(problems);
@@ -215,22 +217,43 @@ public final class RuleFileLoader {
         }
     }
 
+    /**
+     * The durations ({@code after}, {@code within}) that are not written as every duration in sensorflow is
+     * ({@link Durations}) or are not longer than 0, reported with the schema's problems so that all come at once.
+     */
+    private static void durationProblems(String source, JsonNode doc, Collection<String> problems) {
+        JsonNode rules = doc.path("rules");
+        if (!rules.isArray()) {
+            return; // the schema says so
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            JsonNode r = rules.get(i);
+            if (!r.isObject()) {
+                continue;
+            }
+            for (String field : List.of("after", "within")) {
+                JsonNode value = r.path(field);
+                if (!value.isTextual()) {
+                    continue; // missing or not a string: the schema says so
+                }
+                String id = r.path("id").asText("");
+                String where = source + ": rules[" + i + "]" + (id.isEmpty() ? "" : " (id '" + id + "')") + ", field '"
+                        + field + "': ";
+                try {
+                    Duration d = Durations.parse(value.asText());
+                    if (d.isNegative() || d.isZero()) {
+                        problems.add(where + "must be longer than 0, not " + Durations.format(d));
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add(where + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** A duration {@link #durationProblems} found right. */
     private static Duration duration(JsonNode node) {
-        Matcher m = DURATION.matcher(node.asText()); // the schema checked the pattern
-        if (!m.matches()) {
-            throw new IllegalStateException("not a duration: " + node);
-        }
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
-            case "ms":
-                return Duration.ofMillis(n);
-            case "s":
-                return Duration.ofSeconds(n);
-            case "m":
-                return Duration.ofMinutes(n);
-            default:
-                return Duration.ofHours(n);
-        }
+        return Durations.parse(node.asText());
     }
 
     /** "FILE: rules[1] (id 'x'), field 'count': must have a minimum value of 2". */

@@ -1,7 +1,7 @@
 package io.sensorflow.local;
 
+import io.sensorflow.durations.DurationConverter;
 import io.sensorflow.job.archive.ArchiveWorkFiles;
-import io.sensorflow.job.config.DurationConverter;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -246,7 +246,7 @@ class EndToEndIT {
         assertThat((double) b2.get("humidity_avg")).isCloseTo(40 + 174 / 60.0, within(1e-9));
     }
 
-    private static void assertRow(Map<String, Object> actual, Map<String, Object> expected) {
+    static void assertRow(Map<String, Object> actual, Map<String, Object> expected) {
         assertThat(actual.keySet()).as("columns").containsExactlyElementsOf(expected.keySet());
         String which = expected.get("sensor_id") + " " + expected.get("window_start");
         for (Map.Entry<String, Object> e : expected.entrySet()) {
@@ -261,7 +261,7 @@ class EndToEndIT {
     }
 
     /** Every row of sensor_aggregates, ordered by sensor and window, without updated_at. */
-    private static List<Map<String, Object>> aggregates(LocalPostgres postgres) throws SQLException {
+    static List<Map<String, Object>> aggregates(LocalPostgres postgres) throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT sensor_id, window_start, window_end, reading_count,"
@@ -293,7 +293,7 @@ class EndToEndIT {
         return rows;
     }
 
-    private static long count(LocalPostgres postgres, String sql) throws SQLException {
+    static long count(LocalPostgres postgres, String sql) throws SQLException {
         try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             rs.next();

@@ -1,5 +1,6 @@
 package io.sensorflow.simulator;
 
+import io.sensorflow.durations.Durations;
 import io.sensorflow.rules.RuleSet;
 import io.sensorflow.simulator.fault.FaultContext;
 import io.sensorflow.simulator.fault.FaultSpec;

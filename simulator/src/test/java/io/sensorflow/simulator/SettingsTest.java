@@ -89,19 +89,6 @@ class SettingsTest {
                 .hasMessageStartingWith("--late count: the run is too short for 1 of these");
     }
 
-    @Test
-    void durationsReadAsPeopleWriteThem() {
-        assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(Durations.parse("15m")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(Durations.parse("-30s")).isEqualTo(Duration.ofSeconds(-30));
-        assertThat(Durations.parse("PT2H")).isEqualTo(Duration.ofHours(2));
-        assertThat(Durations.parse("0")).isEqualTo(Duration.ZERO);
-        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThat(Durations.format(Duration.ofMinutes(15))).isEqualTo("15m");
-        assertThatThrownBy(() -> Durations.parse("3 parsecs")).hasMessageContaining("is not a duration");
-    }
-
     private static void assertFails(SimulatorSettings.Builder b, String messageStart) {
         assertThatThrownBy(b::build).isInstanceOf(SettingsException.class).hasMessageStartingWith(messageStart);
     }

@@ -228,6 +228,15 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops this broker's own JVM shutdown hook, for a caller that stops everything itself on shutdown in its own
+     * order (run-local stops the job before the brokers it writes to, so that nothing logs about a vanished broker).
+     */
+    public LocalKafka withoutShutdownHook() {
+        removeShutdownHook();
+        return this;
+    }
+
     /** Stops the broker and deletes its data. */
     @Override
     public synchronized void close() {

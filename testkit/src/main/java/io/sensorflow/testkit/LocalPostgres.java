@@ -34,9 +34,9 @@ public final class LocalPostgres implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
 
-    private static final String USER = "postgres";
+    public static final String USER = "postgres";
     // Authentication is "trust": the server accepts any password; clients that insist on one get this.
-    private static final String PASSWORD = "postgres";
+    public static final String PASSWORD = "postgres";
     private static final int RANDOM_PORT_ATTEMPTS = 3;
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
     private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
@@ -116,6 +116,11 @@ public final class LocalPostgres implements AutoCloseable {
 
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://localhost:" + port + "/" + database;
+    }
+
+    /** The JDBC URL {@link #jdbcUrl()} gives for a server on {@code port}, before it is started. */
+    public static String jdbcUrlOn(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
     }
 
     public String user() {
@@ -201,6 +206,15 @@ public final class LocalPostgres implements AutoCloseable {
     public synchronized void restart() {
         stopServer();
         startServer();
+    }
+
+    /**
+     * Drops this server's own JVM shutdown hook, for a caller that stops everything itself on shutdown in its own
+     * order (run-local stops the job before the brokers it writes to, so that nothing logs about a vanished broker).
+     */
+    public LocalPostgres withoutShutdownHook() {
+        removeShutdownHook();
+        return this;
     }
 
     /** Stops the server and deletes its data. */

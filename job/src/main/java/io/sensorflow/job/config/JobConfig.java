@@ -1,5 +1,7 @@
 package io.sensorflow.job.config;
 
+import io.sensorflow.durations.DurationConverter;
+import io.sensorflow.durations.Durations;
 import io.sensorflow.job.readings.PhysicalRanges;
 import io.sensorflow.rules.RuleFileException;
 import io.sensorflow.rules.RuleFileLoader;
@@ -337,11 +339,11 @@ public final class JobConfig {
             fail("--max-future", "must be at most " + MAX_FUTURE_LIMIT.toDays() + "d, not " + maxFuture, s);
         }
         if (windowSize.toMillis() % watermarkGranularity.toMillis() != 0) {
-            fail("--watermark-granularity", "must divide --window-size (" + DurationConverter.format(windowSize) + ")", s);
+            fail("--watermark-granularity", "must divide --window-size (" + Durations.format(windowSize) + ")", s);
         }
         if (kafkaTransactionTimeout.compareTo(checkpointInterval) <= 0) {
             fail("--kafka-transaction-timeout", "must be longer than --checkpoint-interval ("
-                    + DurationConverter.format(checkpointInterval) + "), or transactions expire before they commit", s);
+                    + Durations.format(checkpointInterval) + "), or transactions expire before they commit", s);
         }
         atLeast("--topic-partitions", topicPartitions, 1, s);
         atLeast("--jdbc-batch-size", jdbcBatchSize, 1, s);
@@ -426,13 +428,13 @@ public final class JobConfig {
 
     private static void positive(String option, Duration value, SettingSources s) {
         if (value.toMillis() <= 0) {
-            fail(option, "must be at least 1ms, not " + value, s);
+            fail(option, "must be at least 1ms, not " + Durations.format(value), s);
         }
     }
 
     private static void notNegative(String option, Duration value, SettingSources s) {
         if (value.isNegative()) {
-            fail(option, "must not be negative, not " + value, s);
+            fail(option, "must not be negative, not " + Durations.format(value), s);
         }
     }
 

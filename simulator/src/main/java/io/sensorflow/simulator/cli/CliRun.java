@@ -1,6 +1,6 @@
 package io.sensorflow.simulator.cli;
 
-import io.sensorflow.simulator.Durations;
+import io.sensorflow.durations.Durations;
 import io.sensorflow.simulator.OutputKind;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.SettingsException;

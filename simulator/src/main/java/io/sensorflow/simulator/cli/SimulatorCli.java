@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
         description = {
             "Sends readings of virtual sensors (DHT11, HC-SR04, PIR) to Kafka or stdout, deterministically"
                     + " (same seed, same bytes), with faults on demand, and writes the outcome the job must produce.",
-            "Durations: 500ms, 1s, 15m, 2h, 1d or ISO-8601 (PT15M)."},
+            "Durations: " + io.sensorflow.durations.Durations.SYNTAX + "."},
         subcommands = GenerateCommand.class)
 public final class SimulatorCli implements Callable<Integer> {
 

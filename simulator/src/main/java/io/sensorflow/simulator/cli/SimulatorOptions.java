@@ -1,5 +1,6 @@
 package io.sensorflow.simulator.cli;
 
+import io.sensorflow.durations.DurationConverter;
 import io.sensorflow.rules.RuleFileException;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.rules.RuleSet;

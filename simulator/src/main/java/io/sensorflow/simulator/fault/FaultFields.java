@@ -1,6 +1,6 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.Durations;
+import io.sensorflow.durations.Durations;
 import io.sensorflow.simulator.Metric;
 import io.sensorflow.simulator.RejectReason;
 import io.sensorflow.simulator.SettingsException;

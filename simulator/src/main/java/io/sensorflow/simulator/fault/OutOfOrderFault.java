@@ -1,6 +1,6 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.Durations;
+import io.sensorflow.durations.Durations;
 import java.time.Duration;
 
 /**

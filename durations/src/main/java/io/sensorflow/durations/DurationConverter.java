@@ -1,16 +1,16 @@
-package io.sensorflow.simulator.cli;
+package io.sensorflow.durations;
 
-import io.sensorflow.simulator.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads {@code 500ms}, {@code 1s}, {@code 15m}, {@code PT15M} ... */
-final class DurationConverter implements ITypeConverter<Duration> {
+/** Reads a command-line option (or its environment variable, or properties file line) as {@link Durations} do, spaces around it ignored. */
+public final class DurationConverter implements ITypeConverter<Duration> {
+
     @Override
     public Duration convert(String value) {
         try {
-            return Durations.parse(value);
+            return Durations.parse(value.strip());
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException(e.getMessage());
         }
