@@ -1,7 +1,7 @@
 package io.sensorflow.rules;
 
 /** One alert rule of a rule file. The id is stable: it names the rule's operator state. Serializable, as operators carry it. */
-public sealed interface Rule extends java.io.Serializable permits SilenceRule, SequenceRule, RiseRule {
+public sealed interface Rule extends java.io.Serializable permits SilenceRule, EpisodeRule {
 
     String id();
 

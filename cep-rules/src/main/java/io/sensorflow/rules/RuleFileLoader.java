@@ -35,7 +35,7 @@ public final class RuleFileLoader {
 
     private static final StrictYaml YAML = new StrictYaml("a rule file");
     private static final JsonSchema SCHEMA = loadSchema();
-    private static final Pattern LOCATION = Pattern.compile("^\\$(?:\\.rules\\[(\\d+)\\])?(?:\\.([A-Za-z_]+))?.*");
+    private static final Pattern LOCATION = Pattern.compile("^\\$(?:\\.rules\\[(\\d+)\\])?(?:\\.([A-Za-z_]+(?:\\.[A-Za-z_]+)*))?.*");
 
     /** The bound on a rule file's size (tests build files up to it). */
     static final int MAX_FILE_BYTES = StrictYaml.MAX_BYTES;
@@ -203,8 +203,11 @@ public final class RuleFileLoader {
                     problems.add(where + ", field '" + field + "': " + r.get(field) + " is not a finite number");
                     return;
                 }
+                int count = r.get("count").asInt();
                 rules.add(new SequenceRule(id, severity, description, Metric.ofField(r.get("metric").asText()), above,
-                        threshold, r.get("count").asInt(), duration(r.get("within"))));
+                        threshold, count, duration(r.get("within")),
+                        r.has("resolve") ? r.get("resolve").get("readings").asInt() : count,
+                        r.has("cooldown") ? duration(r.get("cooldown")) : Duration.ZERO));
                 break;
             default: // "rise": the schema lets no other kind through
                 double by = r.get("by").asDouble();
@@ -213,13 +216,15 @@ public final class RuleFileLoader {
                     return;
                 }
                 rules.add(new RiseRule(id, severity, description, Metric.ofField(r.get("metric").asText()),
-                        by, duration(r.get("within"))));
+                        by, duration(r.get("within")),
+                        r.has("resolve") ? r.get("resolve").get("readings").asInt() : RiseRule.DEFAULT_RESOLVE_READINGS,
+                        r.has("cooldown") ? duration(r.get("cooldown")) : Duration.ZERO));
         }
     }
 
     /**
-     * The durations ({@code after}, {@code within}) that are not written as every duration in sensorflow is
-     * ({@link Durations}) or are not longer than 0, reported with the schema's problems so that all come at once.
+     * The durations ({@code after}, {@code within}, {@code cooldown}) that are not written as every duration in
+     * sensorflow is ({@link Durations}) or are not longer than 0 (a cooldown may be 0), reported with the schema's problems so that all come at once.
      */
     private static void durationProblems(String source, JsonNode doc, Collection<String> problems) {
         JsonNode rules = doc.path("rules");
@@ -231,7 +236,7 @@ public final class RuleFileLoader {
             if (!r.isObject()) {
                 continue;
             }
-            for (String field : List.of("after", "within")) {
+            for (String field : List.of("after", "within", "cooldown")) {
                 JsonNode value = r.path(field);
                 if (!value.isTextual()) {
                     continue; // missing or not a string: the schema says so
@@ -241,8 +246,9 @@ public final class RuleFileLoader {
                         + field + "': ";
                 try {
                     Duration d = Durations.parse(value.asText());
-                    if (d.isNegative() || d.isZero()) {
-                        problems.add(where + "must be longer than 0, not " + Durations.format(d));
+                    if (field.equals("cooldown") ? d.isNegative() : d.isNegative() || d.isZero()) {
+                        problems.add(where + (field.equals("cooldown") ? "must be 0 or longer" : "must be longer than 0")
+                                + ", not " + Durations.format(d));
                     }
                 } catch (IllegalArgumentException e) {
                     problems.add(where + e.getMessage());

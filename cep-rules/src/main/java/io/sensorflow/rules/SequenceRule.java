@@ -4,10 +4,21 @@ import java.time.Duration;
 
 /**
  * {@code count} consecutive readings of {@code metric} above (or below) {@code threshold}, all
- * within {@code within}: one alert per run of extreme readings.
+ * within {@code within}: FIRING once for an episode, RESOLVED at the {@code resolveReadings}-th
+ * consecutive reading back within the threshold ({@link EpisodeRule}).
  */
 public record SequenceRule(String id, Severity severity, String description, Metric metric, boolean above,
-        double threshold, int count, Duration within) implements Rule {
+        double threshold, int count, Duration within, int resolveReadings, Duration cooldown) implements EpisodeRule {
+
+    public SequenceRule {
+        EpisodeRule.check(resolveReadings, cooldown);
+    }
+
+    /** With the defaults of a rule file that says neither: resolved by {@code count} readings back, no cooldown. */
+    public SequenceRule(String id, Severity severity, String description, Metric metric, boolean above,
+            double threshold, int count, Duration within) {
+        this(id, severity, description, metric, above, threshold, count, within, count, Duration.ZERO);
+    }
 
     /** Whether a value counts towards the run. */
     public boolean isExtreme(double value) {

@@ -68,6 +68,7 @@ class RuleFileLoaderFuzzTest {
 
     static final String[] KEYS = {
         "id", "kind", "severity", "after", "metric", "above", "below", "count", "within", "by", "description", "version",
+        "resolve", "readings", "cooldown",
         "rules", "colour", "we-ird key", "<<", "\"quoted key\"", "1", "true", "null", "~", "? complex", "Id", "ID", "'id'",
     };
 
@@ -141,6 +142,9 @@ class RuleFileLoaderFuzzTest {
                 Map.entry("below", nodes("\"cold\"", "\"10\"", "null", "[1]", "false")),
                 Map.entry("count", nodes("1", "0", "-3", "1001", "2.5", "\"3\"", "null", "[]")),
                 Map.entry("by", nodes("0", "-5", "\"10\"", "null", "[]", "-0.0")),
+                Map.entry("resolve", nodes("3", "{}", "{\"readings\": 0}", "{\"readings\": 1001}", "{\"readings\": 2.5}",
+                        "{\"after\": \"1m\"}", "{\"readings\": 3, \"after\": \"1m\"}", "null", "[]")),
+                Map.entry("cooldown", nodes("\"soon\"", "\"-1s\"", "\"5\"", "300", "null", "{}")),
                 Map.entry("description", nodes("5", "[]", "{}", "\"" + "x".repeat(501) + "\"", "null")));
         int cases = 0;
         for (int i = 0; i < defaults().path("rules").size(); i++) {
@@ -199,7 +203,7 @@ class RuleFileLoaderFuzzTest {
             }
             String at = RuleFileChecks.SOURCE + ": rules[" + rule + "]";
             boolean named = problems.stream().anyMatch(p -> p.startsWith(at) && (p.contains("field '" + field + "'")
-                    || p.contains("fields '") && p.contains("'" + field + "'")));
+                    || p.contains("field '" + field + ".") || p.contains("fields '") && p.contains("'" + field + "'")));
             check(named, c, "no problem names " + at + " and field '" + field + "': " + problems);
         }
     }

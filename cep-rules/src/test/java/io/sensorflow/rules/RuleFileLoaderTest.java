@@ -41,12 +41,30 @@ class RuleFileLoaderTest {
         assertThat(hot.within()).isEqualTo(Duration.ofMinutes(1));
         assertThat(hot.isExtreme(70.5)).isTrue();
         assertThat(hot.isExtreme(70.0)).isFalse();
+        assertThat(hot.resolveReadings()).isEqualTo(10);
+        assertThat(hot.cooldown()).isEqualTo(Duration.ofMinutes(15));
         SequenceRule close = (SequenceRule) rules.rules().get(2);
         assertThat(close.metric()).isEqualTo(Metric.DISTANCE_CM);
         assertThat(close.above()).isFalse();
         assertThat(close.isExtreme(9.9)).isTrue();
         assertThat(rules.rules().get(3)).isEqualTo(new RiseRule("temperature-rapid-rise", Severity.WARNING,
-                "Temperature up by 10 °C or more within 5 minutes.", Metric.TEMPERATURE, 10.0, Duration.ofMinutes(5)));
+                "Temperature up by 10 °C or more within 5 minutes.", Metric.TEMPERATURE, 10.0, Duration.ofMinutes(5), 10,
+                Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void aRiseResolvesAfterThreeReadingsWithoutARiseUnlessItSaysOtherwise() {
+        String up = "  - id: up\n    kind: rise\n    severity: info\n    metric: humidity\n    by: 5\n    within: 1m\n";
+        RiseRule defaults = (RiseRule) RuleFileLoader.load("rules.yaml", (HEADER + up).getBytes(StandardCharsets.UTF_8))
+                .rules().get(0);
+        assertThat(defaults.resolveReadings()).isEqualTo(3);
+        assertThat(defaults.cooldown()).isZero();
+        RiseRule set = (RiseRule) RuleFileLoader.load("rules.yaml",
+                (HEADER + up + "    resolve: {readings: 20}\n    cooldown: 1h\n").getBytes(StandardCharsets.UTF_8)).rules().get(0);
+        assertThat(set.resolveReadings()).isEqualTo(20);
+        assertThat(set.cooldown()).isEqualTo(Duration.ofHours(1));
+        assertThat(problemsOf(HEADER + up + "    resolve: {readings: -1}\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'up'), field 'resolve.readings': ");
     }
 
     @Test
@@ -123,6 +141,42 @@ class RuleFileLoaderTest {
         assertThat(problemsOf(HEADER + "  - id: up\n    kind: rise\n    severity: info\n    metric: humidity\n"
                 + "    by: -5\n    within: 1m\n")).singleElement().asString()
                 .startsWith("rules.yaml: rules[0] (id 'up'), field 'by': ");
+    }
+
+    @Test
+    void aSequenceResolvesAfterCountReadingsBackWithNoCooldownUnlessItSaysOtherwise() {
+        String hot = "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n    above: 70\n"
+                + "    count: 3\n    within: 1m\n";
+        SequenceRule defaults = (SequenceRule) RuleFileLoader.load("rules.yaml", (HEADER + hot).getBytes(StandardCharsets.UTF_8))
+                .rules().get(0);
+        assertThat(defaults.resolveReadings()).isEqualTo(3);
+        assertThat(defaults.cooldown()).isZero();
+        SequenceRule set = (SequenceRule) RuleFileLoader.load("rules.yaml",
+                (HEADER + hot + "    resolve: {readings: 7}\n    cooldown: 10m\n").getBytes(StandardCharsets.UTF_8)).rules().get(0);
+        assertThat(set.resolveReadings()).isEqualTo(7);
+        assertThat(set.cooldown()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(((SequenceRule) RuleFileLoader.load("rules.yaml", (HEADER + hot + "    cooldown: 0s\n")
+                .getBytes(StandardCharsets.UTF_8)).rules().get(0)).cooldown()).isZero();
+    }
+
+    @Test
+    void aWrongResolveOrCooldownIsNamed() {
+        String hot = "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n    above: 70\n"
+                + "    count: 3\n    within: 1m\n";
+        assertThat(problemsOf(HEADER + hot + "    resolve: {readings: 0}\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'resolve.readings': ").contains("1");
+        assertThat(problemsOf(HEADER + hot + "    resolve: {readings: 1001}\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'resolve.readings': ").contains("1000");
+        assertThat(problemsOf(HEADER + hot + "    resolve: {after: 1m}\n")).isNotEmpty().allSatisfy(p -> assertThat(p)
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'resolve"));
+        assertThat(problemsOf(HEADER + hot + "    resolve: 3\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'resolve': ");
+        assertThat(problemsOf(HEADER + hot + "    cooldown: -5s\n")).containsExactly(
+                "rules.yaml: rules[0] (id 'hot'), field 'cooldown': must be 0 or longer, not -5s");
+        assertThat(problemsOf(HEADER + hot + "    cooldown: soon\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'hot'), field 'cooldown': 'soon' is not a duration");
+        assertThat(problemsOf(HEADER + SILENCE + "    cooldown: 5m\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'quiet'), field 'cooldown': ");
     }
 
     @Test

@@ -26,4 +26,20 @@ public interface CandidateSelector<S> extends java.io.Serializable {
     void write(S state, DataOutput out) throws IOException;
 
     S read(DataInput in) throws IOException;
+
+    /** The first byte of a selector's state of a versioned form: this mark plus the version. */
+    int FORMAT_VERSION_MARK = 0x40;
+
+    /**
+     * The version of a selector's state from its first byte: 0 for the unversioned form, whose first
+     * byte was a boolean (0 or 1); {@code what} names the state in the error for a newer version.
+     */
+    static int formatVersion(int firstByte, int current, String what) throws IOException {
+        int version = firstByte <= 1 ? 0 : firstByte - FORMAT_VERSION_MARK;
+        if (version < 0 || version > current) {
+            throw new IOException(what + " of format version " + version + ", this job reads versions 0 to " + current
+                    + " (state of a newer job?)");
+        }
+        return version;
+    }
 }

@@ -1,5 +1,6 @@
 package io.sensorflow.rules.cep;
 
+import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
@@ -9,17 +10,18 @@ import java.util.UUID;
 import org.apache.flink.cep.pattern.Pattern;
 
 /**
- * A sequence or rise rule, compiled: its CEP pattern, the selector that feeds the pattern, the
- * metric it watches, and the uid of its operator.
+ * A sequence or rise rule, compiled: its CEP pattern, the pattern that resolves its episodes, the
+ * selector that feeds both, and the uids of its operators.
  */
-public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, CandidateSelector<?> selector) {
+public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Pattern<RuleEvent, RuleEvent> resolution,
+        CandidateSelector<?> selector) {
 
     public static CompiledRule of(Rule rule) {
         if (rule instanceof SequenceRule s) {
-            return new CompiledRule(rule, RulePatterns.sequence(s), new SequenceCandidates(s));
+            return new CompiledRule(rule, RulePatterns.sequence(s), RulePatterns.resolved(s), new SequenceCandidates(s));
         }
         if (rule instanceof RiseRule r) {
-            return new CompiledRule(rule, RulePatterns.rise(r), new RiseCandidates(r));
+            return new CompiledRule(rule, RulePatterns.rise(r), RulePatterns.resolved(r), new RiseCandidates(r));
         }
         throw new IllegalArgumentException("rule '" + rule.id() + "' is a " + rule.getClass().getSimpleName()
                 + ", which does not compile to a pattern the job runs; silence has its own operator");
@@ -46,5 +48,18 @@ public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Can
         }
         String fingerprint = UUID.nameUUIDFromBytes(definition.getBytes(StandardCharsets.UTF_8)).toString().substring(0, 8);
         return "rule-" + rule.id() + "-" + fingerprint;
+    }
+
+    /**
+     * The uid of the operator matching a rule's resolution: its partial matches count toward
+     * {@code resolveReadings}, so a rule that changed that starts it afresh.
+     */
+    public static String resolutionUid(EpisodeRule rule) {
+        return uid(rule) + "-resolved-" + rule.resolveReadings();
+    }
+
+    /** The uid of the operator that keeps each episode's life (open, resolved, cooled down): it survives a changed resolution or cooldown. */
+    public static String lifecycleUid(Rule rule) {
+        return uid(rule) + "-lifecycle";
     }
 }

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * The readings a rise rule's pattern needs: the first reading of each rise episode, carrying the
- * reading it rose from. The lowest reading of the last {@code within} is kept with a monotonic
+ * The readings a rise rule's two patterns need: the first reading of each stretch of rising
+ * readings, carrying the reading it rose from, and after each rising reading the first
+ * {@code resolveReadings} readings that do not rise (that many in a row resolve an episode; the
+ * rest can change no match). The lowest reading of the last {@code within} is kept with a monotonic
  * queue (ascending values; on equal values the later reading wins), so each reading costs O(1)
  * amortized and the state holds at most the readings of one window.
  *
@@ -17,12 +19,17 @@ import java.util.function.Consumer;
  */
 public final class RiseCandidates implements CandidateSelector<RiseCandidates.State> {
 
+    /** The version of the state this writes, after {@link CandidateSelector#FORMAT_VERSION_MARK}. */
+    static final int FORMAT_VERSION = 1;
+
     private final double by;
     private final long withinMs;
+    private final int resolveReadings;
 
     public RiseCandidates(RiseRule rule) {
         this.by = rule.by();
         this.withinMs = rule.within().toMillis();
+        this.resolveReadings = rule.resolveReadings();
     }
 
     /** Per sensor: a queue of (time, value), ascending in both, and whether a rise is going on. */
@@ -40,6 +47,8 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
          */
         long episodeStart = Long.MIN_VALUE;
         int episodeOrdinal;
+        /** Readings without a rise passed on since the last rising one (from a fresh state: none are due). */
+        int normalsPassed = Integer.MAX_VALUE;
 
         // Capacity is a power of two, so positions wrap with a mask.
         long time(int i) {
@@ -97,6 +106,12 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             e.fromValue = s.value(0);
             out.accept(e);
         }
+        if (rises) {
+            s.normalsPassed = 0;
+        } else if (s.normalsPassed < resolveReadings) {
+            out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.NORMAL, timestamp));
+            s.normalsPassed++;
+        }
         s.rising = rises;
         while (s.size > 0 && s.value(s.size - 1) >= value) {
             s.size--;
@@ -108,12 +123,13 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
     public boolean isEmpty(State s, long watermark) {
         // Every reading still to come is after the watermark, so once the last one is a whole window
         // behind it nothing kept can be a starting point; a rise still open then ends with the
-        // next reading anyway, which has nothing to rise from.
-        return s.size == 0 || watermark - s.lastTime >= withinMs;
+        // next reading anyway, which has nothing to rise from. Readings due to a resolution keep it.
+        return (s.size == 0 || watermark - s.lastTime >= withinMs) && s.normalsPassed >= resolveReadings;
     }
 
     @Override
     public void write(State s, DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION_MARK + FORMAT_VERSION);
         out.writeBoolean(s.rising);
         out.writeLong(s.lastTime);
         out.writeInt(s.size);
@@ -121,16 +137,23 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             out.writeLong(s.time(i));
             out.writeDouble(s.value(i));
         }
+        out.writeInt(s.normalsPassed);
     }
 
+    /** Reads this version's form and the unversioned one before it, which had no resolution: nothing is due. */
     @Override
     public State read(DataInput in) throws IOException {
         State s = new State();
-        s.rising = in.readBoolean();
+        int first = in.readUnsignedByte();
+        int version = CandidateSelector.formatVersion(first, FORMAT_VERSION, "rise rule state");
+        s.rising = version == 0 ? first == 1 : in.readBoolean();
         s.lastTime = in.readLong();
         int size = in.readInt();
         for (int i = 0; i < size; i++) {
             s.push(in.readLong(), in.readDouble());
+        }
+        if (version >= 1) {
+            s.normalsPassed = in.readInt();
         }
         return s;
     }

@@ -9,8 +9,12 @@ public class RuleEvent {
 
     /** A reading past the threshold of a sequence rule. */
     public static final byte EXTREME = 1;
-    /** The first reading within the threshold after extreme ones: it ends a run in the pattern. */
-    public static final byte BREAKER = 2;
+    /**
+     * A reading that does not meet its rule (within a sequence's threshold, no rise), one of the
+     * first few after one that does: it ends a run in the firing pattern, and enough of them in a
+     * row resolve an episode.
+     */
+    public static final byte NORMAL = 2;
     /** A reading that is at least {@code by} above the lowest reading within the rise rule's window. */
     public static final byte RISE = 3;
 
@@ -19,7 +23,10 @@ public class RuleEvent {
     public long timestamp;
     public double value;
     public byte kind;
-    /** The start of the episode the event belongs to (first reading of a run, or of a rise). */
+    /**
+     * The start of the episode the event belongs to (first reading of a run, or of a rise); for
+     * {@link #NORMAL}, which belongs to none, its own time.
+     */
     public long episodeStart;
     /** Which of the episodes starting at {@link #episodeStart} it is, from 0 ({@link io.sensorflow.rules.alert.AlertIds}). */
     public int episodeOrdinal;

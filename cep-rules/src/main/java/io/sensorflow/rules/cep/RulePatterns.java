@@ -1,5 +1,6 @@
 package io.sensorflow.rules.cep;
 
+import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
@@ -14,7 +15,7 @@ public final class RulePatterns {
 
     /**
      * {@code count} extreme events in a row within {@code within}. Fed by
-     * {@link SequenceCandidates}, a breaker separates runs, and a run stops being fed once it has
+     * {@link SequenceCandidates}, a reading within the threshold separates runs, and a run stops being fed once it has
      * matched; skipping past the match drops the partial matches it overlapped.
      */
     public static Pattern<RuleEvent, RuleEvent> sequence(SequenceRule rule) {
@@ -23,6 +24,18 @@ public final class RulePatterns {
                 .times(rule.count())
                 .consecutive()
                 .within(rule.within());
+    }
+
+    /**
+     * {@code resolveReadings} readings in a row that no longer meet the rule: what resolves an
+     * episode. Fed by the rule's selector, a reading that meets it breaks the row; skipping past
+     * the match leaves one match for each such stretch.
+     */
+    public static Pattern<RuleEvent, RuleEvent> resolved(EpisodeRule rule) {
+        return Pattern.<RuleEvent>begin("back", AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(e -> e.kind == RuleEvent.NORMAL))
+                .times(rule.resolveReadings())
+                .consecutive();
     }
 
     /** The start of a rise episode, as {@link RiseCandidates} found it. */

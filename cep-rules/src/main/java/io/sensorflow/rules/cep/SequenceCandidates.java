@@ -7,27 +7,34 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * The readings a sequence rule's pattern needs: the extreme readings of a run up to the one
- * that completes the first match, and one breaker after a run that has not matched. Normal
- * readings in between and the rest of a run that has already matched can change nothing, so CEP
- * never sees them; that is also what makes the alert one per run.
+ * The readings a sequence rule's two patterns need: the extreme readings of a run up to the one
+ * that completes the firing pattern, and after each extreme reading the first
+ * {@code resolveReadings} readings within the threshold (they break a run, and that many in a row
+ * resolve an episode). The rest cannot change a match of either pattern: the rest of a run that
+ * has matched (its first readings already broke any resolution in progress), and readings within
+ * the threshold past the first {@code resolveReadings} (the resolution has matched by then).
  *
- * <p>It tracks the last {@code count} timestamps of the run to know when the pattern matches
- * (the same test as {@code within}: last - first &lt; within).
+ * <p>It tracks the last {@code count} timestamps of the run to know when the firing pattern
+ * matches (the same test as {@code within}: last - first &lt; within).
  */
 public final class SequenceCandidates implements CandidateSelector<SequenceCandidates.State> {
 
-    private final SequenceRule rule;
+    /** The version of the state this writes, after {@link CandidateSelector#FORMAT_VERSION_MARK}. */
+    static final int FORMAT_VERSION = 1;
+
     private final int count;
     private final long withinMs;
+    private final int resolveReadings;
+    private final SequenceRule rule;
 
     public SequenceCandidates(SequenceRule rule) {
         this.rule = rule;
         this.count = rule.count();
         this.withinMs = rule.within().toMillis();
+        this.resolveReadings = rule.resolveReadings();
     }
 
-    /** Per sensor: the run in progress, if any. */
+    /** Per sensor: the run in progress, if any, and how many readings within the threshold followed the last extreme one. */
     public static final class State {
         boolean inRun;
         boolean matched;
@@ -43,6 +50,8 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         /** Timestamps of the run's last {@code count} extreme readings, a ring. */
         long[] recent;
         int length;
+        /** Readings within the threshold passed on since the last extreme one (from a fresh state: none are due). */
+        int normalsPassed = Integer.MAX_VALUE;
     }
 
     @Override
@@ -56,14 +65,16 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
             return; // no reading of this metric: neither extends nor breaks a run
         }
         if (!rule.isExtreme(value)) {
-            if (s.inRun && !s.matched) {
-                out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.BREAKER, s.runStart, s.runOrdinal));
+            if (s.normalsPassed < resolveReadings) {
+                out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.NORMAL, timestamp));
+                s.normalsPassed++;
             }
             s.inRun = false;
             s.matched = false;
             s.length = 0;
             return;
         }
+        s.normalsPassed = 0;
         if (!s.inRun) {
             s.inRun = true;
             s.matched = false;
@@ -73,7 +84,7 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
             s.length = 0;
         }
         if (s.matched) {
-            return; // this run has had its alert
+            return; // this run has matched; its first readings broke any resolution in progress
         }
         if (s.recent == null) {
             s.recent = new long[count];
@@ -88,11 +99,12 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
 
     @Override
     public boolean isEmpty(State s, long watermark) {
-        return !s.inRun;
+        return !s.inRun && s.normalsPassed >= resolveReadings;
     }
 
     @Override
     public void write(State s, DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION_MARK + FORMAT_VERSION);
         out.writeBoolean(s.inRun);
         out.writeBoolean(s.matched);
         out.writeLong(s.runStart);
@@ -101,12 +113,19 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         for (int i = s.length - kept; i < s.length; i++) {
             out.writeLong(s.recent[i % count]);
         }
+        out.writeInt(s.normalsPassed);
     }
 
+    /**
+     * Reads this version's form and the unversioned one before it, which had no resolution: a
+     * run in progress needs its breaker, and nothing else is due.
+     */
     @Override
     public State read(DataInput in) throws IOException {
         State s = new State();
-        s.inRun = in.readBoolean();
+        int first = in.readUnsignedByte();
+        int version = CandidateSelector.formatVersion(first, FORMAT_VERSION, "sequence rule state");
+        s.inRun = version == 0 ? first == 1 : in.readBoolean();
         s.matched = in.readBoolean();
         s.runStart = in.readLong();
         s.length = in.readInt();
@@ -115,6 +134,8 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         for (int i = s.length - kept; i < s.length; i++) {
             s.recent[i % count] = in.readLong();
         }
+        // In a run, the last reading was extreme; otherwise no episode could be open before version 1.
+        s.normalsPassed = version >= 1 ? in.readInt() : s.inRun ? 0 : Integer.MAX_VALUE;
         return s;
     }
 }

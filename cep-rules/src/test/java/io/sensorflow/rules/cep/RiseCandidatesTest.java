@@ -28,7 +28,8 @@ class RiseCandidatesTest {
 
     private List<String> picked() {
         List<String> p = new ArrayList<>();
-        out.forEach(e -> p.add(e.fromValue + "@" + e.fromTime / MIN + "->" + e.value + "@" + e.timestamp / MIN));
+        out.forEach(e -> p.add(e.kind == RuleEvent.RISE ? e.fromValue + "@" + e.fromTime / MIN + "->" + e.value + "@" + e.timestamp / MIN
+                : "no rise " + e.value + "@" + e.timestamp / MIN));
         return p;
     }
 
@@ -41,7 +42,22 @@ class RiseCandidatesTest {
         feed(s, 3 * MIN, 31); // same rise
         feed(s, 4 * MIN, 22); // over
         feed(s, 5 * MIN, 32); // +10 from 22 at 4 min (20 at 1 min is still in the window: +12)
-        assertThat(picked()).containsExactly("20.0@1->30.0@2", "20.0@1->32.0@5");
+        // Readings without a rise before any rise can resolve nothing: not passed on; after one they can.
+        assertThat(picked()).containsExactly("20.0@1->30.0@2", "no rise 22.0@4", "20.0@1->32.0@5");
+    }
+
+    @Test
+    void readsTheStateOfTheVersionBeforeResolutions() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream old = new DataOutputStream(bytes);
+        old.writeBoolean(false); // not rising, last reading at 1 min, one reading in the queue: 20 at 1 min
+        old.writeLong(MIN);
+        old.writeInt(1);
+        old.writeLong(MIN);
+        old.writeDouble(20);
+        RiseCandidates.State read = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        feed(read, 2 * MIN, 31);
+        assertThat(picked()).containsExactly("20.0@1->31.0@2");
     }
 
     @Test
@@ -70,6 +86,11 @@ class RiseCandidatesTest {
         out.clear();
         feed(read, 1_001_000, 41);
         assertThat(picked()).isEmpty(); // still the same rise
-        assertThat(selector.isEmpty(read, 1_001_000 + 5 * MIN)).isTrue();
+        assertThat(selector.isEmpty(read, 1_001_000 + 5 * MIN)).as("three readings without a rise are due").isFalse();
+        for (int i = 0; i < 4; i++) {
+            feed(read, 1_001_000 + 6 * MIN + i, 41);
+        }
+        assertThat(picked()).containsExactly("no rise 41.0@22", "no rise 41.0@22", "no rise 41.0@22");
+        assertThat(selector.isEmpty(read, 1_001_000 + 12 * MIN)).isTrue();
     }
 }

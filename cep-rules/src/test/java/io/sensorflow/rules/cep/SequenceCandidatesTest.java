@@ -28,30 +28,49 @@ class SequenceCandidatesTest {
 
     private List<String> picked() {
         List<String> p = new ArrayList<>();
-        out.forEach(e -> p.add((e.kind == RuleEvent.EXTREME ? "E" : "B") + e.timestamp / 1000 + "/" + e.episodeStart / 1000));
+        out.forEach(e -> p.add((e.kind == RuleEvent.EXTREME ? "E" : "N") + e.timestamp / 1000 + "/" + e.episodeStart / 1000));
         return p;
     }
 
     @Test
-    void passesTheRunUpToItsFirstMatchAndNothingAfter() {
+    void passesTheRunUpToItsFirstMatchThenTheReadingsThatCanResolveIt() {
         SequenceCandidates.State s = selector.newState();
         for (int i = 1; i <= 6; i++) {
             feed(s, i * 10_000L, 75);
         }
-        feed(s, 70_000, 20);
-        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10");
+        for (int i = 7; i <= 11; i++) {
+            feed(s, i * 10_000L, 20);
+        }
+        // The resolution needs 3 (the rule's count) in a row within the threshold: the rest can change nothing.
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N70/70", "N80/80", "N90/90");
         assertThat(selector.isEmpty(s, 0)).isTrue();
     }
 
     @Test
-    void aRunThatDoesNotMatchIsClosedByOneBreakerAndNormalReadingsAreDropped() {
+    void readingsWithinTheThresholdArePassedOnlyAfterAnExtremeOneAndUpToTheResolvingCount() {
         SequenceCandidates.State s = selector.newState();
-        feed(s, 10_000, 20);
+        feed(s, 10_000, 20); // nothing to break, nothing to resolve
         feed(s, 20_000, 75);
         feed(s, 30_000, 75);
-        feed(s, 40_000, 20);
-        feed(s, 50_000, 20);
-        assertThat(picked()).containsExactly("E20/20", "E30/20", "B40/20");
+        feed(s, 40_000, 20); // breaks the run
+        feed(s, 50_000, 75); // a new run: the count starts again
+        feed(s, 60_000, 20);
+        feed(s, 70_000, 20);
+        feed(s, 80_000, 20);
+        feed(s, 90_000, 20);
+        assertThat(picked()).containsExactly("E20/20", "E30/20", "N40/40", "E50/50", "N60/60", "N70/70", "N80/80");
+        assertThat(selector.isEmpty(s, 0)).isTrue();
+    }
+
+    @Test
+    void aRuleResolvedByOneReadingPassesOneAfterEachRun() {
+        SequenceCandidates one = new SequenceCandidates(new SequenceRule("hot", Severity.CRITICAL, "", Metric.TEMPERATURE,
+                true, 70, 3, Duration.ofSeconds(60), 1, Duration.ZERO));
+        SequenceCandidates.State s = one.newState();
+        one.accept(s, "a", 10_000, 75, out::add);
+        one.accept(s, "a", 20_000, 20, out::add);
+        one.accept(s, "a", 30_000, 20, out::add);
+        assertThat(picked()).containsExactly("E10/10", "N20/20");
     }
 
     @Test
@@ -87,5 +106,44 @@ class SequenceCandidatesTest {
         feed(read, 30_000, 75);
         feed(read, 40_000, 75);
         assertThat(picked()).containsExactly("E30/10"); // the third of the run matched: nothing after
+        out.clear();
+        feed(read, 50_000, 20);
+        assertThat(picked()).containsExactly("N50/50");
+    }
+
+    @Test
+    void readsTheStateOfTheVersionBeforeResolutions() throws Exception {
+        // Written by the unversioned form: in a run, not matched, started at 10 s, two readings (10 s, 20 s).
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream old = new DataOutputStream(bytes);
+        old.writeBoolean(true);
+        old.writeBoolean(false);
+        old.writeLong(10_000);
+        old.writeInt(2);
+        old.writeLong(10_000);
+        old.writeLong(20_000);
+        SequenceCandidates.State read = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        feed(read, 30_000, 20); // the run it was in needs its end
+        feed(read, 40_000, 75);
+        assertThat(picked()).containsExactly("N30/30", "E40/40");
+
+        bytes.reset();
+        old.writeBoolean(false); // not in a run: nothing is due
+        old.writeBoolean(false);
+        old.writeLong(10_000);
+        old.writeInt(0);
+        out.clear();
+        SequenceCandidates.State idle = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        feed(idle, 50_000, 20);
+        assertThat(picked()).isEmpty();
+        assertThat(selector.isEmpty(idle, 0)).isTrue();
+    }
+
+    @Test
+    void refusesTheStateOfANewerVersion() {
+        byte[] newer = {(byte) (CandidateSelector.FORMAT_VERSION_MARK + SequenceCandidates.FORMAT_VERSION + 1)};
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> selector.read(new DataInputStream(new ByteArrayInputStream(newer))))
+                .hasMessageContaining("format version 2").hasMessageContaining("newer");
     }
 }
