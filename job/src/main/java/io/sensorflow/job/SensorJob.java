@@ -10,12 +10,16 @@ import io.sensorflow.job.deadletter.DeadLetter;
 import io.sensorflow.job.deadletter.SplitOffRejected;
 import io.sensorflow.job.late.LateReading;
 import io.sensorflow.job.alerts.Alert;
+import io.sensorflow.job.alerts.AlertLifecycle;
 import io.sensorflow.job.alerts.DetectSilence;
 import io.sensorflow.job.alerts.MatchToAlert;
+import io.sensorflow.job.alerts.MatchToResolution;
 import io.sensorflow.job.alerts.SelectAlertCandidates;
 import io.sensorflow.job.alerts.SensorHeartbeat;
 import io.sensorflow.job.readings.Reading;
+import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Rule;
+import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
@@ -195,8 +199,9 @@ public final class SensorJob {
     }
 
     /**
-     * On-time readings → the few each rule can act on → per rule: CEP (sequence, rise) or the
-     * silence detector → one stream of alerts. Every rule's operators have uids made of its id and
+     * On-time readings → the few each rule can act on → per rule: CEP (sequence, rise: a pattern
+     * that fires, one that resolves, and their episodes' life) or the silence detector → one
+     * stream of alerts. Every rule's operators have uids made of its id and
      * definition, so a restart from a savepoint keeps the state of the rules that did not change.
      */
     private DataStream<Alert> alerts(DataStream<Reading> onTime, List<Rule> rules) {
@@ -229,11 +234,25 @@ public final class SensorJob {
                 KeyedStream<RuleEvent, String> candidates = heartbeats
                         .getSideOutput(SelectAlertCandidates.ruleOutput(rule))
                         .keyBy(e -> e.sensorId, Types.STRING);
-                perRule.add(CEP.pattern(candidates, CompiledRule.of(rule).pattern())
+                CompiledRule compiled = CompiledRule.of(rule);
+                String kind = rule instanceof SequenceRule ? "sequence" : "rise";
+                DataStream<Alert> matches = CEP.pattern(candidates, compiled.pattern())
                         .inEventTime()
                         .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
-                        .name("CEP " + rule.getClass().getSimpleName().replace("Rule", "").toLowerCase() + ": " + rule.id())
-                        .uid(uid));
+                        .name("CEP " + kind + ": " + rule.id())
+                        .uid(uid);
+                // Fired and resolved episodes, each once: FIRING, no repeat while open, RESOLVED, cooldown.
+                EpisodeRule episodes = (EpisodeRule) rule;
+                DataStream<Alert> resolutions = CEP.pattern(candidates, compiled.resolution())
+                        .inEventTime()
+                        .process(new MatchToResolution(episodes), TypeInformation.of(Alert.class))
+                        .name("CEP " + kind + " resolved: " + rule.id())
+                        .uid(CompiledRule.resolutionUid(episodes));
+                perRule.add(matches.union(resolutions)
+                        .keyBy(a -> a.sensorId, Types.STRING)
+                        .process(new AlertLifecycle(episodes, config.forgetSensorAfter), TypeInformation.of(Alert.class))
+                        .name("Alert lifecycle: " + rule.id())
+                        .uid(CompiledRule.lifecycleUid(rule)));
             }
         }
         DataStream<Alert> all = perRule.get(0);

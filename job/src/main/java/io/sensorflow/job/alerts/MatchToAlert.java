@@ -15,7 +15,10 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
 
-/** Turns a CEP match of a sequence or rise rule into its FIRING alert. */
+/**
+ * Turns a CEP match of a sequence or rise rule into its FIRING alert (for a sequence, a candidate
+ * that {@link AlertLifecycle} emits unless an episode is open or cooling down).
+ */
 public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert> {
 
     private static final long serialVersionUID = 1L;
@@ -31,6 +34,9 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
 
     @Override
     public void open(OpenContext openContext) {
+        if (rule instanceof SequenceRule) {
+            return; // AlertLifecycle decides which of a sequence's matches are alerts, and counts them
+        }
         MetricGroup metrics = AlertMetrics.ruleGroup(getRuntimeContext(), rule.id());
         firing = AlertMetrics.firing(metrics);
         latency = AlertMetrics.latency(metrics);
@@ -73,12 +79,14 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " rose from " + fmt(e.fromValue) + " to "
                     + fmt(e.value) + " within " + (e.timestamp - e.fromTime) / 1000 + "s";
         }
-        firing.inc();
-        AlertMetrics.recordLatency(latency, a);
+        if (firing != null) {
+            firing.inc();
+            AlertMetrics.recordLatency(latency, a);
+        }
         out.collect(a);
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 }

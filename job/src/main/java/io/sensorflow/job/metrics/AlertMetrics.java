@@ -23,6 +23,8 @@ public final class AlertMetrics {
     public static final String FIRING = "alertsFiring";
     public static final String RESOLVED = "alertsResolved";
     public static final String LATENCY = "alertLatencyMs";
+    /** Matches of a rule that made no alert: its episode was still open, or it came within the cooldown. */
+    public static final String SUPPRESSED = "alertsSuppressed";
     /** The latency statistics are over the latest this many alerts of a rule in a subtask. */
     public static final int LATENCY_SAMPLES = 1024;
 
@@ -35,6 +37,14 @@ public final class AlertMetrics {
 
     public static Counter firing(MetricGroup ruleGroup) {
         return ruleGroup.counter(FIRING);
+    }
+
+    public static Counter resolved(MetricGroup ruleGroup) {
+        return ruleGroup.counter(RESOLVED);
+    }
+
+    public static Counter suppressed(MetricGroup ruleGroup) {
+        return ruleGroup.counter(SUPPRESSED);
     }
 
     public static Histogram latency(MetricGroup ruleGroup) {

@@ -1,6 +1,7 @@
 package io.sensorflow.job.alerts;
 
 import io.sensorflow.job.readings.Reading;
+import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.cep.CompiledRule;
@@ -12,6 +13,7 @@ import java.util.Queue;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
@@ -25,7 +27,8 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 /**
  * The job's alert operators as the job chains them, each in its test harness: readings →
  * {@link SelectAlertCandidates} → per rule a real {@link CepOperator} (sequence, rise) or
- * {@link DetectSilence}. Records and watermarks are carried from one harness to the next in the
+ * {@link DetectSilence}; for a sequence or rise rule also the CEP operator of its resolution, and
+ * the {@link AlertLifecycle} both feed. Records and watermarks are carried from one harness to the next in the
  * order the job's network would deliver them from a single upstream subtask.
  */
 final class AlertRulesHarness implements AutoCloseable {
@@ -36,7 +39,11 @@ final class AlertRulesHarness implements AutoCloseable {
     private final List<Rule> patternRules = new ArrayList<>();
     private final long silenceMs;
     final OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat> selector;
+    /** Per rule, the operator the selector feeds first: its CEP operator, or its silence detector. */
     final List<KeyedOneInputStreamOperatorTestHarness<String, ?, Alert>> downstream = new ArrayList<>();
+    /** Per rule, for a sequence or rise rule: the CEP operator of its resolution, and its lifecycle (else null). */
+    final List<KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert>> resolutions = new ArrayList<>();
+    final List<KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert>> lifecycles = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
     /** What the batching operator lends the selector in the job: one slot per sensor. */
     private final java.util.Map<String, io.sensorflow.job.readings.SensorSlot> slots = new java.util.HashMap<>();
@@ -64,6 +71,8 @@ final class AlertRulesHarness implements AutoCloseable {
         selector = new OneInputStreamOperatorTestHarness<>(new SelectAlertCandidates(patternRules, silenceMs, FORGET_AFTER.toMillis(), 1_000_000));
         for (Rule r : rules) {
             downstream.add(r instanceof SilenceRule s ? silenceHarness(s) : cepHarness(r));
+            resolutions.add(r instanceof EpisodeRule e ? resolutionHarness(e) : null);
+            lifecycles.add(r instanceof EpisodeRule e ? lifecycleHarness(e) : null);
         }
         // A null entry: that operator starts empty (a rule that is new, or changed, in the job).
         int i = 0;
@@ -71,7 +80,7 @@ final class AlertRulesHarness implements AutoCloseable {
             if (snapshot.get(i++) != null) {
                 selector.initializeState(snapshot.get(0));
             }
-            for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+            for (KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h : operatorsAfterTheSelector()) {
                 OperatorSubtaskState state = snapshot.get(i++);
                 if (state != null) {
                     h.initializeState(state);
@@ -79,17 +88,45 @@ final class AlertRulesHarness implements AutoCloseable {
             }
         }
         selector.open();
-        for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+        for (KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h : operatorsAfterTheSelector()) {
             h.open();
         }
     }
 
+    /** In the order of {@link #snapshot}: each rule's first operator, then each sequence rule's resolution and lifecycle. */
+    List<KeyedOneInputStreamOperatorTestHarness<String, ?, ?>> operatorsAfterTheSelector() {
+        List<KeyedOneInputStreamOperatorTestHarness<String, ?, ?>> all = new ArrayList<>(downstream);
+        for (int i = 0; i < rules.size(); i++) {
+            if (resolutions.get(i) != null) {
+                all.add(resolutions.get(i));
+                all.add(lifecycles.get(i));
+            }
+        }
+        return all;
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert> resolutionHarness(EpisodeRule rule)
+            throws Exception {
+        return cepHarness(CompiledRule.of(rule).resolution(), new MatchToResolution(rule));
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> lifecycleHarness(EpisodeRule rule)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AlertLifecycle(rule, FORGET_AFTER)), a -> a.sensorId, Types.STRING);
+    }
+
     static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert> cepHarness(Rule rule) throws Exception {
-        Pattern<RuleEvent, RuleEvent> pattern = CompiledRule.of(rule).pattern();
+        return cepHarness(CompiledRule.of(rule).pattern(), new MatchToAlert(rule));
+    }
+
+    /** A real CEP operator of {@code pattern}, its matches made alerts by {@code toAlert}, keyed by sensor. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert> cepHarness(
+            Pattern<RuleEvent, RuleEvent> pattern, PatternProcessFunction<RuleEvent, Alert> toAlert) throws Exception {
         CepOperator<RuleEvent, String, Alert> cep = new CepOperator<>(
                 TypeInformation.of(RuleEvent.class).createSerializer(new SerializerConfigImpl()), false,
                 NFACompiler.compileFactory(pattern, false), null, pattern.getAfterMatchSkipStrategy(),
-                new MatchToAlert(rule), null);
+                toAlert, null);
         return new KeyedOneInputStreamOperatorTestHarness<>(cep, e -> e.sensorId, Types.STRING);
     }
 
@@ -148,6 +185,9 @@ final class AlertRulesHarness implements AutoCloseable {
                 for (StreamRecord<RuleEvent> rec; (rec = side.poll()) != null; ) {
                     candidatesSeen++;
                     h.processElement(rec);
+                    if (resolutions.get(i) != null) {
+                        resolutions.get(i).processElement(new StreamRecord<>(rec.getValue(), rec.getTimestamp()));
+                    }
                 }
             }
         }
@@ -165,17 +205,37 @@ final class AlertRulesHarness implements AutoCloseable {
             }
         }
         for (Watermark w : watermarks) {
-            for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
-                h.processWatermark(w);
-            }
-        }
-        for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
-            for (Object o; (o = h.getOutput().poll()) != null; ) {
-                if (o instanceof StreamRecord<?> rec) {
-                    alerts.add((Alert) rec.getValue());
+            for (int i = 0; i < rules.size(); i++) {
+                downstream.get(i).processWatermark(w);
+                if (resolutions.get(i) != null) {
+                    resolutions.get(i).processWatermark(w);
+                    // Both CEP operators' matches reach the lifecycle before the watermark that made them.
+                    for (Object o : drain(downstream.get(i))) {
+                        lifecycles.get(i).processElement((StreamRecord<Alert>) o);
+                    }
+                    for (Object o : drain(resolutions.get(i))) {
+                        lifecycles.get(i).processElement((StreamRecord<Alert>) o);
+                    }
+                    lifecycles.get(i).processWatermark(w);
                 }
             }
         }
+        for (int i = 0; i < rules.size(); i++) {
+            for (Object o : drain(lifecycles.get(i) != null ? lifecycles.get(i) : downstream.get(i))) {
+                alerts.add(((StreamRecord<Alert>) o).getValue());
+            }
+        }
+    }
+
+    /** The records an operator emitted since the last call (its watermarks left out). */
+    private static List<Object> drain(KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h) {
+        List<Object> records = new ArrayList<>();
+        for (Object o; (o = h.getOutput().poll()) != null; ) {
+            if (o instanceof StreamRecord<?>) {
+                records.add(o);
+            }
+        }
+        return records;
     }
 
     /** Every alert so far, in the order they were emitted; clears the list. */
@@ -190,7 +250,7 @@ final class AlertRulesHarness implements AutoCloseable {
         deliver();
         List<OperatorSubtaskState> states = new ArrayList<>();
         states.add(selector.snapshot(checkpointId, checkpointId));
-        for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+        for (KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h : operatorsAfterTheSelector()) {
             states.add(h.snapshot(checkpointId, checkpointId));
         }
         return states;
@@ -199,7 +259,7 @@ final class AlertRulesHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         selector.close();
-        for (KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> h : downstream) {
+        for (KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h : operatorsAfterTheSelector()) {
             h.close();
         }
     }

@@ -51,6 +51,29 @@ class RiseRuleHarnessTest {
     }
 
     @Test
+    void anEpisodeIsResolvedByThreeReadingsWithoutARiseAndARiseWhileOpenIsNoAlert() throws Exception {
+        h.reading("a", 0, 20);
+        h.reading("a", MIN, 31); // a rise
+        h.reading("a", 2 * MIN, 25); // no rise
+        h.reading("a", 3 * MIN, 35); // a rise again, while the first is open: no alert
+        h.reading("a", 9 * MIN, 35); // the window holds nothing lower: three without a rise
+        h.reading("a", 10 * MIN, 36);
+        h.reading("a", 11 * MIN, 37);
+        h.reading("a", 12 * MIN, 48); // up 13 from 35: a new episode
+        h.watermark(13 * MIN);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).extracting(a -> a.status + "@" + a.spanStart / MIN + ".." + a.spanEnd / MIN)
+                .containsExactly("FIRING@0..1", "RESOLVED@0..11", "FIRING@9..12");
+        Alert resolved = alerts.get(1);
+        assertThat(resolved.alertId).isEqualTo(AlertIds.of("rise", "a", MIN).toString());
+        assertThat(resolved.readingTimes).containsExactly(0, MIN, 11 * MIN);
+        assertThat(resolved.values).containsExactly(20, 31, 37);
+        assertThat(resolved.message).isEqualTo("temperature on sensor a not up by 10 within 5m for 3 readings (last 37),"
+                + " rising since " + AlertJson.time(0));
+        assertThat(h.candidatesSeen).as("each rise, and after one up to three readings that did not rise").isEqualTo(7);
+    }
+
+    @Test
     void ofTwoEqualLowestReadingsTheLaterIsTheStart() throws Exception {
         h.reading("a", 0, 20);
         h.reading("a", MIN, 20);

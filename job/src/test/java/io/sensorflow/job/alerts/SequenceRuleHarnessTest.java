@@ -59,6 +59,69 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
+    void anEpisodeIsResolvedByCountReadingsBackAndOnlyThenCanFireAgain() throws Exception {
+        double[] values = {71, 72, 73, 50, 74, 75, 76, 50, 50, 50, 77, 78, 79};
+        for (int i = 0; i < values.length; i++) {
+            h.reading("a", (i + 1) * 10 * S, values[i]);
+        }
+        h.watermark(200 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).extracting(a -> a.status + "@" + a.spanEnd / S).containsExactly(
+                "FIRING@30", "RESOLVED@100", "FIRING@130"); // the run at 50-70 s came while the first was open
+        Alert resolved = alerts.get(1);
+        assertThat(resolved.alertId).isEqualTo(alerts.get(0).alertId);
+        assertThat(resolved.spanStart).isEqualTo(10 * S);
+        assertThat(resolved.resolvedAt).isEqualTo(100 * S);
+        assertThat(resolved.readingTimes).containsExactly(10 * S, 20 * S, 30 * S, 100 * S);
+        assertThat(resolved.values).containsExactly(71, 72, 73, 50);
+        assertThat(resolved.message).isEqualTo("temperature back at or below 70 for 3 readings on sensor a (last 50),"
+                + " above since " + AlertJson.time(10 * S));
+        assertThat(alerts.get(2).alertId).isEqualTo(AlertIds.of("hot", "a", 110 * S).toString());
+    }
+
+    @Test
+    void aCooldownDropsARunThatCompletesWithinItAfterTheResolution() throws Exception {
+        h.close();
+        SequenceRule cooling = new SequenceRule("hot", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 70, 3,
+                Duration.ofMinutes(1), 1, Duration.ofSeconds(50));
+        h = new AlertRulesHarness(List.of(cooling));
+        // fires at 30 s, resolved at 40 s; a run completing at 70 s is within 50 s of it, one at 110 s is not
+        double[] values = {71, 72, 73, 50, 71, 72, 73, 50, 71, 72, 73};
+        long[] at = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110};
+        for (int i = 0; i < values.length; i++) {
+            h.reading("a", at[i] * S, values[i]);
+        }
+        h.watermark(200 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.status + "@" + a.spanEnd / S).containsExactly(
+                "FIRING@30", "RESOLVED@40", "FIRING@110");
+        assertThat(h.lifecycles.get(0).numKeyedStateEntries()).as("the open episode, and when it was last matched")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void anOpenEpisodeSurvivesARestoreAndIsResolvedAfterIt() throws Exception {
+        h.reading("a", 10 * S, 71);
+        h.reading("a", 20 * S, 72);
+        h.reading("a", 30 * S, 73);
+        h.reading("a", 40 * S, 50);
+        h.watermark(45 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.status).containsExactly(Alert.FIRING);
+        List<OperatorSubtaskState> snapshot = h.snapshot(1);
+        h.close();
+
+        h = new AlertRulesHarness(List.of(HOT, CLOSE), snapshot);
+        h.reading("a", 50 * S, 74); // a run while open: no alert
+        h.reading("a", 60 * S, 75);
+        h.reading("a", 70 * S, 76);
+        for (int i = 8; i <= 10; i++) {
+            h.reading("a", i * 10 * S, 50);
+        }
+        h.watermark(200 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.status + "@" + a.spanStart / S + ".." + a.spanEnd / S)
+                .containsExactly("RESOLVED@10..100");
+    }
+
+    @Test
     void aLongRunGivesOneAlertAndCepSeesOnlyItsFirstReadings() throws Exception {
         for (int i = 1; i <= 20; i++) {
             h.reading("a", i * 10 * S, 75);
@@ -146,14 +209,14 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
-    void twoRunsStartingAtOneTimeAreTwoEpisodesWithTwoIds() throws Exception {
+    void twoRunsAtOneTimeAreOneEpisode() throws Exception {
         for (double v : new double[] {71, 72, 73, 50, 74, 75, 76}) {
             h.reading("a", 10 * S, v);
         }
         h.watermark(10 * S);
-        List<Alert> alerts = h.takeAlerts();
-        assertThat(alerts).extracting(a -> a.alertId).containsExactly(
-                AlertIds.of("hot", "a", 10 * S).toString(), AlertIds.of("hot", "a", 10 * S, 1).toString());
+        // The second run's match is a repeat: nothing resolved the first (one reading back, and at
+        // one time a resolution would come before the matches anyway).
+        assertThat(h.takeAlerts()).extracting(a -> a.alertId).containsExactly(AlertIds.of("hot", "a", 10 * S).toString());
     }
 
     @Test
@@ -254,18 +317,21 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
-    void cepKeepsNoTimerAndNoBufferedEventOnceARunIsOverAndTheSelectorForgetsTheSensor() throws Exception {
+    void cepKeepsNoTimerAndNoBufferedEventOnceARunIsResolvedAndTheSelectorForgetsTheSensor() throws Exception {
         h.reading("a", 10 * S, 71);
         h.reading("a", 20 * S, 72);
         h.reading("a", 30 * S, 73);
-        h.reading("a", 40 * S, 50);
         h.reading("b", 10 * S, 71); // a run that never completes
-        h.reading("b", 20 * S, 20);
+        for (int i = 4; i <= 6; i++) { // three back within the threshold resolve a's episode
+            h.reading("a", i * 10 * S, 50);
+            h.reading("b", (i - 2) * 10 * S, 20);
+        }
         h.watermark(10 * 60 * S);
-        assertThat(h.takeAlerts()).hasSize(1);
-        var cep = h.downstream.get(0);
-        assertThat(cep.numEventTimeTimers()).isZero();
-        assertThat(cep.numKeyedStateEntries()).as("CEP clears a key whose NFA has no partial match").isZero();
+        assertThat(h.takeAlerts()).extracting(a -> a.status).containsExactly(Alert.FIRING, Alert.RESOLVED);
+        for (var op : List.of(h.downstream.get(0), h.resolutions.get(0), h.lifecycles.get(0))) {
+            assertThat(op.numEventTimeTimers()).isZero();
+            assertThat(op.numKeyedStateEntries()).as("no partial match, nothing open or pending: the key is cleared").isZero();
+        }
         h.snapshot(1);
         // Neither sensor is in a run, holds readings or is due a heartbeat: the selector keeps nothing.
         assertThat(h.selector.getOperator()).extracting("sensors").asInstanceOf(
@@ -287,7 +353,10 @@ class SequenceRuleHarnessTest {
         SequenceRule closeChanged = new SequenceRule("close", Severity.WARNING, "", Metric.DISTANCE_CM, false, 12, 5,
                 Duration.ofSeconds(30));
         List<io.sensorflow.rules.Rule> rules = List.of(RiseRuleHarnessTest.RISE, closeChanged, HOT);
-        h = new AlertRulesHarness(rules, java.util.Arrays.asList(snapshot.get(0), null, null, snapshot.get(1)));
+        // Before: selector, hot, close, hot's resolution and lifecycle, close's. After: selector, rise,
+        // close, hot, rise's resolution and lifecycle (new), close's (new: the rule changed), hot's.
+        h = new AlertRulesHarness(rules, java.util.Arrays.asList(snapshot.get(0), null, null, snapshot.get(1), null, null,
+                null, null, snapshot.get(3), snapshot.get(4)));
         h.reading("a", 30 * S, 73);
         for (int i = 3; i <= 5; i++) {
             h.reading("b", i * 5 * S, 20, 5);

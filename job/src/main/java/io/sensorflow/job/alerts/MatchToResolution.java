@@ -1,0 +1,43 @@
+package io.sensorflow.job.alerts;
+
+import io.sensorflow.rules.EpisodeRule;
+import io.sensorflow.rules.SequenceRule;
+import io.sensorflow.rules.cep.RuleEvent;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns a CEP match of a rule's resolution (enough readings in a row that no longer meet it) into
+ * a RESOLVED alert that names no episode yet: {@link AlertLifecycle} gives it the
+ * open episode's id and span, or drops it when none is open.
+ */
+public final class MatchToResolution extends PatternProcessFunction<RuleEvent, Alert> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final EpisodeRule rule;
+
+    public MatchToResolution(EpisodeRule rule) {
+        this.rule = rule;
+    }
+
+    @Override
+    public void processMatch(Map<String, List<RuleEvent>> match, Context ctx, Collector<Alert> out) {
+        List<RuleEvent> back = match.get("back");
+        RuleEvent last = back.get(back.size() - 1);
+        Alert a = new Alert();
+        a.ruleId = rule.id();
+        a.ruleKind = rule instanceof SequenceRule ? "sequence" : "rise";
+        a.severity = rule.severity().name().toLowerCase();
+        a.status = Alert.RESOLVED;
+        a.sensorId = last.sensorId;
+        a.spanStart = back.get(0).timestamp;
+        a.spanEnd = last.timestamp;
+        a.resolvedAt = last.timestamp;
+        a.readingTimes = new long[] {last.timestamp};
+        a.values = new double[] {last.value};
+        out.collect(a);
+    }
+}
