@@ -1,5 +1,6 @@
 package io.sensorflow.simulator.oracle;
 
+import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.RuleSet;
@@ -34,13 +35,20 @@ import java.util.TreeSet;
  *       [a, a + D] (readings [a]) and RESOLVED over [a, b] (readings [a, b]), both with the id of
  *       (rule, sensor, a); after the last reading z, FIRING iff the event time reached is at least
  *       z + D. Silence alerts carry no values (null);
- *   <li><b>sequence</b> (N extremes within D): in a run r1..rk of consecutive extreme readings,
- *       FIRING at the first j &gt;= N with r_j - r_{j-N+1} &lt; D, over [r_{j-N+1}, r_j] with those N
- *       readings, id of (rule, sensor, r1); at most one per run;
- *   <li><b>rise</b> (by X within T): b rises iff an earlier reading a has b - a &lt; T and
- *       value(b) - value(a) &gt;= X, a being the lowest of them (the latest on a tie); FIRING at the
- *       first rising reading b of each stretch of consecutive rising readings, over [a, b] with
- *       readings [a, b], id of (rule, sensor, b).
+ *   <li><b>sequence</b> (N extremes within D, resolved by M, cooldown C): in a run r1..rk of
+ *       consecutive extreme readings, a match at the first j &gt;= N with r_j - r_{j-N+1} &lt; D, over
+ *       [r_{j-N+1}, r_j] with those N readings, id of (rule, sensor, r1); at most one per run; and a
+ *       resolution at the M-th reading in a row within the threshold after an extreme one. Per rule
+ *       and sensor, the matches and resolutions of one event time are taken resolutions first: a
+ *       match is a FIRING when no episode is open and the last RESOLVED (if any) is at least C
+ *       before it, and opens one; a resolution of an open episode is its RESOLVED, with the
+ *       FIRING's id, over [its start, the resolution], with its readings and the resolving one;
+ *       anything else is dropped;
+ *   <li><b>rise</b> (by X within T, resolved by M, cooldown C): b rises iff an earlier reading a
+ *       has b - a &lt; T and value(b) - value(a) &gt;= X, a being the lowest of them (the latest on a
+ *       tie); a match at the first rising reading b of each stretch of consecutive rising readings,
+ *       over [a, b] with readings [a, b], id of (rule, sensor, b); a resolution at the M-th reading
+ *       in a row that does not rise after one that does; their life as for sequences.
  * </ol>
  * Values are the payload's tenths as doubles, which is what the job parses from the text.
  *
@@ -135,6 +143,17 @@ public final class AlertOracle {
             SensorState s = ahead.getOrDefault(i, sensors[i]);
             if (s == null || !s.hasLast) {
                 continue;
+            }
+            // What the last event time decided, on copies: more readings may come at that time.
+            for (int k = 0; k < s.sequence.length; k++) {
+                if (s.sequence[k] != null) {
+                    s.sequence[k].episodes.copy().decide(sequences.get(k), ids.id(i), out);
+                }
+            }
+            for (int k = 0; k < s.rise.length; k++) {
+                if (s.rise[k] != null) {
+                    s.rise[k].episodes.copy().decide(rises.get(k), ids.id(i), out);
+                }
             }
             for (SilenceRule rule : silences) {
                 long after = rule.after().toMillis();
@@ -236,7 +255,88 @@ public final class AlertOracle {
         }
     }
 
-    /** The run of extreme readings in progress: its first reading, its length, whether it has fired, its last N readings. */
+    /**
+     * The life of a sequence or rise rule's episodes on one sensor: the open FIRING, the last
+     * RESOLVED, the readings in a row that do not meet the rule since the last one that did, and
+     * the match and resolution of the latest event time, decided once no reading of that time can
+     * follow (a resolution before a match).
+     */
+    private static final class Episodes {
+        ExpectedAlert open;
+        boolean hasResolved;
+        long lastResolved;
+        /** Readings in a row not meeting the rule since the last one that did; none due before the first. */
+        long normals = Long.MIN_VALUE;
+        long decideTs = Long.MIN_VALUE;
+        /** The first match and the first resolution at {@link #decideTs}, if any. */
+        ExpectedAlert match;
+        boolean resolution;
+        long resolutionTs;
+        double resolutionValue;
+
+        /** A reading at {@code ts} comes: what the times before it made is decided. */
+        void at(EpisodeRule rule, String sensorId, long ts, List<ExpectedAlert> out) {
+            if (ts != decideTs) {
+                decide(rule, sensorId, out);
+                decideTs = ts;
+            }
+        }
+
+        void met() {
+            normals = 0;
+        }
+
+        void notMet(EpisodeRule rule, long ts, double value) {
+            if (normals >= 0 && ++normals == rule.resolveReadings() && !resolution) {
+                resolution = true;
+                resolutionTs = ts;
+                resolutionValue = value;
+            }
+        }
+
+        void matched(ExpectedAlert m) {
+            if (match == null) {
+                match = m;
+            }
+        }
+
+        void decide(EpisodeRule rule, String sensorId, List<ExpectedAlert> out) {
+            if (resolution && open != null) {
+                List<Long> t = new ArrayList<>(open.readingTimes());
+                List<Double> v = new ArrayList<>(open.values());
+                t.add(resolutionTs);
+                v.add(resolutionValue);
+                out.add(new ExpectedAlert(open.alertId(), rule.id(), sensorId, ExpectedAlert.RESOLVED, open.spanStartMs(),
+                        resolutionTs, t, v));
+                open = null;
+                hasResolved = true;
+                lastResolved = resolutionTs;
+            }
+            if (match != null && open == null
+                    && (!hasResolved || match.spanEndMs() - lastResolved >= rule.cooldown().toMillis())) {
+                out.add(match);
+                open = match;
+            }
+            match = null;
+            resolution = false;
+        }
+
+        Episodes copy() {
+            Episodes c = new Episodes();
+            c.open = open;
+            c.hasResolved = hasResolved;
+            c.lastResolved = lastResolved;
+            c.normals = normals;
+            c.decideTs = decideTs;
+            c.match = match;
+            c.resolution = resolution;
+            c.resolutionTs = resolutionTs;
+            c.resolutionValue = resolutionValue;
+            return c;
+        }
+    }
+
+    /** The run of extreme readings in progress: its first reading, its length, whether it has matched, its last N readings; and its episodes. */
     private static final class SequenceState {
         long runStart = Long.MIN_VALUE;
         /** Which of the runs starting at runStart this is: several can, at one event time. */
@@ -245,6 +345,7 @@ public final class AlertOracle {
         boolean fired;
         final long[] times;
         final double[] values;
+        Episodes episodes = new Episodes();
 
         SequenceState(int count) {
             times = new long[count];
@@ -252,10 +353,13 @@ public final class AlertOracle {
         }
 
         void accept(SequenceRule rule, String sensorId, long ts, double value, List<ExpectedAlert> out) {
+            episodes.at(rule, sensorId, ts, out);
             if (!rule.isExtreme(value)) {
                 length = 0;
+                episodes.notMet(rule, ts, value);
                 return;
             }
+            episodes.met();
             int n = times.length;
             if (length == 0) {
                 runOrdinal = runStart == ts ? runOrdinal + 1 : 0;
@@ -277,8 +381,8 @@ public final class AlertOracle {
                     t.add(times[(int) (i % n)]);
                     v.add(values[(int) (i % n)]);
                 }
-                out.add(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, runStart, runOrdinal).toString(), rule.id(), sensorId,
-                        ExpectedAlert.FIRING, t.get(0), ts, t, v));
+                episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, runStart, runOrdinal).toString(),
+                        rule.id(), sensorId, ExpectedAlert.FIRING, t.get(0), ts, t, v));
             }
         }
 
@@ -290,6 +394,7 @@ public final class AlertOracle {
             c.fired = fired;
             System.arraycopy(times, 0, c.times, 0, times.length);
             System.arraycopy(values, 0, c.values, 0, values.length);
+            c.episodes = episodes.copy();
             return c;
         }
     }
@@ -309,7 +414,10 @@ public final class AlertOracle {
         /** Which of the rises starting at episodeStart this is: several can, at one event time. */
         int episodeOrdinal;
 
+        Episodes episodes = new Episodes();
+
         void accept(RiseRule rule, String sensorId, long ts, double value, List<ExpectedAlert> out) {
+            episodes.at(rule, sensorId, ts, out);
             long within = rule.within().toMillis();
             while (size > 0 && ts - times[head] >= within) {
                 head = (head + 1) % times.length;
@@ -320,8 +428,13 @@ public final class AlertOracle {
                 long from = times[head];
                 episodeOrdinal = episodeStart == ts ? episodeOrdinal + 1 : 0;
                 episodeStart = ts;
-                out.add(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts, episodeOrdinal).toString(), rule.id(), sensorId,
-                        ExpectedAlert.FIRING, from, ts, List.of(from, ts), List.of(values[head], value)));
+                episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts, episodeOrdinal).toString(), rule.id(),
+                        sensorId, ExpectedAlert.FIRING, from, ts, List.of(from, ts), List.of(values[head], value)));
+            }
+            if (rises) {
+                episodes.met();
+            } else {
+                episodes.notMet(rule, ts, value);
             }
             rising = rises;
             while (size > 0 && values[(head + size - 1) % values.length] >= value) {
@@ -357,6 +470,7 @@ public final class AlertOracle {
             c.rising = rising;
             c.episodeStart = episodeStart;
             c.episodeOrdinal = episodeOrdinal;
+            c.episodes = episodes.copy();
             return c;
         }
     }

@@ -2,6 +2,7 @@ package io.sensorflow.simulator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorflow.simulator.oracle.ExpectedAlert;
 import io.sensorflow.simulator.oracle.ExpectedOutcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -101,7 +102,8 @@ class SimulatorCliTest {
                 "--spike", "metric=temperature,value=80,readings=4,count=2", "--default-rules",
                 "--expected-out", expected.toString(), "--progress", "0")).isZero();
         ExpectedOutcome outcome = ExpectedOutcome.read(expected);
-        assertThat(outcome.alerts()).filteredOn(a -> a.ruleId().equals("temperature-extreme-run")).hasSize(2);
+        assertThat(outcome.alerts()).filteredOn(a -> a.ruleId().equals("temperature-extreme-run"))
+                .extracting(ExpectedAlert::status).containsExactlyInAnyOrder("FIRING", "RESOLVED", "FIRING", "RESOLVED");
         assertThat(err()).contains(outcome.alerts().size() + " alerts of default-rules.yaml) written to " + expected);
     }
 

@@ -2,6 +2,7 @@ package io.sensorflow.simulator.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.RuleSet;
@@ -40,8 +41,10 @@ class AlertOracleReferenceTest {
             new SequenceRule("hot", Severity.CRITICAL, "", io.sensorflow.rules.Metric.TEMPERATURE, true, 70, 3,
                     Duration.ofSeconds(4)),
             new SequenceRule("close", Severity.WARNING, "", io.sensorflow.rules.Metric.DISTANCE_CM, false, 10, 2,
-                    Duration.ofMillis(1_500)),
-            new RiseRule("rise", Severity.WARNING, "", io.sensorflow.rules.Metric.TEMPERATURE, 5, Duration.ofSeconds(5)));
+                    Duration.ofMillis(1_500), 1, Duration.ofSeconds(2)),
+            new RiseRule("rise", Severity.WARNING, "", io.sensorflow.rules.Metric.TEMPERATURE, 5, Duration.ofSeconds(5)),
+            new RiseRule("rise-cooling", Severity.INFO, "", io.sensorflow.rules.Metric.TEMPERATURE, 3, Duration.ofSeconds(3),
+                    2, Duration.ofSeconds(4)));
 
     private final SensorIds ids = new SensorIds(SENSORS, "sensor-", 2);
 
@@ -197,22 +200,28 @@ class AlertOracleReferenceTest {
         }
     }
 
+    /** Matches: the first N extremes within D of each run; the rule is met by extreme readings. */
     private static void sequence(SequenceRule q, String sensor, List<R> rs, List<ExpectedAlert> out) {
         int n = q.count();
+        List<ExpectedAlert> matches = new ArrayList<>();
+        boolean[] met = new boolean[rs.size()];
+        for (int j = 0; j < rs.size(); j++) {
+            met[j] = q.isExtreme(value(rs.get(j), q.metric()));
+        }
         int i = 0;
         while (i < rs.size()) {
-            if (!q.isExtreme(value(rs.get(i), q.metric()))) {
+            if (!met[i]) {
                 i++;
                 continue;
             }
             int end = i;
-            while (end < rs.size() && q.isExtreme(value(rs.get(end), q.metric()))) {
+            while (end < rs.size() && met[end]) {
                 end++;
             }
             for (int j = i + n - 1; j < end; j++) {
                 if (rs.get(j).ts - rs.get(j - n + 1).ts < q.within().toMillis()) {
                     List<R> window = rs.subList(j - n + 1, j + 1);
-                    out.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, rs.get(i).ts).toString(), q.id(), sensor,
+                    matches.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, rs.get(i).ts).toString(), q.id(), sensor,
                             "FIRING", window.get(0).ts, rs.get(j).ts, window.stream().map(R::ts).toList(),
                             window.stream().map(r -> value(r, q.metric())).toList()));
                     break;
@@ -220,9 +229,58 @@ class AlertOracleReferenceTest {
             }
             i = end;
         }
+        episodes(q, sensor, rs, met, matches, out);
     }
 
+    /**
+     * The episodes' life over the whole list: resolutions at the M-th reading in a row that does not
+     * meet the rule after one that does; matches and resolutions in event-time order, resolutions
+     * first at one time; a match opens an episode when none is open and the last RESOLVED is at
+     * least the cooldown before it, a resolution closes the open one.
+     */
+    private static void episodes(EpisodeRule q, String sensor, List<R> rs, boolean[] met, List<ExpectedAlert> matches,
+            List<ExpectedAlert> out) {
+        int m = q.resolveReadings();
+        List<R> resolutions = new ArrayList<>();
+        for (int j = m; j < rs.size(); j++) {
+            boolean back = met[j - m];
+            for (int k = j - m + 1; k <= j && back; k++) {
+                back = !met[k];
+            }
+            if (back) {
+                resolutions.add(rs.get(j));
+            }
+        }
+        ExpectedAlert open = null;
+        Long resolvedAt = null;
+        int a = 0;
+        int b = 0;
+        while (a < matches.size() || b < resolutions.size()) {
+            if (b < resolutions.size() && (a == matches.size() || resolutions.get(b).ts <= matches.get(a).spanEndMs())) {
+                R r = resolutions.get(b++);
+                if (open != null) {
+                    List<Long> times = new ArrayList<>(open.readingTimes());
+                    times.add(r.ts);
+                    List<Double> values = new ArrayList<>(open.values());
+                    values.add(value(r, q.metric()));
+                    out.add(new ExpectedAlert(open.alertId(), q.id(), sensor, "RESOLVED", open.spanStartMs(), r.ts, times, values));
+                    open = null;
+                    resolvedAt = r.ts;
+                }
+            } else {
+                ExpectedAlert f = matches.get(a++);
+                if (open == null && (resolvedAt == null || f.spanEndMs() >= resolvedAt + q.cooldown().toMillis())) {
+                    out.add(f);
+                    open = f;
+                }
+            }
+        }
+    }
+
+    /** Matches: the first rising reading of each stretch; the rule is met by rising readings. */
     private static void rise(RiseRule q, String sensor, List<R> rs, List<ExpectedAlert> out) {
+        List<ExpectedAlert> matches = new ArrayList<>();
+        boolean[] met = new boolean[rs.size()];
         boolean previousRose = false;
         for (int i = 0; i < rs.size(); i++) {
             R b = rs.get(i);
@@ -236,10 +294,12 @@ class AlertOracleReferenceTest {
             }
             boolean rises = low != null && value(b, q.metric()) - value(low, q.metric()) >= q.by();
             if (rises && !previousRose) {
-                out.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, b.ts).toString(), q.id(), sensor, "FIRING",
+                matches.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, b.ts).toString(), q.id(), sensor, "FIRING",
                         low.ts, b.ts, List.of(low.ts, b.ts), List.of(value(low, q.metric()), value(b, q.metric()))));
             }
+            met[i] = rises;
             previousRose = rises;
         }
+        episodes(q, sensor, rs, met, matches, out);
     }
 }
