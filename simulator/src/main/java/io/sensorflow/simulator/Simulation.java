@@ -34,7 +34,7 @@ import io.sensorflow.simulator.sensor.SensorClock;
  */
 public final class Simulation {
 
-    private static final long VALUES = 1, FAULTS = 2, PHASES = 3, PLAN = 4;
+    private static final long VALUES = 1, FAULTS = 2, PHASES = 3, PLAN = 4, UNIFORM_VALUES = 5;
     private static final RejectReason[] REASONS = RejectReason.values();
     private static final HostilePayloads.Shape[] SHAPES = HostilePayloads.Shape.values();
 
@@ -43,6 +43,8 @@ public final class Simulation {
     private final SensorClock clock;
     private final Dht11 dht;
     private final PresenceSensors presence;
+    /** For {@link ValueModel#UNIFORM}: each reading's values drawn afresh; null for DHT11. */
+    private final Prng uniform;
     private final PayloadEncoder encoder;
     private final MalformedPayloads malformed;
     private final HostilePayloads hostile;
@@ -76,6 +78,7 @@ public final class Simulation {
         Prng values = Prng.stream(seed, VALUES);
         this.dht = new Dht11(n, values);
         this.presence = new PresenceSensors(n, values);
+        this.uniform = settings.values() == ValueModel.UNIFORM ? Prng.stream(seed, UNIFORM_VALUES) : null;
         this.encoder = format.encoder(ids);
         this.malformed = new MalformedPayloads(encoder);
         this.hostile = new HostilePayloads(encoder);
@@ -160,7 +163,10 @@ public final class Simulation {
         }
         long s = seq[sensor]++;
         facts.reading(sensor, format.eventTime(baseTime + skew), full ? s : MessageFacts.NO_SEQ);
-        if (dht.read(sensor, baseTime)) {
+        if (uniform != null) {
+            facts.value(Metric.TEMPERATURE, 200 + uniform.nextInt(601));
+            facts.value(Metric.HUMIDITY, 300 + uniform.nextInt(601));
+        } else if (dht.read(sensor, baseTime)) {
             facts.value(Metric.TEMPERATURE, dht.temperatureTenths(sensor));
             facts.value(Metric.HUMIDITY, dht.humidityTenths(sensor));
         }

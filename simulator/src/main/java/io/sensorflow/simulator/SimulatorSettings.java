@@ -47,6 +47,7 @@ public final class SimulatorSettings {
     private final Instant start;
     private final long seed;
     private final PayloadFormat format;
+    private final ValueModel values;
     private final OutputKind output;
     private final String bootstrapServers;
     private final String mqttBroker;
@@ -61,6 +62,7 @@ public final class SimulatorSettings {
     private SimulatorSettings(Builder b) {
         sensors = b.sensors;
         format = b.format;
+        values = b.values;
         idPrefix = b.idPrefix != null ? b.idPrefix : format.defaultPrefix();
         idWidth = b.idWidth != null ? b.idWidth : format.defaultWidth();
         interval = b.interval;
@@ -98,6 +100,7 @@ public final class SimulatorSettings {
         b.start = start;
         b.seed = seed;
         b.format = format;
+        b.values = values;
         b.output = output;
         b.bootstrapServers = bootstrapServers;
         b.mqttBroker = mqttBroker;
@@ -124,6 +127,7 @@ public final class SimulatorSettings {
     public Instant start() { return start; }
     public long seed() { return seed; }
     public PayloadFormat format() { return format; }
+    public ValueModel values() { return values; }
     public OutputKind output() { return output; }
     public String bootstrapServers() { return bootstrapServers; }
     /** The MQTT broker URI of the MQTT output ({@code tcp://host:port}). */
@@ -157,7 +161,7 @@ public final class SimulatorSettings {
 
     @Override
     public String toString() {
-        return "sensors=" + sensors + " format=" + format + " interval=" + Durations.format(interval)
+        return "sensors=" + sensors + " format=" + format + " values=" + values.cliName() + " interval=" + Durations.format(interval)
                 + (count > 0 ? " count=" + count : "") + (duration != null ? " duration=" + Durations.format(duration) : "")
                 + " start=" + start + " seed=" + seed + " rate=" + (rate == 0 ? "max" : rate + "/s")
                 + " output=" + output + (output == OutputKind.KAFKA ? " topic=" + topic + " bootstrap=" + bootstrapServers : "")
@@ -177,6 +181,7 @@ public final class SimulatorSettings {
         private Instant start;
         private long seed = DEFAULT_SEED;
         private PayloadFormat format = PayloadFormat.SENSORFLOW;
+        private ValueModel values = ValueModel.DHT11;
         private OutputKind output = OutputKind.KAFKA;
         private String bootstrapServers = DEFAULT_BOOTSTRAP;
         private String mqttBroker = DEFAULT_MQTT_BROKER;
@@ -202,6 +207,7 @@ public final class SimulatorSettings {
         public Builder start(Instant t) { start = t; return this; }
         public Builder seed(long s) { seed = s; return this; }
         public Builder format(PayloadFormat f) { format = f; return this; }
+        public Builder values(ValueModel m) { values = m; return this; }
         public Builder output(OutputKind o) { output = o; return this; }
         public Builder bootstrapServers(String servers) { bootstrapServers = servers; return this; }
         /** The MQTT broker of the MQTT output, e.g. {@code tcp://localhost:1883}. */
@@ -221,6 +227,7 @@ public final class SimulatorSettings {
             check(sensors >= 1 && sensors <= MAX_SENSORS, "--sensors",
                     "must be between 1 and " + MAX_SENSORS + ", was " + sensors);
             check(format != null, "--format", "is required (" + PayloadFormat.names() + ")");
+            check(values != null, "--values", "is required (" + ValueModel.names() + ")");
             if (idPrefix != null) {
                 check(!format.integerIds() || idPrefix.isEmpty(), "--id-prefix",
                         "the int-id format has integer ids: no prefix");

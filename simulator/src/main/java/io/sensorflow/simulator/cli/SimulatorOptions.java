@@ -6,6 +6,7 @@ import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.rules.RuleSet;
 import io.sensorflow.simulator.OutputKind;
 import io.sensorflow.simulator.PayloadFormat;
+import io.sensorflow.simulator.ValueModel;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpec;
@@ -69,6 +70,12 @@ public final class SimulatorOptions {
         @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "sensorflow",
                 description = "Payload format: sensorflow, device-epoch, int-id (default: ${DEFAULT-VALUE}).")
         String format;
+
+        @Option(names = "--values", paramLabel = "MODEL", defaultValue = "dht11",
+                description = "Temperature and humidity: dht11 (each sensor drifting around its own base) or uniform"
+                        + " (every reading random, 20-80 °C and 30-90 %%, as the inspiration project's producer sends)"
+                        + " (default: ${DEFAULT-VALUE}).")
+        String values;
     }
 
     static final class Output {
@@ -217,6 +224,7 @@ public final class SimulatorOptions {
                 .oracle(OracleParameters.of(oracle.windowSize, oracle.outOfOrderness, oracle.granularity,
                         oracle.allowedLateness));
         b.format(convert("--format", () -> PayloadFormat.fromCliName(fleet.format)));
+        b.values(convert("--values", () -> ValueModel.fromCliName(fleet.values)));
         b.output(convert("--output", () -> OutputKind.fromCliName(output.output)));
         if (fleet.idPrefix != null) {
             b.idPrefix(fleet.idPrefix);
