@@ -2,7 +2,7 @@ package io.sensorflow.simulator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.ExpectedOutcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
