@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the project and runs the throughput benchmark (see README, "Speed").
+# Builds the project and runs the throughput benchmark (see benchmark/README.md).
 #   benchmark/run.sh                         # 6,000,000 readings from 10,000 sensors
 #   benchmark/run.sh --readings 30000000
 #   PROFILE=1 benchmark/run.sh               # also CPU stacks (async-profiler) in target/*.collapsed

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole benchmark suite of issue 6 in one run (see README, "Speed"): throughput against the
+# The whole benchmark suite of issue 6 in one run (see benchmark/README.md): throughput against the
 # single-threaded baseline, alert latency at 10,000 readings/s (alerts exactly once and at least
 # once), 1,000,000 sensors on the heap and RocksDB state backends, recovery after TaskManagers are
 # killed (MiniCluster, and SIGKILLed TaskManager processes). Writes one results file,

@@ -1,5 +1,6 @@
 package io.sensorflow.benchmark;
 
+import io.sensorflow.oracle.WindowAggregate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import io.sensorflow.simulator.oracle.WindowAggregate;
 
 /**
  * Watches an archive directory while the job writes it: every file that appears, with the largest

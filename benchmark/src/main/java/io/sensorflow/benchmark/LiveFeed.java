@@ -1,6 +1,6 @@
 package io.sensorflow.benchmark;
 
-import io.sensorflow.simulator.MessageListener;
+import io.sensorflow.oracle.MessageListener;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;

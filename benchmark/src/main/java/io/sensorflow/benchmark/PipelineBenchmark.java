@@ -1,20 +1,20 @@
 package io.sensorflow.benchmark;
 
+import io.sensorflow.durations.DurationConverter;
+import io.sensorflow.job.config.JobConfig;
+import io.sensorflow.oracle.ExpectedAlert;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.JobOutputTables;
+import io.sensorflow.oracle.OutcomeComparison;
+import io.sensorflow.oracle.WindowAggregate;
+import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.simulator.PayloadFormat;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
-import io.sensorflow.rules.RuleFileLoader;
-import io.sensorflow.simulator.oracle.ExpectedAlert;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.JobOutputTables;
-import io.sensorflow.simulator.oracle.OutcomeComparison;
-import io.sensorflow.simulator.oracle.WindowAggregate;
 import io.sensorflow.simulator.output.KafkaMessageSink;
-import io.sensorflow.durations.DurationConverter;
-import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.sql.SchemaMigrator;
 import io.sensorflow.testkit.LocalKafka;
 import io.sensorflow.testkit.LocalPostgres;
@@ -31,9 +31,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Fills a real Kafka with the benchmark workload, runs the job over it into a real PostgreSQL,
@@ -296,7 +296,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         double withRules = runJob(report, "job with the default rules", kafka, postgres, expected, acceptedReadings,
                 withArgs(jobArgs, "--alerts-topic", topic + "-alerts"), differences);
         long alertRows = countRows(postgres, "SELECT count(*) FROM sensor_alerts");
-        List<ExpectedAlert> alerts = AlertRecords.read(kafka.bootstrapServers(), topic + "-alerts");
+        List<ExpectedAlert> alerts = AlertsTopic.read(kafka.bootstrapServers(), topic + "-alerts");
         List<String> alertDifferences = OutcomeComparison.alertDifferences(expected.alerts(), alerts);
         line(report, String.format("alerts: %,d expected, %,d records on the alerts topic (read_committed), %,d rows"
                 + " in sensor_alerts; %s", expected.alerts().size(), alerts.size(), alertRows,

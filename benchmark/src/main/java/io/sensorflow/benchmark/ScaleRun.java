@@ -1,17 +1,17 @@
 package io.sensorflow.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorflow.oracle.ExpectedAlert;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.JobOutputTables;
+import io.sensorflow.oracle.OutcomeComparison;
+import io.sensorflow.oracle.WindowAggregate;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.simulator.PayloadFormat;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
-import io.sensorflow.simulator.oracle.ExpectedAlert;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.JobOutputTables;
-import io.sensorflow.simulator.oracle.OutcomeComparison;
-import io.sensorflow.simulator.oracle.WindowAggregate;
 import io.sensorflow.testkit.LocalKafka;
 import io.sensorflow.testkit.LocalPostgres;
 import java.nio.file.Files;
@@ -199,7 +199,7 @@ final class ScaleRun {
             List<String> d = OutcomeComparison.aggregateDifferences(
                     expected.aggregates(), rows, OutcomeComparison.DEFAULT_AVG_TOLERANCE);
             long sensors = PipelineBenchmark.countRows(postgres, "SELECT count(DISTINCT sensor_id) FROM sensor_aggregates");
-            List<ExpectedAlert> alerts = AlertRecords.read(kafka.bootstrapServers(), topic + "-alerts");
+            List<ExpectedAlert> alerts = AlertsTopic.read(kafka.bootstrapServers(), topic + "-alerts");
             List<String> a = OutcomeComparison.alertDifferences(expected.alerts(), alerts);
             line(report, String.format("  output: %,d readings sent; %,d sensors in sensor_aggregates; %,d rows expected,"
                             + " %,d rows, %s; %,d alerts expected, %,d on the alerts topic (read_committed), %s",

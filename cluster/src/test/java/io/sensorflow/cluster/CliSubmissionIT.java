@@ -3,11 +3,11 @@ package io.sensorflow.cluster;
 import static io.sensorflow.cluster.ClusterEnvironment.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.JobOutputTables;
+import io.sensorflow.oracle.OutcomeComparison;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.JobOutputTables;
-import io.sensorflow.simulator.oracle.OutcomeComparison;
 import io.sensorflow.testkit.LocalFlinkCluster.CliResult;
 import java.nio.file.Path;
 import java.time.Duration;

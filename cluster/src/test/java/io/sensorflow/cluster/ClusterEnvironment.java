@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorflow.oracle.ExpectedAlert;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
-import io.sensorflow.simulator.oracle.ExpectedAlert;
 import io.sensorflow.testkit.LocalFlinkCluster;
 import io.sensorflow.testkit.LocalKafka;
 import io.sensorflow.testkit.LocalPostgres;

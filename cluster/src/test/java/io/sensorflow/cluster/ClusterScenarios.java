@@ -1,11 +1,11 @@
 package io.sensorflow.cluster;
 
+import io.sensorflow.oracle.ExpectedRejectReason;
+import io.sensorflow.oracle.OracleParameters;
 import io.sensorflow.simulator.PayloadFormat;
-import io.sensorflow.simulator.RejectReason;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
-import io.sensorflow.simulator.oracle.OracleParameters;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,7 +44,7 @@ final class ClusterScenarios {
                 .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "max-delay=3s,probability=0.02"))
                 .fault(FaultSpecParser.parseOption(FaultKind.DUPLICATE, "max-delay=2s,count=20"))
                 .fault(FaultSpecParser.parseOption(FaultKind.LATE, "count=5"));
-        for (RejectReason reason : RejectReason.values()) {
+        for (ExpectedRejectReason reason : ExpectedRejectReason.values()) {
             b.fault(FaultSpecParser.parseOption(FaultKind.MALFORMED, "reason=" + reason.name() + ",count=1"));
         }
         return b.build();

@@ -4,13 +4,13 @@ import static io.sensorflow.cluster.ClusterEnvironment.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorflow.oracle.ExpectedAlert;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.JobOutputTables;
+import io.sensorflow.oracle.OutcomeComparison;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
-import io.sensorflow.simulator.oracle.ExpectedAlert;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.JobOutputTables;
-import io.sensorflow.simulator.oracle.OutcomeComparison;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.sensorflow.simulator;
 
+import io.sensorflow.oracle.MessageFacts;
 import java.nio.charset.StandardCharsets;
 
 /** One emitted message kept whole: key, payload bytes and what the generator knows about it. */

@@ -1,5 +1,6 @@
 package io.sensorflow.simulator;
 
+import io.sensorflow.oracle.SensorIds;
 import io.sensorflow.simulator.payload.DeviceEpochEncoder;
 import io.sensorflow.simulator.payload.IntIdEncoder;
 import io.sensorflow.simulator.payload.PayloadEncoder;

@@ -1,7 +1,7 @@
 package io.sensorflow.simulator;
 
+import io.sensorflow.oracle.ExpectedOutcome;
 import io.sensorflow.simulator.fault.FaultStats;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
 import java.time.Duration;
 
 /**

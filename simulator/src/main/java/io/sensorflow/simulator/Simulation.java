@@ -1,5 +1,10 @@
 package io.sensorflow.simulator;
 
+import io.sensorflow.oracle.ExpectedRejectReason;
+import io.sensorflow.oracle.Measurement;
+import io.sensorflow.oracle.MessageFacts;
+import io.sensorflow.oracle.MessageListener;
+import io.sensorflow.oracle.SensorIds;
 import io.sensorflow.simulator.fault.BurstFault;
 import io.sensorflow.simulator.fault.DuplicateFault;
 import io.sensorflow.simulator.fault.EchoFault;
@@ -35,7 +40,7 @@ import io.sensorflow.simulator.sensor.SensorClock;
 public final class Simulation {
 
     private static final long VALUES = 1, FAULTS = 2, PHASES = 3, PLAN = 4, UNIFORM_VALUES = 5;
-    private static final RejectReason[] REASONS = RejectReason.values();
+    private static final ExpectedRejectReason[] REASONS = ExpectedRejectReason.values();
     private static final HostilePayloads.Shape[] SHAPES = HostilePayloads.Shape.values();
 
     private final SimulatorSettings settings;
@@ -68,7 +73,7 @@ public final class Simulation {
 
     public Simulation(SimulatorSettings settings) {
         this.settings = settings;
-        this.ids = SensorIds.of(settings);
+        this.ids = settings.sensorIds();
         this.format = settings.format();
         this.full = format.carriesSeqDistanceAndMotion();
         int n = settings.sensors();
@@ -164,20 +169,20 @@ public final class Simulation {
         long s = seq[sensor]++;
         facts.reading(sensor, format.eventTime(baseTime + skew), full ? s : MessageFacts.NO_SEQ);
         if (uniform != null) {
-            facts.value(Metric.TEMPERATURE, 200 + uniform.nextInt(601));
-            facts.value(Metric.HUMIDITY, 300 + uniform.nextInt(601));
+            facts.value(Measurement.TEMPERATURE, 200 + uniform.nextInt(601));
+            facts.value(Measurement.HUMIDITY, 300 + uniform.nextInt(601));
         } else if (dht.read(sensor, baseTime)) {
-            facts.value(Metric.TEMPERATURE, dht.temperatureTenths(sensor));
-            facts.value(Metric.HUMIDITY, dht.humidityTenths(sensor));
+            facts.value(Measurement.TEMPERATURE, dht.temperatureTenths(sensor));
+            facts.value(Measurement.HUMIDITY, dht.humidityTenths(sensor));
         }
         if (full) {
             presence.read(sensor);
-            facts.value(Metric.DISTANCE_CM, presence.distanceTenths());
+            facts.value(Measurement.DISTANCE_CM, presence.distanceTenths());
             facts.motion(presence.motion());
         }
         buf.clear();
         if (fault instanceof MalformedFault mf) {
-            RejectReason reason = mf.reason() != null ? mf.reason() : REASONS[faultRng.nextInt(REASONS.length)];
+            ExpectedRejectReason reason = mf.reason() != null ? mf.reason() : REASONS[faultRng.nextInt(REASONS.length)];
             malformed.write(reason, facts, faultRng, buf);
             facts.reject(reason);
             stats.event(FaultKind.MALFORMED);
@@ -185,7 +190,7 @@ public final class Simulation {
             stats.malformed(reason);
         } else if (fault instanceof HostileFault hf) {
             HostilePayloads.Shape shape = hf.shape() != null ? hf.shape() : SHAPES[faultRng.nextInt(SHAPES.length)];
-            RejectReason reason = hostile.write(shape, hf.size(), facts, faultRng, buf);
+            ExpectedRejectReason reason = hostile.write(shape, hf.size(), facts, faultRng, buf);
             if (reason != null) {
                 facts.reject(reason);
                 stats.malformed(reason);
@@ -193,9 +198,9 @@ public final class Simulation {
             stats.event(FaultKind.HOSTILE);
             stats.reading(FaultKind.HOSTILE);
         } else if (fault instanceof EchoFault) {
-            facts.value(Metric.DISTANCE_CM, 4001 + faultRng.nextInt(8000));
+            facts.value(Measurement.DISTANCE_CM, 4001 + faultRng.nextInt(8000));
             encoder.encode(facts, buf);
-            facts.reject(RejectReason.OUT_OF_RANGE);
+            facts.reject(ExpectedRejectReason.OUT_OF_RANGE);
             stats.event(FaultKind.ECHO);
             stats.reading(FaultKind.ECHO);
         } else {
@@ -232,8 +237,8 @@ public final class Simulation {
         stats.event(FaultKind.BURST);
         for (int i = 0; i < n; i++) {
             facts.reading(sensor, eventTime, full ? seq[sensor]++ : MessageFacts.NO_SEQ);
-            facts.value(Metric.TEMPERATURE, 200 + faultRng.nextInt(601));
-            facts.value(Metric.HUMIDITY, 300 + faultRng.nextInt(601));
+            facts.value(Measurement.TEMPERATURE, 200 + faultRng.nextInt(601));
+            facts.value(Measurement.HUMIDITY, 300 + faultRng.nextInt(601));
             buf.clear();
             encoder.encode(facts, buf);
             out.onMessage(facts, key, buf.array(), buf.length());

@@ -1,8 +1,9 @@
 package io.sensorflow.simulator;
 
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.MessageListener;
+import io.sensorflow.oracle.OutcomeOracle;
 import io.sensorflow.rules.RuleSet;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.OutcomeOracle;
 import io.sensorflow.simulator.output.MessageBatch;
 import io.sensorflow.simulator.output.MessageSink;
 import io.sensorflow.simulator.output.MessageSinks;
@@ -55,10 +56,10 @@ public final class Simulator {
      * Every reading of a (small) scenario that the job counts in its aggregates, and so keeps in its
      * archive, in the order they are sent: the scenario is generated again (it is deterministic).
      */
-    public static List<io.sensorflow.simulator.oracle.AcceptedReading> acceptedReadings(SimulatorSettings settings) {
+    public static List<io.sensorflow.oracle.AcceptedReading> acceptedReadings(SimulatorSettings settings) {
         Simulation sim = new Simulation(settings);
         OutcomeOracle oracle = new OutcomeOracle(settings.oracle(), sim.sensorIds());
-        List<io.sensorflow.simulator.oracle.AcceptedReading> accepted = new ArrayList<>();
+        List<io.sensorflow.oracle.AcceptedReading> accepted = new ArrayList<>();
         oracle.onAccepted(accepted::add);
         sim.run(oracle);
         return accepted;

@@ -1,11 +1,12 @@
 package io.sensorflow.simulator;
 
 import io.sensorflow.durations.Durations;
+import io.sensorflow.oracle.OracleParameters;
+import io.sensorflow.oracle.SensorIds;
 import io.sensorflow.rules.RuleSet;
 import io.sensorflow.simulator.fault.FaultContext;
 import io.sensorflow.simulator.fault.FaultSpec;
 import io.sensorflow.simulator.fault.Faults;
-import io.sensorflow.simulator.oracle.OracleParameters;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -117,6 +118,8 @@ public final class SimulatorSettings {
     public int sensors() { return sensors; }
     public String idPrefix() { return idPrefix; }
     public int idWidth() { return idWidth; }
+    /** The fleet's ids: {@link #sensors()} of them, {@link #idPrefix()} and zero-padded to {@link #idWidth()}. */
+    public SensorIds sensorIds() { return new SensorIds(sensors, idPrefix, idWidth); }
     public Duration interval() { return interval; }
     /** Readings per second of wall-clock time; 0 is as fast as possible. */
     public double rate() { return rate; }
@@ -271,7 +274,7 @@ public final class SimulatorSettings {
             SimulatorSettings s = new SimulatorSettings(this);
             if (!faults.isEmpty()) {
                 Faults.validate(s.faults, new FaultContext(s.format, s.interval.toMillis(), s.oracle,
-                        SensorIds.of(s), s.bounded()));
+                        s.sensorIds(), s.bounded()));
             }
             return s;
         }

@@ -2,11 +2,11 @@ package io.sensorflow.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorflow.oracle.AcceptedReading;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.OracleParameters;
+import io.sensorflow.oracle.WindowAggregate;
 import io.sensorflow.simulator.fault.FaultKind;
-import io.sensorflow.simulator.oracle.AcceptedReading;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.WindowAggregate;
-import io.sensorflow.simulator.oracle.OracleParameters;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -2,12 +2,12 @@ package io.sensorflow.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorflow.oracle.ExpectedAlert;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.OutcomeOracle;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.rules.RuleSet;
 import io.sensorflow.simulator.fault.FaultKind;
-import io.sensorflow.simulator.oracle.ExpectedAlert;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.OutcomeOracle;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -122,7 +122,7 @@ class AlertFaultsTest {
     }
 
     private static List<ExpectedAlert> alerts(SimulatorSettings s, List<GeneratedMessage> messages) {
-        OutcomeOracle oracle = new OutcomeOracle(s.oracle(), SensorIds.of(s), DEFAULT_RULES);
+        OutcomeOracle oracle = new OutcomeOracle(s.oracle(), s.sensorIds(), DEFAULT_RULES);
         messages.forEach(m -> oracle.onMessage(m.facts(), m.key().getBytes(), m.payload(), m.payload().length));
         return oracle.outcome().alerts();
     }

@@ -3,9 +3,10 @@ package io.sensorflow.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.ExpectedRejectReason;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultStats;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +32,8 @@ class FaultsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(RejectReason.class)
-    void eachMalformedReasonHasExactlyThatDefectInEveryFormat(RejectReason reason) {
+    @EnumSource(ExpectedRejectReason.class)
+    void eachMalformedReasonHasExactlyThatDefectInEveryFormat(ExpectedRejectReason reason) {
         for (PayloadFormat format : PayloadFormat.values()) {
             SimulatorSettings s = Scenarios.withFault(fleet().format(format), FaultKind.MALFORMED,
                     "reason=" + reason + ",count=12").build();
@@ -52,11 +53,11 @@ class FaultsTest {
     void malformedAnyMixesReasonsAndCountsThem() {
         SimulatorSettings s = Scenarios.withFault(fleet(), FaultKind.MALFORMED, "count=300").build();
         List<GeneratedMessage> bad = Scenarios.rejected(Simulator.messages(s));
-        Map<RejectReason, Long> byReason = bad.stream()
+        Map<ExpectedRejectReason, Long> byReason = bad.stream()
                 .collect(Collectors.groupingBy(m -> m.facts().reason(), Collectors.counting()));
         assertThat(bad).hasSize(300).allSatisfy(m ->
                 assertThat(ReferenceClassifier.classify(m.payload())).isEqualTo(m.facts().reason()));
-        assertThat(byReason).containsOnlyKeys(RejectReason.values());
+        assertThat(byReason).containsOnlyKeys(ExpectedRejectReason.values());
         assertThat(stats(s).malformedByReason()).isEqualTo(byReason);
         ExpectedOutcome outcome = Simulator.expectedOutcome(s);
         assertThat(outcome.deadLetters()).hasSize(300);
@@ -75,9 +76,9 @@ class FaultsTest {
         SimulatorSettings s = Scenarios.withFault(fleet(), FaultKind.ECHO, "count=9").build();
         List<GeneratedMessage> bad = Scenarios.rejected(Simulator.messages(s));
         assertThat(bad).hasSize(9).allSatisfy(m -> {
-            assertThat(m.facts().reason()).isEqualTo(RejectReason.OUT_OF_RANGE);
+            assertThat(m.facts().reason()).isEqualTo(ExpectedRejectReason.OUT_OF_RANGE);
             assertThat(Scenarios.parse(m).get("distance_cm").asDouble()).isGreaterThan(400.0).isLessThanOrEqualTo(1200.0);
-            assertThat(ReferenceClassifier.classify(m.payload())).isEqualTo(RejectReason.OUT_OF_RANGE);
+            assertThat(ReferenceClassifier.classify(m.payload())).isEqualTo(ExpectedRejectReason.OUT_OF_RANGE);
         });
     }
 

@@ -3,11 +3,11 @@ package io.sensorflow.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.MetricStats;
+import io.sensorflow.oracle.OutcomeComparison;
+import io.sensorflow.oracle.WindowAggregate;
 import io.sensorflow.simulator.fault.FaultKind;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.MetricStats;
-import io.sensorflow.simulator.oracle.OutcomeComparison;
-import io.sensorflow.simulator.oracle.WindowAggregate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

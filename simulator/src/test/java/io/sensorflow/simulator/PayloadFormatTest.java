@@ -3,6 +3,9 @@ package io.sensorflow.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorflow.oracle.Measurement;
+import io.sensorflow.oracle.MessageFacts;
+import io.sensorflow.oracle.SensorIds;
 import io.sensorflow.simulator.payload.ByteBuf;
 import io.sensorflow.simulator.payload.PayloadEncoder;
 import java.time.Duration;
@@ -28,9 +31,9 @@ class PayloadFormatTest {
 
     private static MessageFacts reading42(PayloadFormat format) {
         MessageFacts f = new MessageFacts().reading(41, format.eventTime(TS), format.carriesSeqDistanceAndMotion() ? 18231 : -1)
-                .value(Metric.TEMPERATURE, 214).value(Metric.HUMIDITY, 480);
+                .value(Measurement.TEMPERATURE, 214).value(Measurement.HUMIDITY, 480);
         if (format.carriesSeqDistanceAndMotion()) {
-            f.value(Metric.DISTANCE_CM, 1325).motion(false);
+            f.value(Measurement.DISTANCE_CM, 1325).motion(false);
         }
         return f;
     }
@@ -44,8 +47,8 @@ class PayloadFormatTest {
 
     @Test
     void deviceEpochShape() {
-        MessageFacts f = new MessageFacts().reading(41, 1763712000000L, -1).value(Metric.TEMPERATURE, 214)
-                .value(Metric.HUMIDITY, 480);
+        MessageFacts f = new MessageFacts().reading(41, 1763712000000L, -1).value(Measurement.TEMPERATURE, 214)
+                .value(Measurement.HUMIDITY, 480);
         assertThat(encode(PayloadFormat.DEVICE_EPOCH, f))
                 .isEqualTo("{\"device_id\":\"device_42\",\"temperature\":21.4,\"humidity\":48.0,\"timestamp\":1763712000}");
     }
@@ -65,8 +68,8 @@ class PayloadFormatTest {
 
     @Test
     void negativeAndSmallValuesKeepOneDecimal() {
-        MessageFacts f = new MessageFacts().reading(0, 0, 0).value(Metric.TEMPERATURE, -5).value(Metric.HUMIDITY, 0)
-                .value(Metric.DISTANCE_CM, 20).motion(true);
+        MessageFacts f = new MessageFacts().reading(0, 0, 0).value(Measurement.TEMPERATURE, -5).value(Measurement.HUMIDITY, 0)
+                .value(Measurement.DISTANCE_CM, 20).motion(true);
         assertThat(encode(PayloadFormat.SENSORFLOW, f)).isEqualTo("{\"sensor_id\":\"sensor-00001\","
                 + "\"ts\":\"1970-01-01T00:00:00.000Z\",\"temperature\":-0.5,\"humidity\":0.0,\"distance_cm\":2.0,"
                 + "\"motion\":true,\"seq\":0}");
@@ -160,7 +163,7 @@ class PayloadFormatTest {
     void theFieldListWritesTheSameBytesAsTheFastPath() {
         for (PayloadFormat format : PayloadFormat.values()) {
             SimulatorSettings s = Scenarios.base().format(format).sensors(7).count(500).build();
-            PayloadEncoder encoder = format.encoder(SensorIds.of(s));
+            PayloadEncoder encoder = format.encoder(s.sensorIds());
             for (GeneratedMessage m : Simulator.messages(s)) {
                 ByteBuf slow = new ByteBuf(16);
                 PayloadEncoder.writeObject(encoder.fields(m.facts()), slow);
@@ -177,7 +180,7 @@ class PayloadFormatTest {
             for (GeneratedMessage m : Simulator.messages(s)) {
                 JsonNode n = Scenarios.parse(m);
                 MessageFacts f = m.facts();
-                for (Metric metric : Metric.values()) {
+                for (Measurement metric : Measurement.values()) {
                     if (f.has(metric)) {
                         assertThat(n.get(metric.field()).asDouble()).isEqualTo(f.value(metric) / 10.0);
                     } else {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.sensorflow.oracle.ExpectedRejectReason;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -37,43 +38,43 @@ final class ReferenceClassifier {
             .build()).enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     /** The reason the job must reject {@code payload} for, or null if it is a valid reading. */
-    static RejectReason classify(byte[] payload) {
+    static ExpectedRejectReason classify(byte[] payload) {
         if (payload.length == 0) {
-            return RejectReason.EMPTY_PAYLOAD;
+            return ExpectedRejectReason.EMPTY_PAYLOAD;
         }
         JsonNode n;
         try {
             n = BOUNDED.readTree(payload);
         } catch (IOException e) {
-            return RejectReason.NOT_JSON;
+            return ExpectedRejectReason.NOT_JSON;
         }
-        RejectReason repeated = repeatedField(payload);
+        ExpectedRejectReason repeated = repeatedField(payload);
         if (repeated != null && n.isObject()) {
             return repeated;
         }
         if (n == null || !n.isObject()) {
-            return RejectReason.NOT_JSON;
+            return ExpectedRejectReason.NOT_JSON;
         }
         for (String read : List.of("sensor_id", "sensorId", "device_id", "ts", "timestamp")) {
             if (n.has(read) && n.get(read).isTextual() && n.get(read).asText().length() > (1 << 20)) {
-                return RejectReason.NOT_JSON; // a string the job reads, past its 1 MiB bound
+                return ExpectedRejectReason.NOT_JSON; // a string the job reads, past its 1 MiB bound
             }
         }
         JsonNode id = first(n, "sensor_id", "sensorId", "device_id");
         if (id == null) {
-            return RejectReason.MISSING_SENSOR_ID;
+            return ExpectedRejectReason.MISSING_SENSOR_ID;
         }
         boolean idOk = id.isTextual() ? !id.asText().isEmpty() && id.asText().length() <= 128 : id.isIntegralNumber();
         if (!idOk) {
-            return RejectReason.INVALID_SENSOR_ID;
+            return ExpectedRejectReason.INVALID_SENSOR_ID;
         }
         JsonNode ts = first(n, "ts", "timestamp");
         if (ts == null) {
-            return RejectReason.MISSING_TIMESTAMP;
+            return ExpectedRejectReason.MISSING_TIMESTAMP;
         }
         long eventTime = eventTime(ts);
         if (eventTime < 0) {
-            return RejectReason.INVALID_TIMESTAMP;
+            return ExpectedRejectReason.INVALID_TIMESTAMP;
         }
         boolean any = false;
         for (String metric : List.of("temperature", "humidity", "distance_cm")) {
@@ -81,33 +82,33 @@ final class ReferenceClassifier {
             if (v != null) {
                 any = true;
                 if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-                    return RejectReason.INVALID_VALUE;
+                    return ExpectedRejectReason.INVALID_VALUE;
                 }
             }
         }
         if (n.has("motion")) {
             any = true;
             if (!n.get("motion").isBoolean()) {
-                return RejectReason.INVALID_VALUE;
+                return ExpectedRejectReason.INVALID_VALUE;
             }
         }
         if (n.has("seq") && !n.get("seq").isIntegralNumber()) {
-            return RejectReason.INVALID_VALUE;
+            return ExpectedRejectReason.INVALID_VALUE;
         }
         if (!any) {
-            return RejectReason.NO_MEASUREMENT;
+            return ExpectedRejectReason.NO_MEASUREMENT;
         }
         if (outside(n, "temperature", -40, 125) || outside(n, "humidity", 0, 100) || outside(n, "distance_cm", 2, 400)) {
-            return RejectReason.OUT_OF_RANGE;
+            return ExpectedRejectReason.OUT_OF_RANGE;
         }
         if (eventTime > Instant.now().toEpochMilli() + 86_400_000L) {
-            return RejectReason.FUTURE_TIMESTAMP;
+            return ExpectedRejectReason.FUTURE_TIMESTAMP;
         }
         return null;
     }
 
     /** A field the job reads, given twice at the top level: rejected as a defect of its kind. */
-    private static RejectReason repeatedField(byte[] payload) {
+    private static ExpectedRejectReason repeatedField(byte[] payload) {
         java.util.Set<String> seen = new java.util.HashSet<>();
         try (JsonParser p = BOUNDED.getFactory().createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -117,10 +118,10 @@ final class ReferenceClassifier {
                 String name = p.currentName();
                 if (!seen.add(name)) {
                     switch (name) {
-                        case "sensor_id": case "sensorId": case "device_id": return RejectReason.INVALID_SENSOR_ID;
-                        case "ts": case "timestamp": return RejectReason.INVALID_TIMESTAMP;
+                        case "sensor_id": case "sensorId": case "device_id": return ExpectedRejectReason.INVALID_SENSOR_ID;
+                        case "ts": case "timestamp": return ExpectedRejectReason.INVALID_TIMESTAMP;
                         case "temperature": case "humidity": case "distance_cm": case "motion": case "seq":
-                            return RejectReason.INVALID_VALUE;
+                            return ExpectedRejectReason.INVALID_VALUE;
                         default: break;
                     }
                 }

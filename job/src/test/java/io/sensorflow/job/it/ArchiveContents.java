@@ -3,7 +3,7 @@ package io.sensorflow.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorflow.job.archive.ArchiveWorkFiles;
-import io.sensorflow.simulator.oracle.AcceptedReading;
+import io.sensorflow.oracle.AcceptedReading;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,11 +1,11 @@
 package io.sensorflow.job.it;
 
+import io.sensorflow.oracle.ExpectedRejectReason;
+import io.sensorflow.oracle.OracleParameters;
 import io.sensorflow.simulator.PayloadFormat;
-import io.sensorflow.simulator.RejectReason;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
-import io.sensorflow.simulator.oracle.OracleParameters;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -99,7 +99,7 @@ final class Scenarios {
                 .fault(FaultSpecParser.parseOption(FaultKind.ECHO, "count=5"))
                 .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=3"))
                 .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "sensor=sensor-00003,at=4m,for=3m"));
-        for (RejectReason reason : RejectReason.values()) {
+        for (ExpectedRejectReason reason : ExpectedRejectReason.values()) {
             b.fault(FaultSpecParser.parseOption(FaultKind.MALFORMED, "reason=" + reason.name() + ",count=2"));
         }
         return b.build();

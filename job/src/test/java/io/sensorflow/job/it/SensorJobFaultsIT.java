@@ -3,14 +3,14 @@ package io.sensorflow.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorflow.job.config.JobConfig;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.JobOutputTables;
+import io.sensorflow.oracle.OutcomeComparison;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.JobOutputTables;
-import io.sensorflow.simulator.oracle.OutcomeComparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

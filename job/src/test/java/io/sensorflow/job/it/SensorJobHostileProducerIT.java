@@ -5,19 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.job.deadletter.DeadLetter;
 import io.sensorflow.job.sink.RecordLimits;
+import io.sensorflow.oracle.ExpectedDeadLetter;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.ExpectedRejectReason;
+import io.sensorflow.oracle.JobOutputTables;
+import io.sensorflow.oracle.JobOutputTopics;
+import io.sensorflow.oracle.OracleParameters;
+import io.sensorflow.oracle.OutcomeComparison;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.simulator.GeneratedMessage;
 import io.sensorflow.simulator.PayloadFormat;
-import io.sensorflow.simulator.RejectReason;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.JobOutputTables;
-import io.sensorflow.simulator.oracle.JobOutputTopics;
-import io.sensorflow.simulator.oracle.OracleParameters;
-import io.sensorflow.simulator.oracle.OutcomeComparison;
 import io.sensorflow.simulator.payload.HostilePayloads.Shape;
 import io.sensorflow.testkit.TopicReader;
 import java.time.Duration;
@@ -111,13 +112,13 @@ class SensorJobHostileProducerIT {
         Map<String, byte[]> sentBySha = new HashMap<>();
         for (GeneratedMessage m : Simulator.messages(scenario)) {
             if (!m.facts().isValid()) {
-                sentBySha.put(io.sensorflow.simulator.oracle.DeadLetter.sha256(m.payload()), m.payload());
+                sentBySha.put(ExpectedDeadLetter.sha256(m.payload()), m.payload());
             }
         }
         Simulator.send(scenario, false, null);
         ExpectedOutcome expected = Simulator.expectedOutcome(scenario, RuleFileLoader.loadDefault());
-        assertThat(expected.deadLettersByReason()).containsKeys(RejectReason.NOT_JSON, RejectReason.INVALID_SENSOR_ID,
-                RejectReason.INVALID_VALUE, RejectReason.FUTURE_TIMESTAMP);
+        assertThat(expected.deadLettersByReason()).containsKeys(ExpectedRejectReason.NOT_JSON, ExpectedRejectReason.INVALID_SENSOR_ID,
+                ExpectedRejectReason.INVALID_VALUE, ExpectedRejectReason.FUTURE_TIMESTAMP);
         assertThat(expected.deadLetters()).filteredOn(d -> d.payloadSize() > 1_000_000).hasSize(6);
         assertThat(expected.alerts()).isNotEmpty();
 
@@ -156,12 +157,12 @@ class SensorJobHostileProducerIT {
             throws Exception {
         List<ConsumerRecord<byte[], byte[]>> records =
                 TopicReader.readAll(pipeline.kafka.bootstrapServers(), topic, true, Duration.ofSeconds(30));
-        List<io.sensorflow.simulator.oracle.DeadLetter> fromTopic = new ArrayList<>();
+        List<ExpectedDeadLetter> fromTopic = new ArrayList<>();
         int wholeUpTo = RecordLimits.kafkaDefaults().deadLetterWholePayloadBytes();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             assertThat(r.serializedValueSize() + Math.max(0, r.serializedKeySize()))
                     .isLessThanOrEqualTo(RecordLimits.KAFKA_DEFAULT_BYTES - RecordLimits.RECORD_OVERHEAD_BYTES);
-            io.sensorflow.simulator.oracle.DeadLetter d = JobOutputTopics.deadLetter(r.value());
+            ExpectedDeadLetter d = JobOutputTopics.deadLetter(r.value());
             fromTopic.add(d);
             byte[] sent = sentBySha.get(d.payloadSha256());
             assertThat(sent).as("a payload that was sent: %s", d.payloadSha256()).isNotNull();
@@ -184,7 +185,7 @@ class SensorJobHostileProducerIT {
             assertThat(Integer.parseInt(c[1])).isEqualTo(kept);
             assertThat(Integer.parseInt(c[2])).isEqualTo(sent.length);
             assertThat(c[3]).isEqualTo(sent.length > DeadLetter.PAYLOAD_PREFIX_BYTES ? "t" : "f");
-            assertThat(c[4]).isEqualTo(io.sensorflow.simulator.oracle.DeadLetter.sha256(Arrays.copyOf(sent, kept)));
+            assertThat(c[4]).isEqualTo(ExpectedDeadLetter.sha256(Arrays.copyOf(sent, kept)));
         }
     }
 }

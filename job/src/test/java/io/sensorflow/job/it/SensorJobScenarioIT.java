@@ -3,16 +3,16 @@ package io.sensorflow.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorflow.job.config.JobConfig;
-import io.sensorflow.simulator.RejectReason;
+import io.sensorflow.oracle.AcceptedReading;
+import io.sensorflow.oracle.ExpectedDeadLetter;
+import io.sensorflow.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.ExpectedRejectReason;
+import io.sensorflow.oracle.JobOutputTables;
+import io.sensorflow.oracle.JobOutputTopics;
+import io.sensorflow.oracle.OutcomeComparison;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
-import io.sensorflow.simulator.oracle.AcceptedReading;
-import io.sensorflow.simulator.oracle.DeadLetter;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
-import io.sensorflow.simulator.oracle.JobOutputTables;
-import io.sensorflow.simulator.oracle.JobOutputTopics;
-import io.sensorflow.simulator.oracle.OutcomeComparison;
 import io.sensorflow.testkit.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ class SensorJobScenarioIT {
         SimulatorSettings scenario = Scenarios.troubled(pipeline.kafka.bootstrapServers(), topic, 40, Duration.ofMinutes(12), 7);
         ExpectedOutcome expected = send(scenario);
         assertThat(expected.lateReadings()).hasSize(15);
-        assertThat(expected.deadLetters()).hasSizeGreaterThanOrEqualTo(2 * RejectReason.values().length);
+        assertThat(expected.deadLetters()).hasSizeGreaterThanOrEqualTo(2 * ExpectedRejectReason.values().length);
         assertThat(expected.aggregates()).extracting(a -> a.duplicateCount()).contains(1L);
 
         // The archive on its defaults: hourly folders, zstd, merged at the latest every 10 minutes
@@ -137,7 +137,7 @@ class SensorJobScenarioIT {
         // The dead-letter topic, read as a transactional consumer would: each exactly once.
         List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readAll(
                 pipeline.kafka.bootstrapServers(), deadLetterTopic, true, Duration.ofSeconds(30));
-        List<DeadLetter> fromTopic = new ArrayList<>();
+        List<ExpectedDeadLetter> fromTopic = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             fromTopic.add(JobOutputTopics.deadLetter(r.value()));
         }

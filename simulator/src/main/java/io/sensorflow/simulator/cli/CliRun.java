@@ -1,12 +1,12 @@
 package io.sensorflow.simulator.cli;
 
 import io.sensorflow.durations.Durations;
+import io.sensorflow.oracle.ExpectedOutcomeJson;
 import io.sensorflow.simulator.OutputKind;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.SettingsException;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
-import io.sensorflow.simulator.oracle.ExpectedOutcomeJson;
 import io.sensorflow.simulator.output.MessageSink;
 import io.sensorflow.simulator.output.MessageSinks;
 import java.io.IOException;

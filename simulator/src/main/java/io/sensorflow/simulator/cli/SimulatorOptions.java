@@ -1,6 +1,7 @@
 package io.sensorflow.simulator.cli;
 
 import io.sensorflow.durations.DurationConverter;
+import io.sensorflow.oracle.OracleParameters;
 import io.sensorflow.rules.RuleFileException;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.rules.RuleSet;
@@ -12,7 +13,6 @@ import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpec;
 import io.sensorflow.simulator.fault.FaultSpecParser;
 import io.sensorflow.simulator.fault.ScenarioFile;
-import io.sensorflow.simulator.oracle.OracleParameters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

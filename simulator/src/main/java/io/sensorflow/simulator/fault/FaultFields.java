@@ -1,10 +1,10 @@
 package io.sensorflow.simulator.fault;
 
 import io.sensorflow.durations.Durations;
-import io.sensorflow.simulator.Metric;
-import io.sensorflow.simulator.RejectReason;
+import io.sensorflow.oracle.ExpectedRejectReason;
+import io.sensorflow.oracle.Measurement;
+import io.sensorflow.oracle.Tenths;
 import io.sensorflow.simulator.SettingsException;
-import io.sensorflow.simulator.Tenths;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -103,29 +103,29 @@ final class FaultFields {
         }
     }
 
-    Metric metric() {
+    Measurement metric() {
         String v = raw("metric");
         if (v == null) {
-            throw error("metric", "is required: one of " + Metric.names());
+            throw error("metric", "is required: one of " + Measurement.names());
         }
         try {
-            return Metric.fromField(v);
+            return Measurement.fromField(v);
         } catch (IllegalArgumentException e) {
             throw error("metric", e.getMessage());
         }
     }
 
     /** A reason code, or null for {@code any} or when absent. */
-    RejectReason reason() {
+    ExpectedRejectReason reason() {
         String v = raw("reason");
         if (v == null || v.equalsIgnoreCase("any")) {
             return null;
         }
         try {
-            return RejectReason.valueOf(v.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            return ExpectedRejectReason.valueOf(v.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw error("reason", "unknown reason '" + v + "' (expected any or one of "
-                    + java.util.Arrays.toString(RejectReason.values()) + ")");
+                    + java.util.Arrays.toString(ExpectedRejectReason.values()) + ")");
         }
     }
 

@@ -1,6 +1,6 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.SensorIds;
+import io.sensorflow.oracle.SensorIds;
 import io.sensorflow.simulator.SettingsException;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.sensor.Prng;

@@ -1,6 +1,6 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.RejectReason;
+import io.sensorflow.oracle.ExpectedRejectReason;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +14,7 @@ public final class FaultStats {
 
     private final long[] events = new long[FaultKind.values().length];
     private final long[] readings = new long[FaultKind.values().length];
-    private final EnumMap<RejectReason, Long> malformed = new EnumMap<>(RejectReason.class);
+    private final EnumMap<ExpectedRejectReason, Long> malformed = new EnumMap<>(ExpectedRejectReason.class);
 
     public void event(FaultKind kind) {
         events[kind.ordinal()]++;
@@ -24,7 +24,7 @@ public final class FaultStats {
         readings[kind.ordinal()]++;
     }
 
-    public void malformed(RejectReason reason) {
+    public void malformed(ExpectedRejectReason reason) {
         malformed.merge(reason, 1L, Long::sum);
     }
 
@@ -37,7 +37,7 @@ public final class FaultStats {
     }
 
     /** Malformed messages written, per reason. */
-    public Map<RejectReason, Long> malformedByReason() {
+    public Map<ExpectedRejectReason, Long> malformedByReason() {
         return new EnumMap<>(malformed);
     }
 

@@ -1,7 +1,7 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.MessageFacts;
-import io.sensorflow.simulator.MessageListener;
+import io.sensorflow.oracle.MessageFacts;
+import io.sensorflow.oracle.MessageListener;
 import java.util.Arrays;
 import java.util.PriorityQueue;
 

@@ -1,6 +1,6 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.oracle.OracleParameters;
+import io.sensorflow.oracle.OracleParameters;
 import java.time.Duration;
 
 /**

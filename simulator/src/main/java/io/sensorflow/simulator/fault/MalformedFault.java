@@ -1,9 +1,9 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.RejectReason;
+import io.sensorflow.oracle.ExpectedRejectReason;
 
 /** A reading replaced by a payload with exactly one defect: {@code reason}, or a random one when null. */
-public record MalformedFault(RejectReason reason, Occurrence occurrence, String origin) implements EventFault {
+public record MalformedFault(ExpectedRejectReason reason, Occurrence occurrence, String origin) implements EventFault {
 
     @Override
     public FaultKind kind() {

@@ -1,9 +1,9 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.Metric;
+import io.sensorflow.oracle.Measurement;
 
 /** A rapid rise: the metric climbs by {@code step} on each of {@code readings} readings (held within its physical range). */
-public record RiseFault(Metric metric, int stepTenths, int readings, Occurrence occurrence, String origin)
+public record RiseFault(Measurement metric, int stepTenths, int readings, Occurrence occurrence, String origin)
         implements ValueRunFault {
 
     @Override

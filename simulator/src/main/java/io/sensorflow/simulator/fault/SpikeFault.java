@@ -1,10 +1,10 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.Metric;
-import io.sensorflow.simulator.Tenths;
+import io.sensorflow.oracle.Measurement;
+import io.sensorflow.oracle.Tenths;
 
 /** {@code readings} consecutive readings of a metric at one extreme but physically possible value (e.g. temperature 80). */
-public record SpikeFault(Metric metric, int valueTenths, int readings, Occurrence occurrence, String origin)
+public record SpikeFault(Measurement metric, int valueTenths, int readings, Occurrence occurrence, String origin)
         implements ValueRunFault {
 
     @Override

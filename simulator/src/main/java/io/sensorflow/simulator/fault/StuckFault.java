@@ -1,9 +1,9 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.Metric;
+import io.sensorflow.oracle.Measurement;
 
 /** A stuck sensor: the metric repeats the value it had for {@code readings} readings. */
-public record StuckFault(Metric metric, int readings, Occurrence occurrence, String origin) implements ValueRunFault {
+public record StuckFault(Measurement metric, int readings, Occurrence occurrence, String origin) implements ValueRunFault {
 
     @Override
     public FaultKind kind() {

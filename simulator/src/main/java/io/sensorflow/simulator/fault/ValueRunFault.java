@@ -1,6 +1,6 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.Metric;
+import io.sensorflow.oracle.Measurement;
 
 /**
  * A fault that overrides one metric of a sensor for its next {@code readings} valid readings
@@ -8,7 +8,7 @@ import io.sensorflow.simulator.Metric;
  */
 public sealed interface ValueRunFault extends EventFault permits SpikeFault, RiseFault, StuckFault {
 
-    Metric metric();
+    Measurement metric();
 
     int readings();
 
@@ -20,15 +20,15 @@ public sealed interface ValueRunFault extends EventFault permits SpikeFault, Ris
 
     @Override
     default long tailMs(FaultContext c) {
-        return (readings() + 1L) * Math.max(c.intervalMs(), metric() == Metric.DISTANCE_CM ? 0 : 1000);
+        return (readings() + 1L) * Math.max(c.intervalMs(), metric() == Measurement.DISTANCE_CM ? 0 : 1000);
     }
 
     static void validateRun(ValueRunFault f, FaultContext c) {
         EventFault.validateOccurrence(f);
         if (f.metric() == null) {
-            throw FaultSpec.error(f.origin(), "metric", "give one of " + Metric.names());
+            throw FaultSpec.error(f.origin(), "metric", "give one of " + Measurement.names());
         }
-        if (f.metric() == Metric.DISTANCE_CM && !c.format().carriesSeqDistanceAndMotion()) {
+        if (f.metric() == Measurement.DISTANCE_CM && !c.format().carriesSeqDistanceAndMotion()) {
             throw FaultSpec.error(f.origin(), "metric", "the " + c.format() + " format carries no distance_cm");
         }
         if (f.readings() < 1) {

@@ -1,6 +1,6 @@
 package io.sensorflow.simulator.fault;
 
-import io.sensorflow.simulator.MessageFacts;
+import io.sensorflow.oracle.MessageFacts;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

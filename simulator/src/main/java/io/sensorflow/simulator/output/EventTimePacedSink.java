@@ -1,7 +1,7 @@
 package io.sensorflow.simulator.output;
 
-import io.sensorflow.simulator.MessageFacts;
-import io.sensorflow.simulator.MessageListener;
+import io.sensorflow.oracle.MessageFacts;
+import io.sensorflow.oracle.MessageListener;
 
 /**
  * Sends each simulated message once the wall clock has reached its event time: a scenario that

@@ -1,8 +1,8 @@
 package io.sensorflow.simulator.output;
 
-import io.sensorflow.simulator.MessageFacts;
-import io.sensorflow.simulator.MessageListener;
-import io.sensorflow.simulator.SensorIds;
+import io.sensorflow.oracle.MessageFacts;
+import io.sensorflow.oracle.MessageListener;
+import io.sensorflow.oracle.SensorIds;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.sensorflow.simulator.output;
 
-import io.sensorflow.simulator.MessageFacts;
-import io.sensorflow.simulator.MessageListener;
+import io.sensorflow.oracle.MessageFacts;
+import io.sensorflow.oracle.MessageListener;
 
 /**
  * Where messages go: Kafka, MQTT, standard output, memory. {@code payload} is reused by the

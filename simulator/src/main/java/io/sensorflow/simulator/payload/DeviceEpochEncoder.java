@@ -2,10 +2,10 @@ package io.sensorflow.simulator.payload;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
-import io.sensorflow.simulator.Metric;
-import io.sensorflow.simulator.MessageFacts;
-import io.sensorflow.simulator.SensorIds;
-import io.sensorflow.simulator.Tenths;
+import io.sensorflow.oracle.Measurement;
+import io.sensorflow.oracle.MessageFacts;
+import io.sensorflow.oracle.SensorIds;
+import io.sensorflow.oracle.Tenths;
 import io.sensorflow.simulator.payload.JsonField.Role;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +32,8 @@ public final class DeviceEpochEncoder implements PayloadEncoder {
     @Override
     public void encode(MessageFacts f, ByteBuf out) {
         out.put(heads[f.sensor()]);
-        out.put(TEMPERATURE).putTenths(f.value(Metric.TEMPERATURE));
-        out.put(HUMIDITY).putTenths(f.value(Metric.HUMIDITY));
+        out.put(TEMPERATURE).putTenths(f.value(Measurement.TEMPERATURE));
+        out.put(HUMIDITY).putTenths(f.value(Measurement.HUMIDITY));
         out.put((byte) ',').put(TIMESTAMP).putLong(Math.floorDiv(f.eventTime(), 1000L));
         out.put((byte) '}');
     }
@@ -42,8 +42,8 @@ public final class DeviceEpochEncoder implements PayloadEncoder {
     public List<JsonField> fields(MessageFacts f) {
         List<JsonField> fields = new ArrayList<>(4);
         fields.add(new JsonField("device_id", Role.SENSOR_ID, JsonField.quote(ids.id(f.sensor()))));
-        fields.add(new JsonField("temperature", Role.MEASUREMENT, Tenths.toText(f.value(Metric.TEMPERATURE))));
-        fields.add(new JsonField("humidity", Role.MEASUREMENT, Tenths.toText(f.value(Metric.HUMIDITY))));
+        fields.add(new JsonField("temperature", Role.MEASUREMENT, Tenths.toText(f.value(Measurement.TEMPERATURE))));
+        fields.add(new JsonField("humidity", Role.MEASUREMENT, Tenths.toText(f.value(Measurement.HUMIDITY))));
         fields.add(new JsonField("timestamp", Role.TIMESTAMP, timestampJson(f.eventTime())));
         return fields;
     }

@@ -1,7 +1,7 @@
 package io.sensorflow.simulator.payload;
 
-import io.sensorflow.simulator.MessageFacts;
-import io.sensorflow.simulator.RejectReason;
+import io.sensorflow.oracle.ExpectedRejectReason;
+import io.sensorflow.oracle.MessageFacts;
 import io.sensorflow.simulator.sensor.Prng;
 import java.util.List;
 
@@ -91,7 +91,7 @@ public final class HostilePayloads {
      * Appends the {@code shape} payload of {@code reading}, about {@code size} bytes where the shape
      * has a size, and returns the reason the job must reject it for, or null when it stays valid.
      */
-    public RejectReason write(Shape shape, int size, MessageFacts reading, Prng rng, ByteBuf out) {
+    public ExpectedRejectReason write(Shape shape, int size, MessageFacts reading, Prng rng, ByteBuf out) {
         List<JsonField> fields = encoder.fields(reading);
         switch (shape) {
             case PADDING: {
@@ -105,28 +105,28 @@ public final class HostilePayloads {
                 int depth = Math.max(MAX_NESTING + 1, size / 2);
                 fields.add(new JsonField("deep", null, "[".repeat(depth) + "]".repeat(depth)));
                 PayloadEncoder.writeObject(fields, out);
-                return RejectReason.NOT_JSON;
+                return ExpectedRejectReason.NOT_JSON;
             }
             case LONG_SENSOR_ID: {
                 int chars = Math.max(129, size);
                 replace(fields, JsonField.Role.SENSOR_ID, JsonField.quote("s".repeat(chars)));
                 PayloadEncoder.writeObject(fields, out);
-                return chars <= MAX_STRING_CHARS ? RejectReason.INVALID_SENSOR_ID : RejectReason.NOT_JSON;
+                return chars <= MAX_STRING_CHARS ? ExpectedRejectReason.INVALID_SENSOR_ID : ExpectedRejectReason.NOT_JSON;
             }
             case LONG_FIELD_NAME: {
                 int chars = Math.max(1, size);
                 fields.add(new JsonField("n".repeat(chars), null, "1"));
                 PayloadEncoder.writeObject(fields, out);
-                return chars <= MAX_NAME_CHARS ? null : RejectReason.NOT_JSON;
+                return chars <= MAX_NAME_CHARS ? null : ExpectedRejectReason.NOT_JSON;
             }
             case HUGE_NUMBER:
                 replace(fields, "temperature", "1e400");
                 PayloadEncoder.writeObject(fields, out);
-                return RejectReason.INVALID_VALUE;
+                return ExpectedRejectReason.INVALID_VALUE;
             case LONG_NUMBER:
                 replace(fields, "temperature", "1" + "0".repeat(Math.max(MAX_NUMBER_DIGITS, size)));
                 PayloadEncoder.writeObject(fields, out);
-                return RejectReason.NOT_JSON;
+                return ExpectedRejectReason.NOT_JSON;
             case MANY_FIELDS: {
                 StringBuilder extra = new StringBuilder();
                 int n = 0;
@@ -144,26 +144,26 @@ public final class HostilePayloads {
                     // 0x80..0xBF alone are continuation bytes: never valid UTF-8 on their own
                     out.put((byte) (0x80 + rng.nextInt(64)));
                 }
-                return RejectReason.NOT_JSON;
+                return ExpectedRejectReason.NOT_JSON;
             }
             case RAW_NUL:
                 fields.add(new JsonField("note", null, "\"a\u0000b\""));
                 PayloadEncoder.writeObject(fields, out);
-                return RejectReason.NOT_JSON;
+                return ExpectedRejectReason.NOT_JSON;
             case FAR_FUTURE:
                 replace(fields, JsonField.Role.TIMESTAMP, Long.toString(FAR_FUTURE_MS));
                 PayloadEncoder.writeObject(fields, out);
-                return RejectReason.FUTURE_TIMESTAMP;
+                return ExpectedRejectReason.FUTURE_TIMESTAMP;
             case FAR_FUTURE_BAD_VALUE:
                 replace(fields, JsonField.Role.TIMESTAMP, Long.toString(FAR_FUTURE_MS));
                 replace(fields, "temperature", "\"hot\"");
                 PayloadEncoder.writeObject(fields, out);
-                return RejectReason.INVALID_VALUE;
+                return ExpectedRejectReason.INVALID_VALUE;
             case REPEATED_FIELD:
                 replace(fields, "temperature", "20.5");
                 fields.add(new JsonField("temperature", JsonField.Role.MEASUREMENT, "20.5"));
                 PayloadEncoder.writeObject(fields, out);
-                return RejectReason.INVALID_VALUE;
+                return ExpectedRejectReason.INVALID_VALUE;
             default:
                 throw new IllegalStateException(shape.id());
         }

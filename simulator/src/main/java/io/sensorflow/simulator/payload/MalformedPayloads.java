@@ -1,9 +1,9 @@
 package io.sensorflow.simulator.payload;
 
-import io.sensorflow.simulator.Metric;
-import io.sensorflow.simulator.MessageFacts;
-import io.sensorflow.simulator.RejectReason;
-import io.sensorflow.simulator.Tenths;
+import io.sensorflow.oracle.ExpectedRejectReason;
+import io.sensorflow.oracle.Measurement;
+import io.sensorflow.oracle.MessageFacts;
+import io.sensorflow.oracle.Tenths;
 import io.sensorflow.simulator.payload.JsonField.Role;
 import io.sensorflow.simulator.sensor.Prng;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Turns a valid reading into a payload with exactly one defect, the one a {@link RejectReason}
+ * Turns a valid reading into a payload with exactly one defect, the one a {@link ExpectedRejectReason}
  * names; the variant (which field, which wrong value) is drawn from the PRNG. Every payload is
  * valid UTF-8 on one line. Rare by design, so allocation here is fine.
  */
@@ -27,7 +27,7 @@ public final class MalformedPayloads {
     }
 
     /** Appends to {@code out} a payload for {@code reading} that the job must reject for {@code reason}. */
-    public void write(RejectReason reason, MessageFacts reading, Prng rng, ByteBuf out) {
+    public void write(ExpectedRejectReason reason, MessageFacts reading, Prng rng, ByteBuf out) {
         List<JsonField> fields = encoder.fields(reading);
         switch (reason) {
             case EMPTY_PAYLOAD:
@@ -150,12 +150,12 @@ public final class MalformedPayloads {
             }
         }
         int i = candidates.get(rng.nextInt(candidates.size()));
-        Metric m = Metric.fromField(fields.get(i).name());
+        Measurement m = Measurement.fromField(fields.get(i).name());
         int tenths;
-        if (m == Metric.HUMIDITY || rng.nextInt(2) == 0) {
+        if (m == Measurement.HUMIDITY || rng.nextInt(2) == 0) {
             tenths = m.maxTenths() + 1 + rng.nextInt(500); // above: e.g. humidity 100.1..150.0
         } else {
-            tenths = m.minTenths() - 1 - rng.nextInt(m == Metric.DISTANCE_CM ? m.minTenths() : 500); // below
+            tenths = m.minTenths() - 1 - rng.nextInt(m == Measurement.DISTANCE_CM ? m.minTenths() : 500); // below
         }
         fields.set(i, fields.get(i).withRaw(Tenths.toText(tenths)));
     }

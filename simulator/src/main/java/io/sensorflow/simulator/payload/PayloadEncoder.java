@@ -1,6 +1,6 @@
 package io.sensorflow.simulator.payload;
 
-import io.sensorflow.simulator.MessageFacts;
+import io.sensorflow.oracle.MessageFacts;
 import java.util.List;
 
 /**

@@ -2,10 +2,10 @@ package io.sensorflow.simulator.payload;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
-import io.sensorflow.simulator.Metric;
-import io.sensorflow.simulator.MessageFacts;
-import io.sensorflow.simulator.SensorIds;
-import io.sensorflow.simulator.Tenths;
+import io.sensorflow.oracle.Measurement;
+import io.sensorflow.oracle.MessageFacts;
+import io.sensorflow.oracle.SensorIds;
+import io.sensorflow.oracle.Tenths;
 import io.sensorflow.simulator.payload.JsonField.Role;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,15 +42,15 @@ public final class SensorflowEncoder implements PayloadEncoder {
         out.put(heads[f.sensor()]);
         time.writeIso(f.eventTime(), out);
         out.put((byte) '"');
-        int t = f.value(Metric.TEMPERATURE);
+        int t = f.value(Measurement.TEMPERATURE);
         if (t != MessageFacts.ABSENT) {
             out.put(TEMPERATURE).putTenths(t);
         }
-        int h = f.value(Metric.HUMIDITY);
+        int h = f.value(Measurement.HUMIDITY);
         if (h != MessageFacts.ABSENT) {
             out.put(HUMIDITY).putTenths(h);
         }
-        int d = f.value(Metric.DISTANCE_CM);
+        int d = f.value(Measurement.DISTANCE_CM);
         if (d != MessageFacts.ABSENT) {
             out.put(DISTANCE).putTenths(d);
         }
@@ -68,7 +68,7 @@ public final class SensorflowEncoder implements PayloadEncoder {
         List<JsonField> fields = new ArrayList<>(7);
         fields.add(new JsonField("sensor_id", Role.SENSOR_ID, JsonField.quote(ids.id(f.sensor()))));
         fields.add(new JsonField("ts", Role.TIMESTAMP, timestampJson(f.eventTime())));
-        for (Metric m : Metric.values()) {
+        for (Measurement m : Measurement.values()) {
             if (f.has(m)) {
                 fields.add(new JsonField(m.field(), Role.MEASUREMENT, Tenths.toText(f.value(m))));
             }

@@ -1,9 +1,9 @@
 package io.sensorflow.simulator.bench;
 
+import io.sensorflow.oracle.OutcomeOracle;
 import io.sensorflow.simulator.PayloadFormat;
 import io.sensorflow.simulator.Simulation;
 import io.sensorflow.simulator.SimulatorSettings;
-import io.sensorflow.simulator.oracle.OutcomeOracle;
 import java.time.Instant;
 
 /** How fast messages are generated with no sink (and with the oracle): {@code count format sensors [oracle]}. */

@@ -2,8 +2,8 @@ package io.sensorflow.simulator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorflow.simulator.oracle.ExpectedAlert;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
+import io.sensorflow.oracle.ExpectedAlert;
+import io.sensorflow.oracle.ExpectedOutcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

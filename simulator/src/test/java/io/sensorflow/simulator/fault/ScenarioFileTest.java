@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.sensorflow.simulator.Metric;
-import io.sensorflow.simulator.RejectReason;
+import io.sensorflow.oracle.ExpectedRejectReason;
+import io.sensorflow.oracle.Measurement;
 import io.sensorflow.simulator.SettingsException;
 import io.sensorflow.simulator.SimulatorSettings;
 import java.io.RandomAccessFile;
@@ -50,8 +50,8 @@ class ScenarioFileTest {
         assertThat(faults).extracting(FaultSpec::kind).containsExactly(FaultKind.values());
         assertThat(faults.get(0)).isEqualTo(new SilenceFault(SensorRef.all(), TimeRef.afterStart(Duration.ofMinutes(10)),
                 Duration.ofMinutes(1), 1, file + ": faults[0]"));
-        assertThat(faults.get(2)).isEqualTo(new SpikeFault(Metric.TEMPERATURE, 800, 5, Occurrence.count(3), file + ": faults[2]"));
-        assertThat(((MalformedFault) faults.get(8)).reason()).isEqualTo(RejectReason.NOT_JSON);
+        assertThat(faults.get(2)).isEqualTo(new SpikeFault(Measurement.TEMPERATURE, 800, 5, Occurrence.count(3), file + ": faults[2]"));
+        assertThat(((MalformedFault) faults.get(8)).reason()).isEqualTo(ExpectedRejectReason.NOT_JSON);
         // The whole scenario is valid for a bounded sensorflow run.
         SimulatorSettings.builder().count(100_000).faults(faults).build();
     }

@@ -2,6 +2,7 @@ package io.sensorflow.simulator.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorflow.oracle.ExpectedOutcome;
 import io.sensorflow.simulator.GeneratedMessage;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.Simulator;
@@ -9,7 +10,6 @@ import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.cli.SimulatorCli;
 import io.sensorflow.simulator.fault.FaultKind;
 import io.sensorflow.simulator.fault.FaultSpecParser;
-import io.sensorflow.simulator.oracle.ExpectedOutcome;
 import io.sensorflow.testkit.LocalKafka;
 import io.sensorflow.testkit.TopicReader;
 import java.io.ByteArrayOutputStream;

@@ -1,0 +1,473 @@
+package io.sensorflow.oracle;
+
+import io.sensorflow.rules.EpisodeRule;
+import io.sensorflow.rules.RiseRule;
+import io.sensorflow.rules.Rule;
+import io.sensorflow.rules.RuleSet;
+import io.sensorflow.rules.SequenceRule;
+import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.alert.AlertIds;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Works out the alerts the job must emit for a rule set. Created and fed by {@link OutcomeOracle}
+ * (see {@link OutcomeOracle#outcome(long)}), which passes each valid reading that is not too late
+ * for aggregation with the watermark W before it, and each new watermark:
+ * <ol>
+ *   <li>a reading counts for alerts only if its event time is after W; of those, a reading with
+ *       the same sensor, event time, seq and values as an earlier one is a duplicate and is ignored;
+ *   <li>per sensor, the readings are taken in event-time order, readings with the same time in the
+ *       order they were sent; a rule ignores the
+ *       readings that lack its metric; silence rules take every reading;
+ *   <li><b>silence</b> (after D): for consecutive readings a, b with b - a &gt; D, FIRING over
+ *       [a, a + D] (readings [a]) and RESOLVED over [a, b] (readings [a, b]), both with the id of
+ *       (rule, sensor, a); after the last reading z, FIRING iff the event time reached is at least
+ *       z + D. Silence alerts carry no values (null);
+ *   <li><b>sequence</b> (N extremes within D, resolved by M, cooldown C): in a run r1..rk of
+ *       consecutive extreme readings, a match at the first j &gt;= N with r_j - r_{j-N+1} &lt; D, over
+ *       [r_{j-N+1}, r_j] with those N readings, id of (rule, sensor, r1); at most one per run; and a
+ *       resolution at the M-th reading in a row within the threshold after an extreme one. Per rule
+ *       and sensor, the matches and resolutions of one event time are taken resolutions first: a
+ *       match is a FIRING when no episode is open and the last RESOLVED (if any) is at least C
+ *       before it, and opens one; a resolution of an open episode is its RESOLVED, with the
+ *       FIRING's id, over [its start, the resolution], with its readings and the resolving one;
+ *       anything else is dropped;
+ *   <li><b>rise</b> (by X within T, resolved by M, cooldown C): b rises iff an earlier reading a
+ *       has b - a &lt; T and value(b) - value(a) &gt;= X, a being the lowest of them (the latest on a
+ *       tie); a match at the first rising reading b of each stretch of consecutive rising readings,
+ *       over [a, b] with readings [a, b], id of (rule, sensor, b); a resolution at the M-th reading
+ *       in a row that does not rise after one that does; their life as for sequences.
+ * </ol>
+ * Values are the payload's tenths as doubles, which is what the job parses from the text.
+ *
+ * <p>Once W has passed a reading, no eligible reading can come before it any more (eligible
+ * readings are after W, and W only grows), so readings wait in event-time order only until W
+ * passes them; the memory held is the sensors' rule state plus the readings after W.
+ */
+public final class AlertOracle {
+
+    /** The order of {@link #alerts}: sensor, span start, rule, status, then span end and id. */
+    public static final Comparator<ExpectedAlert> ORDER = Comparator.comparing(ExpectedAlert::sensorId)
+            .thenComparingLong(ExpectedAlert::spanStartMs)
+            .thenComparing(ExpectedAlert::ruleId)
+            .thenComparing(ExpectedAlert::status)
+            .thenComparingLong(ExpectedAlert::spanEndMs)
+            .thenComparing(ExpectedAlert::alertId);
+
+    private static final Comparator<Reading> READING_ORDER = Comparator.comparingLong(Reading::ts)
+            .thenComparingInt(Reading::sensor).thenComparingLong(Reading::arrival);
+
+    private final SensorIds ids;
+    private final List<SilenceRule> silences = new ArrayList<>();
+    private final List<SequenceRule> sequences = new ArrayList<>();
+    private final List<Measurement> sequenceMetrics = new ArrayList<>();
+    private final List<RiseRule> rises = new ArrayList<>();
+    private final List<Measurement> riseMetrics = new ArrayList<>();
+    private final SensorState[] sensors;
+    /** Eligible readings the watermark has not passed yet, in processing order (a duplicate is not added). */
+    private final TreeSet<Reading> pending = new TreeSet<>(READING_ORDER);
+    /** The sensor and content of each pending reading, to spot a repeat. */
+    private final Set<SensorContent> pendingContents = new HashSet<>();
+    private long arrivals;
+    private final List<ExpectedAlert> emitted = new ArrayList<>();
+
+    AlertOracle(RuleSet rules, SensorIds ids) {
+        this.ids = ids;
+        this.sensors = new SensorState[ids.size()];
+        for (Rule r : rules.rules()) {
+            if (r instanceof SilenceRule s) {
+                silences.add(s);
+            } else if (r instanceof SequenceRule s) {
+                sequences.add(s);
+                sequenceMetrics.add(Measurement.fromField(s.metric().fieldName()));
+            } else if (r instanceof RiseRule rise) {
+                rises.add(rise);
+                riseMetrics.add(Measurement.fromField(rise.metric().fieldName()));
+            } else {
+                throw new IllegalArgumentException("rule '" + r.id() + "': the oracle does not know " + r.getClass());
+            }
+        }
+    }
+
+    /**
+     * A valid reading that is not too late for aggregation, and the watermark before it. Ignored
+     * when at or behind that watermark, or when it repeats a pending reading.
+     */
+    void reading(MessageFacts r, long watermarkBefore) {
+        if (r.eventTime() > watermarkBefore && pendingContents.add(new SensorContent(r.sensor(), ReadingContent.of(r)))) {
+            pending.add(new Reading(r.sensor(), r.eventTime(), arrivals++, r.value(Measurement.TEMPERATURE),
+                    r.value(Measurement.HUMIDITY), r.value(Measurement.DISTANCE_CM), ReadingContent.of(r)));
+        }
+    }
+
+    /** The watermark moved to {@code w}: the readings at or before it are final, in order. */
+    void watermark(long w) {
+        while (!pending.isEmpty() && pending.first().ts() <= w) {
+            Reading r = pending.pollFirst();
+            pendingContents.remove(new SensorContent(r.sensor(), r.content()));
+            SensorState s = sensors[r.sensor()];
+            if (s == null) {
+                s = sensors[r.sensor()] = new SensorState();
+            }
+            process(r, s, emitted);
+        }
+    }
+
+    /**
+     * Every alert of the readings seen so far, sorted by {@link #ORDER}, given that the job's
+     * event time (its watermark) has reached {@code eventTimeReached}: that decides whether the
+     * silence after each sensor's last reading has fired. Does not change the state, so more
+     * readings may follow.
+     */
+    List<ExpectedAlert> alerts(long eventTimeReached) {
+        List<ExpectedAlert> out = new ArrayList<>(emitted);
+        Map<Integer, SensorState> ahead = new HashMap<>();
+        for (Reading r : pending) {
+            SensorState s = ahead.computeIfAbsent(r.sensor(),
+                    i -> sensors[i] == null ? new SensorState() : sensors[i].copy());
+            process(r, s, out);
+        }
+        for (int i = 0; i < sensors.length; i++) {
+            SensorState s = ahead.getOrDefault(i, sensors[i]);
+            if (s == null || !s.hasLast) {
+                continue;
+            }
+            // What the last event time decided, on copies: more readings may come at that time.
+            for (int k = 0; k < s.sequence.length; k++) {
+                if (s.sequence[k] != null) {
+                    s.sequence[k].episodes.copy().decide(sequences.get(k), ids.id(i), out);
+                }
+            }
+            for (int k = 0; k < s.rise.length; k++) {
+                if (s.rise[k] != null) {
+                    s.rise[k].episodes.copy().decide(rises.get(k), ids.id(i), out);
+                }
+            }
+            for (SilenceRule rule : silences) {
+                long after = rule.after().toMillis();
+                if (s.lastTs <= Long.MAX_VALUE - after && eventTimeReached >= s.lastTs + after) {
+                    out.add(silence(rule, i, ExpectedAlert.FIRING, s.lastTs, s.lastTs + after, s.lastTs));
+                }
+            }
+        }
+        out.sort(ORDER);
+        return out;
+    }
+
+    private void process(Reading r, SensorState s, List<ExpectedAlert> out) {
+        long ts = r.ts();
+        if (s.hasLast) {
+            for (SilenceRule rule : silences) {
+                long after = rule.after().toMillis();
+                if (ts - s.lastTs > after) {
+                    out.add(silence(rule, r.sensor(), ExpectedAlert.FIRING, s.lastTs, s.lastTs + after, s.lastTs));
+                    out.add(silence(rule, r.sensor(), ExpectedAlert.RESOLVED, s.lastTs, ts, s.lastTs, ts));
+                }
+            }
+        }
+        s.hasLast = true;
+        s.lastTs = ts;
+        for (int k = 0; k < sequences.size(); k++) {
+            int tenths = r.value(sequenceMetrics.get(k));
+            if (tenths != MessageFacts.ABSENT) {
+                s.sequence(k, sequences.get(k).count()).accept(sequences.get(k), ids.id(r.sensor()), ts,
+                        Tenths.toDouble(tenths), out);
+            }
+        }
+        for (int k = 0; k < rises.size(); k++) {
+            int tenths = r.value(riseMetrics.get(k));
+            if (tenths != MessageFacts.ABSENT) {
+                s.rise(k).accept(rises.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
+            }
+        }
+    }
+
+    private ExpectedAlert silence(SilenceRule rule, int sensor, String status, long episodeStart, long spanEnd,
+            long... readingTimes) {
+        String sensorId = ids.id(sensor);
+        List<Long> times = new ArrayList<>(readingTimes.length);
+        for (long t : readingTimes) {
+            times.add(t);
+        }
+        return new ExpectedAlert(AlertIds.of(rule.id(), sensorId, episodeStart).toString(), rule.id(), sensorId,
+                status, episodeStart, spanEnd, times, Arrays.asList(new Double[readingTimes.length]));
+    }
+
+    private record SensorContent(int sensor, ReadingContent content) {}
+
+    /** An eligible reading: its sensor, event time, place in the stream, metric values in tenths (or ABSENT) and content. */
+    private record Reading(int sensor, long ts, long arrival, int temperature, int humidity, int distance,
+            ReadingContent content) {
+
+        int value(Measurement m) {
+            switch (m) {
+                case TEMPERATURE: return temperature;
+                case HUMIDITY: return humidity;
+                default: return distance;
+            }
+        }
+    }
+
+    /** One sensor's rule state: its last reading, and per sequence and rise rule the run or episode in progress. */
+    private final class SensorState {
+        boolean hasLast;
+        long lastTs;
+        final SequenceState[] sequence = new SequenceState[sequences.size()];
+        final RiseState[] rise = new RiseState[rises.size()];
+
+        SequenceState sequence(int k, int count) {
+            if (sequence[k] == null) {
+                sequence[k] = new SequenceState(count);
+            }
+            return sequence[k];
+        }
+
+        RiseState rise(int k) {
+            if (rise[k] == null) {
+                rise[k] = new RiseState();
+            }
+            return rise[k];
+        }
+
+        SensorState copy() {
+            SensorState c = new SensorState();
+            c.hasLast = hasLast;
+            c.lastTs = lastTs;
+            for (int k = 0; k < sequence.length; k++) {
+                c.sequence[k] = sequence[k] == null ? null : sequence[k].copy();
+            }
+            for (int k = 0; k < rise.length; k++) {
+                c.rise[k] = rise[k] == null ? null : rise[k].copy();
+            }
+            return c;
+        }
+    }
+
+    /**
+     * The life of a sequence or rise rule's episodes on one sensor: the open FIRING, the last
+     * RESOLVED, the readings in a row that do not meet the rule since the last one that did, and
+     * the match and resolution of the latest event time, decided once no reading of that time can
+     * follow (a resolution before a match).
+     */
+    private static final class Episodes {
+        ExpectedAlert open;
+        boolean hasResolved;
+        long lastResolved;
+        /** Readings in a row not meeting the rule since the last one that did; none due before the first. */
+        long normals = Long.MIN_VALUE;
+        long decideTs = Long.MIN_VALUE;
+        /** The first match and the first resolution at {@link #decideTs}, if any. */
+        ExpectedAlert match;
+        boolean resolution;
+        long resolutionTs;
+        double resolutionValue;
+
+        /** A reading at {@code ts} comes: what the times before it made is decided. */
+        void at(EpisodeRule rule, String sensorId, long ts, List<ExpectedAlert> out) {
+            if (ts != decideTs) {
+                decide(rule, sensorId, out);
+                decideTs = ts;
+            }
+        }
+
+        void met() {
+            normals = 0;
+        }
+
+        void notMet(EpisodeRule rule, long ts, double value) {
+            if (normals >= 0 && ++normals == rule.resolveReadings() && !resolution) {
+                resolution = true;
+                resolutionTs = ts;
+                resolutionValue = value;
+            }
+        }
+
+        void matched(ExpectedAlert m) {
+            if (match == null) {
+                match = m;
+            }
+        }
+
+        void decide(EpisodeRule rule, String sensorId, List<ExpectedAlert> out) {
+            if (resolution && open != null) {
+                List<Long> t = new ArrayList<>(open.readingTimes());
+                List<Double> v = new ArrayList<>(open.values());
+                t.add(resolutionTs);
+                v.add(resolutionValue);
+                out.add(new ExpectedAlert(open.alertId(), rule.id(), sensorId, ExpectedAlert.RESOLVED, open.spanStartMs(),
+                        resolutionTs, t, v));
+                open = null;
+                hasResolved = true;
+                lastResolved = resolutionTs;
+            }
+            if (match != null && open == null
+                    && (!hasResolved || match.spanEndMs() - lastResolved >= rule.cooldown().toMillis())) {
+                out.add(match);
+                open = match;
+            }
+            match = null;
+            resolution = false;
+        }
+
+        Episodes copy() {
+            Episodes c = new Episodes();
+            c.open = open;
+            c.hasResolved = hasResolved;
+            c.lastResolved = lastResolved;
+            c.normals = normals;
+            c.decideTs = decideTs;
+            c.match = match;
+            c.resolution = resolution;
+            c.resolutionTs = resolutionTs;
+            c.resolutionValue = resolutionValue;
+            return c;
+        }
+    }
+
+    /** The run of extreme readings in progress: its first reading, its length, whether it has matched, its last N readings; and its episodes. */
+    private static final class SequenceState {
+        long runStart = Long.MIN_VALUE;
+        /** Which of the runs starting at runStart this is: several can, at one event time. */
+        int runOrdinal;
+        long length;
+        boolean fired;
+        final long[] times;
+        final double[] values;
+        Episodes episodes = new Episodes();
+
+        SequenceState(int count) {
+            times = new long[count];
+            values = new double[count];
+        }
+
+        void accept(SequenceRule rule, String sensorId, long ts, double value, List<ExpectedAlert> out) {
+            episodes.at(rule, sensorId, ts, out);
+            if (!rule.isExtreme(value)) {
+                length = 0;
+                episodes.notMet(rule, ts, value);
+                return;
+            }
+            episodes.met();
+            int n = times.length;
+            if (length == 0) {
+                runOrdinal = runStart == ts ? runOrdinal + 1 : 0;
+                runStart = ts;
+                fired = false;
+            }
+            times[(int) (length % n)] = ts;
+            values[(int) (length % n)] = value;
+            length++;
+            if (fired || length < n) {
+                return;
+            }
+            long first = length - n;
+            if (ts - times[(int) (first % n)] < rule.within().toMillis()) {
+                fired = true;
+                List<Long> t = new ArrayList<>(n);
+                List<Double> v = new ArrayList<>(n);
+                for (long i = first; i < length; i++) {
+                    t.add(times[(int) (i % n)]);
+                    v.add(values[(int) (i % n)]);
+                }
+                episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, runStart, runOrdinal).toString(),
+                        rule.id(), sensorId, ExpectedAlert.FIRING, t.get(0), ts, t, v));
+            }
+        }
+
+        SequenceState copy() {
+            SequenceState c = new SequenceState(times.length);
+            c.runStart = runStart;
+            c.runOrdinal = runOrdinal;
+            c.length = length;
+            c.fired = fired;
+            System.arraycopy(times, 0, c.times, 0, times.length);
+            System.arraycopy(values, 0, c.values, 0, values.length);
+            c.episodes = episodes.copy();
+            return c;
+        }
+    }
+
+    /**
+     * The readings of the last {@code within} that can still be the lowest point of a rise: a
+     * queue ascending in time and strictly ascending in value (a reading drops every earlier one
+     * that is not lower, so on equal values the later stays); and whether a rise is going on.
+     */
+    private static final class RiseState {
+        long[] times = new long[8];
+        double[] values = new double[8];
+        int head;
+        int size;
+        boolean rising;
+        long episodeStart = Long.MIN_VALUE;
+        /** Which of the rises starting at episodeStart this is: several can, at one event time. */
+        int episodeOrdinal;
+
+        Episodes episodes = new Episodes();
+
+        void accept(RiseRule rule, String sensorId, long ts, double value, List<ExpectedAlert> out) {
+            episodes.at(rule, sensorId, ts, out);
+            long within = rule.within().toMillis();
+            while (size > 0 && ts - times[head] >= within) {
+                head = (head + 1) % times.length;
+                size--;
+            }
+            boolean rises = size > 0 && value - values[head] >= rule.by();
+            if (rises && !rising) {
+                long from = times[head];
+                episodeOrdinal = episodeStart == ts ? episodeOrdinal + 1 : 0;
+                episodeStart = ts;
+                episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts, episodeOrdinal).toString(), rule.id(),
+                        sensorId, ExpectedAlert.FIRING, from, ts, List.of(from, ts), List.of(values[head], value)));
+            }
+            if (rises) {
+                episodes.met();
+            } else {
+                episodes.notMet(rule, ts, value);
+            }
+            rising = rises;
+            while (size > 0 && values[(head + size - 1) % values.length] >= value) {
+                size--;
+            }
+            if (size == times.length) {
+                grow();
+            }
+            int at = (head + size) % times.length;
+            times[at] = ts;
+            values[at] = value;
+            size++;
+        }
+
+        private void grow() {
+            long[] t = new long[times.length * 2];
+            double[] v = new double[values.length * 2];
+            for (int i = 0; i < size; i++) {
+                t[i] = times[(head + i) % times.length];
+                v[i] = values[(head + i) % values.length];
+            }
+            times = t;
+            values = v;
+            head = 0;
+        }
+
+        RiseState copy() {
+            RiseState c = new RiseState();
+            c.times = times.clone();
+            c.values = values.clone();
+            c.head = head;
+            c.size = size;
+            c.rising = rising;
+            c.episodeStart = episodeStart;
+            c.episodeOrdinal = episodeOrdinal;
+            c.episodes = episodes.copy();
+            return c;
+        }
+    }
+}

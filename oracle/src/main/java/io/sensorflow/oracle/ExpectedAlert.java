@@ -1,0 +1,46 @@
+package io.sensorflow.oracle;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * An alert the job must emit: {@code alertId} ({@code AlertIds.of(rule, sensor, episode start)}),
+ * the rule and sensor, {@code status} ({@link #FIRING} or {@link #RESOLVED}), the span of event
+ * time it covers [{@code spanStartMs}, {@code spanEndMs}] and the event times of the readings
+ * behind it with their values as the job parses them ({@code values} has null entries for
+ * silence alerts, which carry no value).
+ */
+public record ExpectedAlert(
+        String alertId,
+        String ruleId,
+        String sensorId,
+        String status,
+        @JsonProperty("span_start") long spanStartMs,
+        @JsonProperty("span_end") long spanEndMs,
+        List<Long> readingTimes,
+        List<Double> values) {
+
+    public static final String FIRING = "FIRING";
+    public static final String RESOLVED = "RESOLVED";
+
+    /** One record of the job's alerts topic (see the root README, "Alerts"), to compare with the expected. */
+    public static ExpectedAlert fromJobJson(com.fasterxml.jackson.databind.JsonNode a) {
+        List<Long> times = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode reading : a.get("readings")) {
+            times.add(java.time.Instant.parse(reading.get("time").asText()).toEpochMilli());
+            values.add(reading.get("value").isNull() ? null : reading.get("value").asDouble());
+        }
+        return new ExpectedAlert(a.get("alert_id").asText(), a.get("rule_id").asText(), a.get("sensor_id").asText(),
+                a.get("status").asText(), java.time.Instant.parse(a.get("span_start").asText()).toEpochMilli(),
+                java.time.Instant.parse(a.get("span_end").asText()).toEpochMilli(), times, values);
+    }
+
+    public ExpectedAlert {
+        readingTimes = List.copyOf(readingTimes);
+        // List.copyOf refuses nulls, and silence alerts have null values.
+        values = Collections.unmodifiableList(new ArrayList<>(values));
+    }
+}

@@ -1,8 +1,0 @@
-package io.sensorflow.simulator.oracle;
-
-/**
- * A valid reading that arrives after its window has closed for good: the job must count it as
- * too late, not aggregate it. {@code seq} is null when the payload has none.
- */
-public record LateReading(String sensorId, long eventTime, long windowStart, long windowEnd, Long seq,
-        String payload) {}

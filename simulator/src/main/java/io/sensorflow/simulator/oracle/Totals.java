@@ -1,8 +1,0 @@
-package io.sensorflow.simulator.oracle;
-
-/**
- * Counts over the whole stream: messages = deadLetters + validReadings; validReadings = accepted
- * + duplicates + late.
- */
-public record Totals(long messages, long validReadings, long accepted, long duplicates, long late,
-        long deadLetters) {}
