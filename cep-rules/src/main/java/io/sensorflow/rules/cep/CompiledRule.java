@@ -13,18 +13,22 @@ import org.apache.flink.cep.pattern.Pattern;
  * A sequence or rise rule, compiled: its CEP pattern, the pattern that resolves its episodes, the
  * selector that feeds both, and the uids of its operators.
  */
-public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Pattern<RuleEvent, RuleEvent> resolution,
-        CandidateSelector<?> selector) {
+public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, CandidateSelector<?> selector) {
 
     public static CompiledRule of(Rule rule) {
         if (rule instanceof SequenceRule s) {
-            return new CompiledRule(rule, RulePatterns.sequence(s), RulePatterns.resolved(s), new SequenceCandidates(s));
+            return new CompiledRule(rule, RulePatterns.sequence(s), new SequenceCandidates(s));
         }
         if (rule instanceof RiseRule r) {
-            return new CompiledRule(rule, RulePatterns.rise(r), RulePatterns.resolved(r), new RiseCandidates(r));
+            return new CompiledRule(rule, RulePatterns.rise(r), new RiseCandidates(r));
         }
         throw new IllegalArgumentException("rule '" + rule.id() + "' is a " + rule.getClass().getSimpleName()
                 + ", which does not compile to a pattern the job runs; silence has its own operator");
+    }
+
+    /** The pattern that resolves the rule's episodes. */
+    public Pattern<RuleEvent, RuleEvent> resolution() {
+        return RulePatterns.resolved((EpisodeRule) rule);
     }
 
     public static boolean compiles(Rule rule) {

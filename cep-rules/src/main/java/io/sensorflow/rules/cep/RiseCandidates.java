@@ -109,7 +109,8 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         if (rises) {
             s.normalsPassed = 0;
         } else if (s.normalsPassed < resolveReadings) {
-            out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.NORMAL, timestamp));
+            out.accept(RuleEvent.of(sensorId, timestamp, value,
+                        s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
             s.normalsPassed++;
         }
         s.rising = rises;

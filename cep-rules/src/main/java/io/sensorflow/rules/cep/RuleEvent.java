@@ -17,6 +17,8 @@ public class RuleEvent {
     public static final byte NORMAL = 2;
     /** A reading that is at least {@code by} above the lowest reading within the rise rule's window. */
     public static final byte RISE = 3;
+    /** The first {@link #NORMAL} reading after one that meets the rule: where a resolution can start. */
+    public static final byte BACK = 4;
 
     public String sensorId;
     /** Event time of the reading, epoch milliseconds. */

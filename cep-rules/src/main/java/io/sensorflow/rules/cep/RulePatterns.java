@@ -27,14 +27,22 @@ public final class RulePatterns {
     }
 
     /**
-     * {@code resolveReadings} readings in a row that no longer meet the rule: what resolves an
-     * episode. Fed by the rule's selector, a reading that meets it breaks the row; skipping past
-     * the match leaves one match for each such stretch.
+     * {@code resolveReadings} readings in a row that do not meet the rule, the first of them right
+     * after one that does ({@link RuleEvent#BACK}): what resolves an episode. A partial match starts
+     * only at that first reading, not at every reading of the row (which would keep
+     * {@code resolveReadings} partial matches going per sensor), and a reading that meets the rule
+     * ends it (strict contiguity). The selector passes on the first reading of each stretch that
+     * meets the rule and the first {@code resolveReadings} after it that do not.
      */
     public static Pattern<RuleEvent, RuleEvent> resolved(EpisodeRule rule) {
-        return Pattern.<RuleEvent>begin("back", AfterMatchSkipStrategy.skipPastLastEvent())
+        Pattern<RuleEvent, RuleEvent> back = Pattern.<RuleEvent>begin("back", AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(e -> e.kind == RuleEvent.BACK));
+        if (rule.resolveReadings() == 1) {
+            return back;
+        }
+        return back.next("more")
                 .where(SimpleCondition.of(e -> e.kind == RuleEvent.NORMAL))
-                .times(rule.resolveReadings())
+                .times(rule.resolveReadings() - 1)
                 .consecutive();
     }
 

@@ -66,7 +66,8 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         }
         if (!rule.isExtreme(value)) {
             if (s.normalsPassed < resolveReadings) {
-                out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.NORMAL, timestamp));
+                out.accept(RuleEvent.of(sensorId, timestamp, value,
+                        s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
                 s.normalsPassed++;
             }
             s.inRun = false;

@@ -25,15 +25,16 @@ public final class MatchToResolution extends PatternProcessFunction<RuleEvent, A
 
     @Override
     public void processMatch(Map<String, List<RuleEvent>> match, Context ctx, Collector<Alert> out) {
-        List<RuleEvent> back = match.get("back");
-        RuleEvent last = back.get(back.size() - 1);
+        List<RuleEvent> more = match.get("more");
+        RuleEvent first = match.get("back").get(0);
+        RuleEvent last = more == null ? first : more.get(more.size() - 1);
         Alert a = new Alert();
         a.ruleId = rule.id();
         a.ruleKind = rule instanceof SequenceRule ? "sequence" : "rise";
         a.severity = rule.severity().name().toLowerCase();
         a.status = Alert.RESOLVED;
         a.sensorId = last.sensorId;
-        a.spanStart = back.get(0).timestamp;
+        a.spanStart = first.timestamp;
         a.spanEnd = last.timestamp;
         a.resolvedAt = last.timestamp;
         a.readingTimes = new long[] {last.timestamp};
