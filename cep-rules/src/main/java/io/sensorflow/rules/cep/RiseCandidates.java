@@ -8,9 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * The readings a rise rule's two patterns need: the first reading of each stretch of rising
- * readings, carrying the reading it rose from, and after each rising reading the first
- * {@code resolveReadings} readings that do not rise (that many in a row resolve an episode; the
- * rest can change no match). The lowest reading of the last {@code within} is kept with a monotonic
+ * readings, carrying the reading it rose from, and, while a rise began since the last resolution,
+ * the first {@code resolveReadings} readings after a rising one that do not rise (that many in a
+ * row resolve an episode; the rest, and resolutions with no rise since the last, change no alert). The lowest reading of the last {@code within} is kept with a monotonic
  * queue (ascending values; on equal values the later reading wins), so each reading costs O(1)
  * amortized and the state holds at most the readings of one window.
  *
@@ -47,8 +47,10 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
          */
         long episodeStart = Long.MIN_VALUE;
         int episodeOrdinal;
-        /** Readings without a rise passed on since the last rising one (from a fresh state: none are due). */
+        /** Readings without a rise since the last rising one, up to {@code resolveReadings} (fresh: none due). */
         int normalsPassed = Integer.MAX_VALUE;
+        /** Whether a rise began since the last resolution: only then can readings without one close an episode. */
+        boolean unresolved;
 
         // Capacity is a power of two, so positions wrap with a mask.
         long time(int i) {
@@ -105,13 +107,18 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             e.fromTime = s.time(0);
             e.fromValue = s.value(0);
             out.accept(e);
+            s.unresolved = true;
         }
         if (rises) {
             s.normalsPassed = 0;
         } else if (s.normalsPassed < resolveReadings) {
-            out.accept(RuleEvent.of(sensorId, timestamp, value,
+            if (s.unresolved) { // else no episode can be open: a resolution would change nothing
+                out.accept(RuleEvent.of(sensorId, timestamp, value,
                         s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
-            s.normalsPassed++;
+            }
+            if (++s.normalsPassed == resolveReadings) {
+                s.unresolved = false;
+            }
         }
         s.rising = rises;
         while (s.size > 0 && s.value(s.size - 1) >= value) {
@@ -125,7 +132,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         // Every reading still to come is after the watermark, so once the last one is a whole window
         // behind it nothing kept can be a starting point; a rise still open then ends with the
         // next reading anyway, which has nothing to rise from. Readings due to a resolution keep it.
-        return (s.size == 0 || watermark - s.lastTime >= withinMs) && s.normalsPassed >= resolveReadings;
+        return (s.size == 0 || watermark - s.lastTime >= withinMs) && (s.normalsPassed >= resolveReadings || !s.unresolved);
     }
 
     @Override
@@ -139,6 +146,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             out.writeDouble(s.value(i));
         }
         out.writeInt(s.normalsPassed);
+        out.writeBoolean(s.unresolved);
     }
 
     /** Reads this version's form and the unversioned one before it, which had no resolution: nothing is due. */
@@ -155,6 +163,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         }
         if (version >= 1) {
             s.normalsPassed = in.readInt();
+            s.unresolved = in.readBoolean();
         }
         return s;
     }

@@ -8,11 +8,12 @@ import java.util.function.Consumer;
 
 /**
  * The readings a sequence rule's two patterns need: the extreme readings of a run up to the one
- * that completes the firing pattern, and after each extreme reading the first
- * {@code resolveReadings} readings within the threshold (they break a run, and that many in a row
- * resolve an episode). The rest cannot change a match of either pattern: the rest of a run that
- * has matched (its first readings already broke any resolution in progress), and readings within
- * the threshold past the first {@code resolveReadings} (the resolution has matched by then).
+ * that completes the firing pattern, the first reading within the threshold after an extreme one
+ * (it ends a run), and, while a run has matched since the last resolution, the next ones up to
+ * {@code resolveReadings} (that many in a row resolve an episode). The rest cannot change an
+ * alert: the rest of a run that has matched (its first readings already broke any resolution in
+ * progress), readings within the threshold past the first {@code resolveReadings} (the resolution
+ * has matched by then), and resolutions with no match since the last one (no episode can be open).
  *
  * <p>It tracks the last {@code count} timestamps of the run to know when the firing pattern
  * matches (the same test as {@code within}: last - first &lt; within).
@@ -50,8 +51,10 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         /** Timestamps of the run's last {@code count} extreme readings, a ring. */
         long[] recent;
         int length;
-        /** Readings within the threshold passed on since the last extreme one (from a fresh state: none are due). */
+        /** Readings within the threshold since the last extreme one, up to {@code resolveReadings} (fresh: none due). */
         int normalsPassed = Integer.MAX_VALUE;
+        /** Whether a run matched since the last resolution: only then can readings within the threshold close an episode. */
+        boolean unresolved;
     }
 
     @Override
@@ -66,9 +69,15 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         }
         if (!rule.isExtreme(value)) {
             if (s.normalsPassed < resolveReadings) {
-                out.accept(RuleEvent.of(sensorId, timestamp, value,
-                        s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
-                s.normalsPassed++;
+                // The first ends a run for the firing pattern; only while an episode may be open does it
+                // start a resolution (BACK), and do the next ones follow.
+                if (s.normalsPassed == 0 || s.unresolved) {
+                    out.accept(RuleEvent.of(sensorId, timestamp, value,
+                            s.normalsPassed == 0 && s.unresolved ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
+                }
+                if (++s.normalsPassed == resolveReadings) {
+                    s.unresolved = false;
+                }
             }
             s.inRun = false;
             s.matched = false;
@@ -95,12 +104,13 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.EXTREME, s.runStart, s.runOrdinal));
         if (s.length >= count && timestamp - s.recent[(s.length - count) % count] < withinMs) {
             s.matched = true;
+            s.unresolved = true;
         }
     }
 
     @Override
     public boolean isEmpty(State s, long watermark) {
-        return !s.inRun && s.normalsPassed >= resolveReadings;
+        return !s.inRun && (s.normalsPassed >= resolveReadings || !s.unresolved);
     }
 
     @Override
@@ -115,6 +125,7 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
             out.writeLong(s.recent[i % count]);
         }
         out.writeInt(s.normalsPassed);
+        out.writeBoolean(s.unresolved);
     }
 
     /**
@@ -137,6 +148,7 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         }
         // In a run, the last reading was extreme; otherwise no episode could be open before version 1.
         s.normalsPassed = version >= 1 ? in.readInt() : s.inRun ? 0 : Integer.MAX_VALUE;
+        s.unresolved = version >= 1 && in.readBoolean();
         return s;
     }
 }
