@@ -9,6 +9,7 @@ import io.sensorflow.oracle.OutcomeComparison;
 import io.sensorflow.oracle.WindowAggregate;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.simulator.PayloadFormat;
+import io.sensorflow.simulator.ValueModel;
 import io.sensorflow.simulator.RunResult;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
@@ -67,6 +68,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--faults", defaultValue = "300",
             description = "Runs over 70 °C, rises and silences, of each, for the alert rules to find. Default: ${DEFAULT-VALUE}.")
     int faults;
+
+    @Option(names = "--workload", defaultValue = "dht11", paramLabel = "NAME",
+            description = "dht11: DHT11 values, a reading a second per sensor, 5 % a few seconds out of order, with"
+                    + " spikes, rises and silences for the rules to find; seed: what the inspiration project's producer"
+                    + " sends (temperatures uniform in 20-80 °C, humidity in 30-90 %%, every reading independent),"
+                    + " a reading every 10 s per sensor, half of them up to 4 s out of order (below the job's 5 s bound), no other fault."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String workload;
 
     @Option(names = "--skip-baseline", description = "Only run the job.")
     boolean skipBaseline;
@@ -245,28 +254,42 @@ public final class PipelineBenchmark implements Callable<Integer> {
     /** Throughput of the job without and with rules, against the single-threaded baseline. */
     private void throughput(List<String> report, List<Figure> figures, LocalKafka kafka, LocalPostgres postgres,
             List<String> differences) throws Exception {
-        line(report, String.format("workload: %,d readings from %,d sensors, device-epoch payloads a few seconds out of"
-                + " order, %d partitions; job parallelism %d", readings, sensors, partitions, parallelism));
+        boolean seedWorkload = workload.equals("seed");
+        if (!seedWorkload && !workload.equals("dht11")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--workload: dht11 or seed, not '" + workload + "'");
+        }
+        line(report, String.format("workload %s: %,d readings from %,d sensors, device-epoch payloads, %s; %d partitions;"
+                + " job parallelism %d", workload, readings, sensors, seedWorkload
+                        ? "temperatures uniform in 20-80 °C, a reading every 10 s, half up to 4 s out of order"
+                        : "DHT11 values, a reading a second, 5 % up to 3 s out of order, spikes, rises and silences",
+                partitions, parallelism));
         String topic = "bench-readings";
         kafka.createTopic(topic, partitions, Map.of("retention.ms", "-1"));
 
-        // One reading per sensor per second, ending a minute ago: recent, so nothing is in the future.
-        long seconds = (readings + sensors - 1) / sensors;
-        SimulatorSettings settings = SimulatorSettings.builder()
+        // Ending a minute ago: recent, so nothing is in the future.
+        Duration interval = Duration.ofSeconds(seedWorkload ? 10 : 1);
+        long seconds = (readings + sensors - 1) / sensors * interval.toSeconds();
+        SimulatorSettings.Builder b = SimulatorSettings.builder()
                 .sensors(sensors)
                 .count(readings)
                 .seed(seed)
                 .format(PayloadFormat.DEVICE_EPOCH)
+                .interval(interval)
                 .start(Instant.now().minusSeconds(seconds + 60).truncatedTo(ChronoUnit.SECONDS))
-                .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.05,max-delay=3s"))
-                // Something for the default rules to find: runs over 70 °C, rises, sensors going quiet.
-                .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=" + faults))
-                .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=6,count=" + faults))
-                .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "for=6m,count=" + faults))
                 .rules(RuleFileLoader.loadDefault())
                 .bootstrapServers(kafka.bootstrapServers())
-                .topic(topic)
-                .build();
+                .topic(topic);
+        if (seedWorkload) {
+            b.values(ValueModel.UNIFORM)
+                    .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.5,max-delay=4s"));
+        } else {
+            b.fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.05,max-delay=3s"))
+                    // Something for the default rules to find: runs over 70 °C, rises, sensors going quiet.
+                    .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=" + faults))
+                    .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=6,count=" + faults))
+                    .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "for=6m,count=" + faults));
+        }
+        SimulatorSettings settings = b.build();
         RunResult fill;
         try (KafkaMessageSink sink = new KafkaMessageSink(kafka.bootstrapServers(), topic, Map.of())) {
             fill = Simulator.send(settings, sink, true, null);
@@ -304,6 +327,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         : alertDifferences.size() + " DIFFERENCES, first: "
                                 + alertDifferences.subList(0, Math.min(5, alertDifferences.size()))));
         differences.addAll(alertDifferences);
+        line(report, "alerts by rule and status: " + new java.util.TreeMap<>(expected.alerts().stream().collect(
+                java.util.stream.Collectors.groupingBy(a -> a.ruleId() + " " + a.status(), java.util.stream.Collectors.counting()))));
         if (!skipNoRules) {
             line(report, String.format("with rules / without rules: %.2f", withRules / withoutRules));
         }
