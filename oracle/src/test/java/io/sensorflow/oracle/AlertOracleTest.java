@@ -195,6 +195,20 @@ class AlertOracleTest {
     }
 
     @Test
+    void aResolutionAtTheTimeOfTheMatchDoesNotEndItsEpisode() {
+        OutcomeOracle o = oracle(HOT);
+        double[] values = {80, 81, 82, 20, 20, 20, 83};
+        for (int i = 0; i < values.length; i++) {
+            temp(o, S1, 0, i, values[i]);
+        }
+        for (int i = 0; i < 3; i++) {
+            temp(o, S1, 1_000, 10 + i, 20);
+        }
+        assertThat(o.outcome().alerts()).extracting(a -> a.status() + "@" + (a.spanEndMs() - T0)).containsExactly(
+                "FIRING@0", "RESOLVED@1000");
+    }
+
+    @Test
     void aRunWithinTheCooldownAfterTheResolutionIsNoAlert() {
         SequenceRule cooling = new SequenceRule("hot", Severity.CRITICAL, "", io.sensorflow.rules.Metric.TEMPERATURE, true,
                 70, 3, Duration.ofSeconds(10), 1, Duration.ofSeconds(5));

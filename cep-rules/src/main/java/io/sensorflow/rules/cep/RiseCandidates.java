@@ -51,6 +51,11 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         int normalsPassed = Integer.MAX_VALUE;
         /** Whether a rise began since the last resolution: only then can readings without one close an episode. */
         boolean unresolved;
+        /**
+         * The time of the last match. A resolution at that same time does not end its episode: at one
+         * event time resolutions are taken before matches.
+         */
+        long lastMatchTime = Long.MIN_VALUE;
 
         // Capacity is a power of two, so positions wrap with a mask.
         long time(int i) {
@@ -108,6 +113,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             e.fromValue = s.value(0);
             out.accept(e);
             s.unresolved = true;
+            s.lastMatchTime = timestamp;
         }
         if (rises) {
             s.normalsPassed = 0;
@@ -116,7 +122,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
                 out.accept(RuleEvent.of(sensorId, timestamp, value,
                         s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
             }
-            if (++s.normalsPassed == resolveReadings) {
+            if (++s.normalsPassed == resolveReadings && timestamp > s.lastMatchTime) {
                 s.unresolved = false;
             }
         }
@@ -132,7 +138,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         // Every reading still to come is after the watermark, so once the last one is a whole window
         // behind it nothing kept can be a starting point; a rise still open then ends with the
         // next reading anyway, which has nothing to rise from. Readings due to a resolution keep it.
-        return (s.size == 0 || watermark - s.lastTime >= withinMs) && (s.normalsPassed >= resolveReadings || !s.unresolved);
+        return (s.size == 0 || watermark - s.lastTime >= withinMs) && !s.unresolved;
     }
 
     @Override
@@ -147,6 +153,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         }
         out.writeInt(s.normalsPassed);
         out.writeBoolean(s.unresolved);
+        out.writeLong(s.lastMatchTime);
     }
 
     /** Reads this version's form and the unversioned one before it, which had no resolution: nothing is due. */
@@ -164,6 +171,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         if (version >= 1) {
             s.normalsPassed = in.readInt();
             s.unresolved = in.readBoolean();
+            s.lastMatchTime = in.readLong();
         }
         return s;
     }

@@ -55,6 +55,11 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         int normalsPassed = Integer.MAX_VALUE;
         /** Whether a run matched since the last resolution: only then can readings within the threshold close an episode. */
         boolean unresolved;
+        /**
+         * The time of the last match. A resolution at that same time does not end its episode: at one
+         * event time resolutions are taken before matches.
+         */
+        long lastMatchTime = Long.MIN_VALUE;
     }
 
     @Override
@@ -75,7 +80,7 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
                     out.accept(RuleEvent.of(sensorId, timestamp, value,
                             s.normalsPassed == 0 && s.unresolved ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
                 }
-                if (++s.normalsPassed == resolveReadings) {
+                if (++s.normalsPassed == resolveReadings && timestamp > s.lastMatchTime) {
                     s.unresolved = false;
                 }
             }
@@ -105,12 +110,13 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         if (s.length >= count && timestamp - s.recent[(s.length - count) % count] < withinMs) {
             s.matched = true;
             s.unresolved = true;
+            s.lastMatchTime = timestamp;
         }
     }
 
     @Override
     public boolean isEmpty(State s, long watermark) {
-        return !s.inRun && (s.normalsPassed >= resolveReadings || !s.unresolved);
+        return !s.inRun && !s.unresolved;
     }
 
     @Override
@@ -126,6 +132,7 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         }
         out.writeInt(s.normalsPassed);
         out.writeBoolean(s.unresolved);
+        out.writeLong(s.lastMatchTime);
     }
 
     /**
@@ -149,6 +156,9 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         // In a run, the last reading was extreme; otherwise no episode could be open before version 1.
         s.normalsPassed = version >= 1 ? in.readInt() : s.inRun ? 0 : Integer.MAX_VALUE;
         s.unresolved = version >= 1 && in.readBoolean();
+        if (version >= 1) {
+            s.lastMatchTime = in.readLong();
+        }
         return s;
     }
 }

@@ -80,6 +80,21 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
+    void aResolutionAtTheTimeOfTheMatchDoesNotEndItsEpisode() throws Exception {
+        // A burst at 10 s: a run that matches, then three readings back, then an extreme one. At one
+        // time a resolution is taken before the match, so the episode stays open; the readings at 20 s
+        // are what resolve it (the selector must still pass them on: found by SeedProducerIT).
+        for (double v : new double[] {71, 72, 73, 50, 50, 50, 74}) {
+            h.reading("a", 10 * S, v);
+        }
+        for (int i = 0; i < 3; i++) {
+            h.reading("a", 20 * S, 50 - i);
+        }
+        h.watermark(30 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.status + "@" + a.spanEnd / S).containsExactly("FIRING@10", "RESOLVED@20");
+    }
+
+    @Test
     void aCooldownDropsARunThatCompletesWithinItAfterTheResolution() throws Exception {
         h.close();
         SequenceRule cooling = new SequenceRule("hot", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 70, 3,
