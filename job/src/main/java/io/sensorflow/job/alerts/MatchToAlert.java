@@ -1,6 +1,5 @@
 package io.sensorflow.job.alerts;
 
-import io.sensorflow.job.metrics.AlertMetrics;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
@@ -8,16 +7,13 @@ import io.sensorflow.rules.alert.AlertIds;
 import io.sensorflow.rules.cep.RuleEvent;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns a CEP match of a sequence or rise rule into its FIRING alert (for a sequence, a candidate
- * that {@link AlertLifecycle} emits unless an episode is open or cooling down).
+ * Turns a CEP match of a sequence or rise rule into a FIRING alert: a candidate, which
+ * {@link AlertLifecycle} emits (and counts in the rule's metrics) unless an episode is open or
+ * cooling down.
  */
 public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert> {
 
@@ -25,21 +21,8 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
 
     private final Rule rule;
 
-    private transient Counter firing;
-    private transient Histogram latency;
-
     public MatchToAlert(Rule rule) {
         this.rule = rule;
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        if (rule instanceof SequenceRule) {
-            return; // AlertLifecycle decides which of a sequence's matches are alerts, and counts them
-        }
-        MetricGroup metrics = AlertMetrics.ruleGroup(getRuntimeContext(), rule.id());
-        firing = AlertMetrics.firing(metrics);
-        latency = AlertMetrics.latency(metrics);
     }
 
     @Override
@@ -78,10 +61,6 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             a.values = new double[] {e.fromValue, e.value};
             a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " rose from " + fmt(e.fromValue) + " to "
                     + fmt(e.value) + " within " + (e.timestamp - e.fromTime) / 1000 + "s";
-        }
-        if (firing != null) {
-            firing.inc();
-            AlertMetrics.recordLatency(latency, a);
         }
         out.collect(a);
     }
