@@ -80,9 +80,19 @@ public final class SensorJob {
 
     /** What must exist before the job can run: the schema and the topics. */
     public static void prepareExternalSystems(JobConfig config) throws InterruptedException {
+        migrateSchema(config);
+        createTopics(config);
+    }
+
+    /** The PostgreSQL half of {@link #prepareExternalSystems}, for callers that start PostgreSQL and Kafka apart. */
+    public static void migrateSchema(JobConfig config) {
         if (config.dbMigrate) {
             SchemaMigrator.migrate(config.jdbcUrl, config.jdbcUser, config.jdbcPassword);
         }
+    }
+
+    /** The Kafka half of {@link #prepareExternalSystems}. */
+    public static void createTopics(JobConfig config) throws InterruptedException {
         if (config.createTopics) {
             KafkaTopics.ensure(config.kafkaBootstrapServers, config.kafkaClientProperties(), config.topicPartitions,
                     config.readingsTopic, config.deadLetterTopic, config.alertsTopic);

@@ -50,6 +50,8 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -231,32 +233,8 @@ public final class LocalPipeline implements Callable<Integer> {
         }
 
         runDir = Files.createTempDirectory("sensorflow-local-");
-        // PostgreSQL and the MQTT broker start while Kafka does.
-        CompletableFuture<LocalPostgres> postgresStarted = givenJdbc != null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> LocalPostgres.start(postgresAt).withoutShutdownHook());
-        CompletableFuture<LocalMqttBroker> mqttStarted = noMqtt ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> LocalMqttBroker.start(mqttAt).withoutShutdownHook());
-        try {
-            if (givenKafka == null) {
-                kafka = LocalKafka.start(kafkaAt).withoutShutdownHook();
-                running.push(kafka);
-            }
-        } finally {
-            LocalPostgres postgres = join(postgresStarted);
-            if (postgres != null) {
-                running.push(postgres);
-                this.postgres = postgres;
-            }
-            mqtt = join(mqttStarted);
-            if (mqtt != null) {
-                running.push(mqtt);
-            }
-        }
-        if (stopping) {
-            return 0;
-        }
-        String kafkaAddress = givenKafka != null ? givenKafka : kafka.bootstrapServers();
-        String jdbcUrl = givenJdbc != null ? givenJdbc : postgres.jdbcUrl();
+        String kafkaAddress = givenKafka != null ? givenKafka : LocalKafka.bootstrapServersOn(kafkaAt);
+        String jdbcUrl = givenJdbc != null ? givenJdbc : LocalPostgres.jdbcUrlOn(postgresAt);
         String checkpointDir = given("--checkpoint-dir");
         if (checkpointDir == null) {
             Path checkpoints = keepCheckpoints
@@ -271,21 +249,70 @@ public final class LocalPipeline implements Callable<Integer> {
         // The archive is the run's too, deleted at the end, unless --archive-dir names one to keep.
         String archiveDir = given("--archive-dir") != null ? given("--archive-dir") : runDir.resolve("archive").toString();
         JobConfig config = parseJobConfig(kafkaAddress, jdbcUrl, checkpointDir, archiveDir);
-        SensorJob.prepareExternalSystems(config);
+
+        // Everything starts at once, each step as soon as what it needs is up: Flink, PostgreSQL (then its schema) and
+        // the MQTT broker while Kafka starts (then the topics); then the bridge while the job is submitted. One after
+        // the other they took 20 s on two cores, mostly waiting.
+        CompletableFuture<MiniCluster> flinkStarted = CompletableFuture.supplyAsync(this::startFlink);
+        CompletableFuture<LocalPostgres> postgresStarted = givenJdbc != null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> LocalPostgres.start(postgresAt).withoutShutdownHook());
+        CompletableFuture<Void> schemaMigrated = postgresStarted.thenAcceptAsync(pg -> SensorJob.migrateSchema(config));
+        CompletableFuture<LocalMqttBroker> mqttStarted = noMqtt ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> LocalMqttBroker.start(mqttAt).withoutShutdownHook());
+        try {
+            if (givenKafka == null) {
+                kafka = LocalKafka.start(kafkaAt).withoutShutdownHook();
+                running.push(kafka);
+            }
+        } finally {
+            // Whatever started is stopped at the end, even when something else failed to start.
+            postgres = startedOrNull(postgresStarted);
+            if (postgres != null) {
+                running.push(postgres);
+            }
+            mqtt = startedOrNull(mqttStarted);
+            if (mqtt != null) {
+                running.push(mqtt);
+            }
+            MiniCluster flink = startedOrNull(flinkStarted);
+            if (flink != null) {
+                running.push(flink);
+            }
+        }
+        join(postgresStarted);
+        join(mqttStarted);
+        MiniCluster flink = join(flinkStarted);
+        if (stopping) {
+            return 0;
+        }
+        SensorJob.createTopics(config);
         if (!noMqtt) {
             createTopic(config, STATUS_TOPIC);
+            bridge = startBridge(config); // it connects while the job is submitted
+        }
+        try {
+            join(schemaMigrated);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
+                    "localhost", flink.getRestAddress().get().getPort(), new Configuration());
+            SensorJob.configure(env, config);
+            new SensorJob(config, KafkaReadingSource.create(config), PipelineSinks.create(config)).build(env);
+            JobClient job = env.executeAsync(config.jobName);
+            this.job = job;
+            running.push(() -> cancel(job));
+        } finally {
+            Bridge b = bridge;
+            if (b != null) {
+                running.push(() -> {
+                    if (!b.stop()) {
+                        err.println("run-local: the bridge did not stop in time");
+                    }
+                });
+            }
+        }
+        if (bridge != null) {
+            awaitConnected(bridge);
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration());
-        SensorJob.configure(env, config);
-        new SensorJob(config, KafkaReadingSource.create(config), PipelineSinks.create(config)).build(env);
-        JobClient job = env.executeAsync(config.jobName);
-        this.job = job;
-        running.push(() -> cancel(job));
-
-        if (!noMqtt && !stopping) {
-            startBridge(config);
-        }
         Thread simulator = noSimulator || stopping ? null : startSimulator(config);
         if (simulator != null) {
             running.push(() -> {
@@ -361,6 +388,21 @@ public final class LocalPipeline implements Callable<Integer> {
      * The local Flink: the web UI on {@code --web-ui-port}, every port on the loopback address only, and its files in
      * this run's directory, deleted at the end.
      */
+    private MiniCluster startFlink() {
+        MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(flinkConfiguration())
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(parallelism)
+                .build());
+        try {
+            flink.start();
+        } catch (Exception e) {
+            flink.closeAsync();
+            throw new IllegalStateException("Flink did not start: " + rootMessage(e), e);
+        }
+        return flink;
+    }
+
     private Configuration flinkConfiguration() {
         Configuration flink = new Configuration();
         flink.set(RestOptions.PORT, webUiPort);
@@ -376,6 +418,18 @@ public final class LocalPipeline implements Callable<Integer> {
         flink.set(BlobServerOptions.STORAGE_DIRECTORY, tmp);
         flink.set(ClusterOptions.PROCESS_WORKING_DIR_BASE, tmp);
         return flink;
+    }
+
+    /** What {@code started} started, or null if it failed (then {@link #join} says why). */
+    private static <T> T startedOrNull(CompletableFuture<T> started) {
+        try {
+            return started.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            return null;
+        }
     }
 
     private static <T> T join(CompletableFuture<T> started) throws Exception {
@@ -424,21 +478,18 @@ public final class LocalPipeline implements Callable<Integer> {
     }
 
     /**
-     * The bridge, in this JVM, from the local broker to the readings topic. Returns once it is subscribed: the broker
-     * keeps messages for the bridge's session only from then on.
+     * The bridge, in this JVM, from the local broker to the readings topic; started, not yet connected.
      */
-    private void startBridge(JobConfig config) throws InterruptedException {
+    private Bridge startBridge(JobConfig config) {
         List<String> args = new ArrayList<>(List.of("--mqtt-broker", mqtt.uri(), "--mqtt-client-id", "sensorflow-local-bridge",
                 "--kafka-bootstrap-servers", config.kafkaBootstrapServers, "--readings-topic", config.readingsTopic,
                 "--status-topic", STATUS_TOPIC, "--kafka-property", "linger.ms=0"));
         config.kafkaProperties.forEach((k, v) -> args.addAll(List.of("--kafka-property", k + "=" + v)));
-        Bridge b = new Bridge(BridgeSettings.of(args.toArray(new String[0]))).start();
-        this.bridge = b;
-        running.push(() -> {
-            if (!b.stop()) {
-                err.println("run-local: the bridge did not stop in time");
-            }
-        });
+        return new Bridge(BridgeSettings.of(args.toArray(new String[0]))).start();
+    }
+
+    /** Returns once the bridge is subscribed: the broker keeps messages for the bridge's session only from then on. */
+    private void awaitConnected(Bridge b) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!b.isConnected()) {
             if (b.exitCode() != null || System.nanoTime() > deadline) {

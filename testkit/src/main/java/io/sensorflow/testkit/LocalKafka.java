@@ -141,7 +141,12 @@ public final class LocalKafka implements AutoCloseable {
 
     /** {@code host:port} for the {@code bootstrap.servers} client setting. */
     public String bootstrapServers() {
-        return HOST + ":" + clientPort;
+        return bootstrapServersOn(clientPort);
+    }
+
+    /** The address {@link #bootstrapServers()} gives for a broker on {@code port}, before it is started. */
+    public static String bootstrapServersOn(int port) {
+        return HOST + ":" + port;
     }
 
     public int clientPort() {
