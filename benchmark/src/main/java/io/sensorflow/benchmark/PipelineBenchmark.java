@@ -73,7 +73,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
             description = "dht11: DHT11 values, a reading a second per sensor, 5 % a few seconds out of order, with"
                     + " spikes, rises and silences for the rules to find; seed: what the inspiration project's producer"
                     + " sends (temperatures uniform in 20-80 °C, humidity in 30-90 %%, every reading independent),"
-                    + " a reading every 10 s per sensor, half of them up to 4 s out of order (below the job's 5 s bound), no other fault."
+                    + " a reading every 10 s per sensor, half of them up to 4 s out of order (below the job's 5 s bound), no other fault;"
+                    + " storm: as seed, but each sensor's temperature a run of 3 readings at 75 °C every 108 readings, else"
+                    + " 20 °C, so that the shipped rules fire and resolve as often as their cooldown allows, on every sensor."
                     + " Default: ${DEFAULT-VALUE}.")
     String workload;
 
@@ -254,13 +256,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
     /** Throughput of the job without and with rules, against the single-threaded baseline. */
     private void throughput(List<String> report, List<Figure> figures, LocalKafka kafka, LocalPostgres postgres,
             List<String> differences) throws Exception {
-        boolean seedWorkload = workload.equals("seed");
+        boolean storm = workload.equals("storm");
+        boolean seedWorkload = workload.equals("seed") || storm;
         if (!seedWorkload && !workload.equals("dht11")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--workload: dht11 or seed, not '" + workload + "'");
+            throw new CommandLine.ParameterException(new CommandLine(this), "--workload: dht11, seed or storm, not '" + workload + "'");
         }
         line(report, String.format("workload %s: %,d readings from %,d sensors, device-epoch payloads, %s; %d partitions;"
                 + " job parallelism %d", workload, readings, sensors, seedWorkload
-                        ? "temperatures uniform in 20-80 °C, a reading every 10 s, half up to 4 s out of order"
+                        ? (storm ? "a run of 3 readings at 75 °C every 108 readings per sensor, else 20 °C"
+                                : "temperatures uniform in 20-80 °C") + ", a reading every 10 s, half up to 4 s out of order"
                         : "DHT11 values, a reading a second, 5 % up to 3 s out of order, spikes, rises and silences",
                 partitions, parallelism));
         String topic = "bench-readings";
@@ -280,7 +284,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 .bootstrapServers(kafka.bootstrapServers())
                 .topic(topic);
         if (seedWorkload) {
-            b.values(ValueModel.UNIFORM)
+            b.values(storm ? ValueModel.STORM : ValueModel.UNIFORM)
                     .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.5,max-delay=4s"));
         } else {
             b.fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.05,max-delay=3s"))
@@ -327,6 +331,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         : alertDifferences.size() + " DIFFERENCES, first: "
                                 + alertDifferences.subList(0, Math.min(5, alertDifferences.size()))));
         differences.addAll(alertDifferences);
+        // The job's run time from its readings/s (the last aggregate row written); alerts come before that.
+        double alertsPerSecond = expected.alerts().size() / (readings / withRules);
+        line(report, String.format("alerts per second of the job's run: %,.0f", alertsPerSecond));
         line(report, "alerts by rule and status: " + new java.util.TreeMap<>(expected.alerts().stream().collect(
                 java.util.stream.Collectors.groupingBy(a -> a.ruleId() + " " + a.status(), java.util.stream.Collectors.counting()))));
         if (!skipNoRules) {
@@ -367,6 +374,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         if (!skipNoRules) {
             figures.add(Figure.reported("throughput: job without rules", String.format("%,.0f readings/s", withoutRules)));
+        }
+        if (storm && !skipNoRules) {
+            figures.add(new Figure("alert storm: the job with the default rules against without rules",
+                    String.format("%.2f (%,.0f alerts/s, %,d alerts)", withRules / withoutRules, alertsPerSecond,
+                            expected.alerts().size()),
+                    "at least 0.5", Figure.atLeast(withRules / withoutRules, 0.5)));
         }
     }
 
@@ -530,7 +543,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             parts.add("suite");
         } else {
             if (throughput) {
-                parts.add("throughput");
+                parts.add(workload.equals("dht11") ? "throughput" : "throughput-" + workload);
             }
             if (alertLatencySeconds != null) {
                 parts.add("alert-latency");

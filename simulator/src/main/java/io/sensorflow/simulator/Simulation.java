@@ -50,6 +50,8 @@ public final class Simulation {
     private final PresenceSensors presence;
     /** For {@link ValueModel#UNIFORM}: each reading's values drawn afresh; null for DHT11. */
     private final Prng uniform;
+    /** For {@link ValueModel#STORM}. */
+    private final boolean storm;
     private final PayloadEncoder encoder;
     private final MalformedPayloads malformed;
     private final HostilePayloads hostile;
@@ -84,6 +86,7 @@ public final class Simulation {
         this.dht = new Dht11(n, values);
         this.presence = new PresenceSensors(n, values);
         this.uniform = settings.values() == ValueModel.UNIFORM ? Prng.stream(seed, UNIFORM_VALUES) : null;
+        this.storm = settings.values() == ValueModel.STORM;
         this.encoder = format.encoder(ids);
         this.malformed = new MalformedPayloads(encoder);
         this.hostile = new HostilePayloads(encoder);
@@ -171,6 +174,10 @@ public final class Simulation {
         if (uniform != null) {
             facts.value(Measurement.TEMPERATURE, 200 + uniform.nextInt(601));
             facts.value(Measurement.HUMIDITY, 300 + uniform.nextInt(601));
+        } else if (storm) {
+            boolean hot = (s + sensor * 37L) % ValueModel.STORM_CYCLE < ValueModel.STORM_RUN;
+            facts.value(Measurement.TEMPERATURE, hot ? 750 : 200);
+            facts.value(Measurement.HUMIDITY, 500);
         } else if (dht.read(sensor, baseTime)) {
             facts.value(Measurement.TEMPERATURE, dht.temperatureTenths(sensor));
             facts.value(Measurement.HUMIDITY, dht.humidityTenths(sensor));

@@ -13,7 +13,21 @@ public enum ValueModel {
      * About one reading in six is above 70 °C, and nearly every one is 10 °C above another of the
      * last minutes: a workload for the alert rules at their worst.
      */
-    UNIFORM("uniform");
+    UNIFORM("uniform"),
+    /**
+     * An alert storm under the shipped rules: each sensor repeats a cycle of {@value #STORM_CYCLE}
+     * readings, {@value #STORM_RUN} at 75.0 °C then the rest at 20.0 °C (humidity 50.0 %), its
+     * place in the cycle offset by its number. At a reading every 10 s, each run fires
+     * temperature-extreme-run and temperature-rapid-rise, both resolve 10 readings later, and the
+     * next run comes just after their 15-minute cooldown: alerts as fast as the shipped rules allow,
+     * on every sensor, all the time.
+     */
+    STORM("storm");
+
+    /** Readings in a sensor's cycle under {@link #STORM}. */
+    public static final int STORM_CYCLE = 108;
+    /** Readings at 75 °C at the start of each {@link #STORM} cycle. */
+    public static final int STORM_RUN = 3;
 
     private final String cliName;
 

@@ -72,9 +72,10 @@ public final class SimulatorOptions {
         String format;
 
         @Option(names = "--values", paramLabel = "MODEL", defaultValue = "dht11",
-                description = "Temperature and humidity: dht11 (each sensor drifting around its own base) or uniform"
+                description = "Temperature and humidity: dht11 (each sensor drifting around its own base), uniform"
                         + " (every reading random, 20-80 °C and 30-90 %%, as the inspiration project's producer sends)"
-                        + " (default: ${DEFAULT-VALUE}).")
+                        + " or storm (each sensor a run of 3 readings at 75 °C every 108 readings, else 20 °C: at a"
+                        + " reading every 10 s, alerts as fast as the shipped rules allow) (default: ${DEFAULT-VALUE}).")
         String values;
     }
 
