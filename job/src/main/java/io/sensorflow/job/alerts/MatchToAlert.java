@@ -54,12 +54,7 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
         } else if (rule instanceof StuckRule k) {
             RuleEvent e = match.get("run").get(0);
             a.ruleKind = "stuck";
-            a.sensorId = e.sensorId;
-            a.alertId = AlertIds.of(rule.id(), e.sensorId, e.episodeStart, e.episodeOrdinal).toString();
-            a.spanStart = e.fromTime;
-            a.spanEnd = e.timestamp;
-            a.readingTimes = new long[] {e.fromTime, e.timestamp};
-            a.values = new double[] {e.fromValue, e.value};
+            fromTo(a, e, e.episodeStart);
             a.message = k.metric().fieldName() + " on sensor " + a.sensorId + " stuck at " + fmt(e.value) + " for "
                     + (k.byReadings() ? e.runLength + " readings" : Durations.format(java.time.Duration.ofMillis(e.timestamp - e.fromTime)))
                     + " since " + AlertJson.time(e.fromTime);
@@ -67,16 +62,21 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             RiseRule r = (RiseRule) rule;
             RuleEvent e = match.get("rise").get(0);
             a.ruleKind = "rise";
-            a.sensorId = e.sensorId;
-            a.alertId = AlertIds.of(rule.id(), e.sensorId, e.timestamp, e.episodeOrdinal).toString();
-            a.spanStart = e.fromTime;
-            a.spanEnd = e.timestamp;
-            a.readingTimes = new long[] {e.fromTime, e.timestamp};
-            a.values = new double[] {e.fromValue, e.value};
+            fromTo(a, e, e.timestamp);
             a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " rose from " + fmt(e.fromValue) + " to "
                     + fmt(e.value) + " within " + (e.timestamp - e.fromTime) / 1000 + "s";
         }
         out.collect(a);
+    }
+
+    /** An alert over the two readings an event carries, from {@code fromTime} to its own, with the id of the episode starting at {@code episodeStart}. */
+    private void fromTo(Alert a, RuleEvent e, long episodeStart) {
+        a.sensorId = e.sensorId;
+        a.alertId = AlertIds.of(rule.id(), e.sensorId, episodeStart, e.episodeOrdinal).toString();
+        a.spanStart = e.fromTime;
+        a.spanEnd = e.timestamp;
+        a.readingTimes = new long[] {e.fromTime, e.timestamp};
+        a.values = new double[] {e.fromValue, e.value};
     }
 
     static String fmt(double v) {
