@@ -86,7 +86,7 @@ class SensorJobAlertsIT {
             throws Exception {
         String topic = "alerts-readings";
         pipeline.kafka.createTopic(topic, 1);
-        Path rules = Scenarios.itRules();
+        Path rules = Scenarios.itRulesWithStuckAndScopes();
         RuleSet ruleSet = RuleFileLoader.load(rules);
         SimulatorSettings scenario = scenario(topic, 20, Duration.ofMinutes(5), 3);
         Simulator.send(scenario, false, null);
@@ -128,7 +128,7 @@ class SensorJobAlertsIT {
     void theSameAlertsExactlyOnceWhenATaskManagerDiesMidStream(@InjectMiniCluster MiniCluster cluster) throws Exception {
         String topic = "alerts-failover-readings";
         pipeline.kafka.createTopic(topic, 2);
-        Path rules = Scenarios.itRules();
+        Path rules = Scenarios.itRulesWithStuckAndScopes();
         SimulatorSettings scenario = scenario(topic, 60, Duration.ofMinutes(12), 5);
         Simulator.send(scenario, false, null);
         // Bounded: the end of the input is no silence, so only the silences the data itself shows.
@@ -169,7 +169,7 @@ class SensorJobAlertsIT {
             throws Exception {
         String topic = "alerts-at-least-once-readings";
         pipeline.kafka.createTopic(topic, 2);
-        Path rules = Scenarios.itRules();
+        Path rules = Scenarios.itRulesWithStuckAndScopes();
         SimulatorSettings scenario = scenario(topic, 60, Duration.ofMinutes(12), 7);
         Simulator.send(scenario, false, null);
         // Unbounded, so the kill always finds the job running: the fleet's final silences fire too.
