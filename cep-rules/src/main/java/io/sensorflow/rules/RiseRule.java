@@ -8,13 +8,20 @@ import java.time.Duration;
  * ({@link EpisodeRule}).
  */
 public record RiseRule(String id, Severity severity, String description, Metric metric, double by, Duration within,
-        int resolveReadings, Duration cooldown) implements EpisodeRule {
+        int resolveReadings, Duration cooldown, SensorScope scope) implements EpisodeRule {
 
     /** Readings in a row without a rise that resolve an episode when the rule file does not say. */
     public static final int DEFAULT_RESOLVE_READINGS = 3;
 
     public RiseRule {
         EpisodeRule.check(resolveReadings, cooldown);
+        java.util.Objects.requireNonNull(scope, "scope");
+    }
+
+    /** For all sensors. */
+    public RiseRule(String id, Severity severity, String description, Metric metric, double by, Duration within,
+            int resolveReadings, Duration cooldown) {
+        this(id, severity, description, metric, by, within, resolveReadings, cooldown, SensorScope.ALL);
     }
 
     /** With the defaults of a rule file that says neither: resolved by 3 readings without a rise, no cooldown. */

@@ -9,4 +9,7 @@ public sealed interface Rule extends java.io.Serializable permits SilenceRule, E
 
     /** What the rule means, for people; may be empty. */
     String description();
+
+    /** The sensors the rule applies to; it ignores the others. */
+    SensorScope scope();
 }

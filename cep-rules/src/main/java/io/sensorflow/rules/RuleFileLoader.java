@@ -160,7 +160,7 @@ public final class RuleFileLoader {
         for (ValidationMessage m : SCHEMA.validate(doc)) {
             schemaProblems.add(describe(source, doc, m));
         }
-        durationProblems(source, doc, schemaProblems);
+        fieldProblems(source, doc, schemaProblems);
         problems.addAll(schemaProblems);
         if (!problems.isEmpty()) {
             throw new RuleFileException(problems);
@@ -187,9 +187,15 @@ public final class RuleFileLoader {
         String id = r.get("id").asText();
         Severity severity = Severity.valueOf(r.get("severity").asText().toUpperCase(Locale.ROOT));
         String description = r.path("description").asText("");
+        SensorScope scope = scope(r.get("sensors"));
+        Duration cooldown = r.has("cooldown") ? duration(r.get("cooldown")) : Duration.ZERO;
         switch (r.get("kind").asText()) {
             case "silence":
-                rules.add(new SilenceRule(id, severity, description, duration(r.get("after"))));
+                rules.add(new SilenceRule(id, severity, description, duration(r.get("after")), scope));
+                break;
+            case "stuck":
+                rules.add(new StuckRule(id, severity, description, Metric.ofField(r.get("metric").asText()),
+                        r.path("readings").asInt(0), r.has("for") ? duration(r.get("for")) : null, cooldown, scope));
                 break;
             case "sequence":
                 boolean above = r.has("above");
@@ -206,8 +212,7 @@ public final class RuleFileLoader {
                 int count = r.get("count").asInt();
                 rules.add(new SequenceRule(id, severity, description, Metric.ofField(r.get("metric").asText()), above,
                         threshold, count, duration(r.get("within")),
-                        r.has("resolve") ? r.get("resolve").get("readings").asInt() : count,
-                        r.has("cooldown") ? duration(r.get("cooldown")) : Duration.ZERO));
+                        r.has("resolve") ? r.get("resolve").get("readings").asInt() : count, cooldown, scope));
                 break;
             default: // "rise": the schema lets no other kind through
                 double by = r.get("by").asDouble();
@@ -218,41 +223,111 @@ public final class RuleFileLoader {
                 rules.add(new RiseRule(id, severity, description, Metric.ofField(r.get("metric").asText()),
                         by, duration(r.get("within")),
                         r.has("resolve") ? r.get("resolve").get("readings").asInt() : RiseRule.DEFAULT_RESOLVE_READINGS,
-                        r.has("cooldown") ? duration(r.get("cooldown")) : Duration.ZERO));
+                        cooldown, scope));
         }
     }
 
     /**
-     * The durations ({@code after}, {@code within}, {@code cooldown}) that are not written as every duration in
-     * sensorflow is ({@link Durations}) or are not longer than 0 (a cooldown may be 0), reported with the schema's problems so that all come at once.
+     * What the schema cannot check, rule by rule ({@link #durationProblems}, {@link #stuckAndScopeProblems}),
+     * reported with its problems so that all come at once.
      */
-    private static void durationProblems(String source, JsonNode doc, Collection<String> problems) {
+    private static void fieldProblems(String source, JsonNode doc, Collection<String> problems) {
         JsonNode rules = doc.path("rules");
         if (!rules.isArray()) {
             return; // the schema says so
         }
         for (int i = 0; i < rules.size(); i++) {
             JsonNode r = rules.get(i);
-            if (!r.isObject()) {
-                continue;
-            }
-            for (String field : List.of("after", "within", "cooldown")) {
-                JsonNode value = r.path(field);
-                if (!value.isTextual()) {
-                    continue; // missing or not a string: the schema says so
-                }
+            if (r.isObject()) {
                 String id = r.path("id").asText("");
-                String where = source + ": rules[" + i + "]" + (id.isEmpty() ? "" : " (id '" + id + "')") + ", field '"
-                        + field + "': ";
-                try {
-                    Duration d = Durations.parse(value.asText());
-                    if (field.equals("cooldown") ? d.isNegative() : d.isNegative() || d.isZero()) {
-                        problems.add(where + (field.equals("cooldown") ? "must be 0 or longer" : "must be longer than 0")
-                                + ", not " + Durations.format(d));
+                String where = source + ": rules[" + i + "]" + (id.isEmpty() ? "" : " (id '" + id + "')") + ", ";
+                durationProblems(r, where, problems);
+                stuckAndScopeProblems(r, where, problems);
+            }
+        }
+    }
+
+    /** A scope {@link #stuckAndScopeProblems} found right; all sensors when there is none. */
+    private static SensorScope scope(JsonNode sensors) {
+        if (sensors == null) {
+            return SensorScope.ALL;
+        }
+        if (sensors.has("match")) {
+            return SensorScope.matching(sensors.get("match").asText());
+        }
+        List<String> ids = new ArrayList<>();
+        sensors.get("ids").forEach(id -> ids.add(id.asText()));
+        return SensorScope.ids(ids);
+    }
+
+    /**
+     * What the schema cannot say, reported with its problems so that all come at once: a stuck
+     * rule takes exactly one of {@code readings} and {@code for} and no {@code resolve}; a scope
+     * ({@code sensors}) has exactly one of {@code ids} and {@code match}, its ids distinct, its
+     * regex one that compiles.
+     */
+    private static void stuckAndScopeProblems(JsonNode r, String where, Collection<String> problems) {
+        if (r.path("kind").asText("").equals("stuck") && r.path("kind").isTextual()) {
+            if (r.has("readings") == r.has("for")) {
+                problems.add(where + "fields 'readings'/'for': give exactly one of them (readings: N in a row, or for: a duration)");
+            }
+            if (r.has("resolve")) {
+                problems.add(where + "field 'resolve': a stuck rule is resolved by the first reading with another value;"
+                        + " it takes no 'resolve'");
+            }
+        }
+        JsonNode sensors = r.path("sensors");
+        if (!sensors.isObject()) {
+            return; // absent, or not a mapping: the schema says so
+        }
+        if (sensors.has("ids") == sensors.has("match")) {
+            problems.add(where + "field 'sensors': give exactly one of 'ids' (a list of sensor ids) and 'match'"
+                    + " (a regular expression the whole id must match)");
+        }
+        JsonNode ids = sensors.path("ids");
+        if (ids.isArray()) {
+            Map<String, Integer> seen = new HashMap<>();
+            for (int k = 0; k < ids.size(); k++) {
+                if (ids.get(k).isTextual()) {
+                    Integer first = seen.putIfAbsent(ids.get(k).asText(), k);
+                    if (first != null) {
+                        problems.add(where + "field 'sensors.ids': '" + StrictYaml.shorten(ids.get(k).asText())
+                                + "' is listed twice (ids[" + first + "] and ids[" + k + "])");
+                        break; // one is enough to make the point; a long list may repeat many
                     }
-                } catch (IllegalArgumentException e) {
-                    problems.add(where + e.getMessage());
                 }
+            }
+        }
+        JsonNode match = sensors.path("match");
+        if (match.isTextual() && !match.asText().isEmpty() && match.asText().length() <= SensorScope.MAX_PATTERN_LENGTH) {
+            try {
+                java.util.regex.Pattern.compile(match.asText());
+            } catch (java.util.regex.PatternSyntaxException e) {
+                problems.add(where + "field 'sensors.match': not a Java regular expression: " + e.getDescription()
+                        + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
+            }
+        }
+    }
+
+    /**
+     * The durations ({@code after}, {@code within}, {@code for}, {@code cooldown}) that are not written as every duration in
+     * sensorflow is ({@link Durations}) or are not longer than 0 (a cooldown may be 0), reported with the schema's problems so that all come at once.
+     */
+    private static void durationProblems(JsonNode r, String rule, Collection<String> problems) {
+        for (String field : List.of("after", "within", "for", "cooldown")) {
+            JsonNode value = r.path(field);
+            if (!value.isTextual()) {
+                continue; // missing or not a string: the schema says so
+            }
+            String where = rule + "field '" + field + "': ";
+            try {
+                Duration d = Durations.parse(value.asText());
+                if (field.equals("cooldown") ? d.isNegative() : d.isNegative() || d.isZero()) {
+                    problems.add(where + (field.equals("cooldown") ? "must be 0 or longer" : "must be longer than 0")
+                            + ", not " + Durations.format(d));
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(where + e.getMessage());
             }
         }
     }

@@ -8,10 +8,18 @@ import java.time.Duration;
  * consecutive reading back within the threshold ({@link EpisodeRule}).
  */
 public record SequenceRule(String id, Severity severity, String description, Metric metric, boolean above,
-        double threshold, int count, Duration within, int resolveReadings, Duration cooldown) implements EpisodeRule {
+        double threshold, int count, Duration within, int resolveReadings, Duration cooldown, SensorScope scope)
+        implements EpisodeRule {
 
     public SequenceRule {
         EpisodeRule.check(resolveReadings, cooldown);
+        java.util.Objects.requireNonNull(scope, "scope");
+    }
+
+    /** For all sensors. */
+    public SequenceRule(String id, Severity severity, String description, Metric metric, boolean above,
+            double threshold, int count, Duration within, int resolveReadings, Duration cooldown) {
+        this(id, severity, description, metric, above, threshold, count, within, resolveReadings, cooldown, SensorScope.ALL);
     }
 
     /** With the defaults of a rule file that says neither: resolved by {@code count} readings back, no cooldown. */

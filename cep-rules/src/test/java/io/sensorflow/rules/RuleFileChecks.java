@@ -86,6 +86,19 @@ final class RuleFileChecks {
             } else if (r instanceof RiseRule s) {
                 checkDuration(s.within(), r, context);
                 check(s.metric() != null && Double.isFinite(s.by()) && s.by() > 0, context, "metric or 'by' of " + r);
+            } else if (r instanceof StuckRule s) {
+                check(s.metric() != null && (s.byReadings() ? s.readings() >= 2 && s.readings() <= 100_000
+                        : s.forDuration() != null && !s.forDuration().isNegative() && !s.forDuration().isZero()), context,
+                        "metric, readings or for of " + r);
+            }
+            SensorScope scope = r.scope();
+            check(scope != null && (scope.isAll() || scope.idList() != null && !scope.idList().isEmpty()
+                    && scope.idList().size() <= SensorScope.MAX_IDS
+                    && scope.idList().stream().allMatch(id -> !id.isEmpty() && id.length() <= SensorScope.MAX_ID_LENGTH)
+                    || scope.match() != null && !scope.match().isEmpty() && scope.match().length() <= SensorScope.MAX_PATTERN_LENGTH),
+                    context, "the scope of " + r);
+            if (scope.match() != null) {
+                scope.includes("sensor-00001"); // compiles
             }
         }
     }

@@ -35,7 +35,32 @@ class RuleFileLoaderFuzzTest {
 
     private static final long SEED = RuleFileChecks.SEED;
     private static final byte[] DEFAULTS = RuleFileChecks.defaultRules();
-    private static final String DEFAULT_TEXT = new String(DEFAULTS, StandardCharsets.UTF_8);
+    /** Rules of the kinds and fields default-rules.yaml does not use (stuck, scopes), fuzzed with it. */
+    static final String MORE_RULES = """
+
+              - id: humidity-stuck
+                kind: stuck
+                severity: warning
+                metric: humidity
+                readings: 20
+                cooldown: 1h
+                sensors: {ids: [sensor-00001, sensor-00002]}
+
+              - id: freezer-stuck
+                kind: stuck
+                severity: info
+                metric: temperature
+                for: 30m
+                sensors:
+                  match: "freezer-[0-9]+"
+
+              - id: greenhouse-quiet
+                kind: silence
+                severity: info
+                after: 10m
+                sensors: {match: 'greenhouse-.*'}
+            """;
+    private static final String DEFAULT_TEXT = new String(DEFAULTS, StandardCharsets.UTF_8) + MORE_RULES;
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -48,7 +73,9 @@ class RuleFileLoaderFuzzTest {
         "[1, 2]", "{a: 1}", "[5m]", "!!str 5", "!!int \"3\"", "!!float 2", "!!set {a, b}",
         "!!timestamp 2001-12-14", "!!null ''", "!!java.net.URL [\"http://x\"]", "|\n      multi\n      line",
         ">\n      folded\n      twice", "'x'", "\"tab\\there\"", "\"nul\\0\"", "\"\\u2028\"", "é", "🌱", "\"\\u202e\"", "x".repeat(600),
-        "temperature", "humidity", "distance_cm", "pressure", "silence", "sequence", "rise", "info", "warning",
+        "temperature", "humidity", "distance_cm", "pressure", "silence", "sequence", "rise", "stuck", "info", "warning",
+        "{ids: [a]}", "{ids: [a, a]}", "{ids: []}", "{match: 'a.*'}", "{match: '('}", "{ids: [a], match: a}", "{}",
+        "{match: ''}", "{ids: [5]}", "[sensor-1]",
         "critical", "INFO", "Warning", "\"5m\"", "'3'", "3.0", "2.0", "&a 5m", "*a", "*undefined", "&a", "? x", "- x",
         "# comment", "@x", "`x`", "%x", "{{", "]]", ",", ":", "- - -", "\"unterminated", "'unterminated", ".nan", ".inf",
         "-.inf", ".NaN", "1e308", "-1e308", "1e-5", "0.000001", "quiet-1", "a-", "0", "x".repeat(63), "x".repeat(64),
@@ -68,7 +95,7 @@ class RuleFileLoaderFuzzTest {
 
     static final String[] KEYS = {
         "id", "kind", "severity", "after", "metric", "above", "below", "count", "within", "by", "description", "version",
-        "resolve", "readings", "cooldown",
+        "resolve", "readings", "cooldown", "for", "sensors", "ids", "match",
         "rules", "colour", "we-ird key", "<<", "\"quoted key\"", "1", "true", "null", "~", "? complex", "Id", "ID", "'id'",
     };
 
@@ -145,6 +172,11 @@ class RuleFileLoaderFuzzTest {
                 Map.entry("resolve", nodes("3", "{}", "{\"readings\": 0}", "{\"readings\": 1001}", "{\"readings\": 2.5}",
                         "{\"after\": \"1m\"}", "{\"readings\": 3, \"after\": \"1m\"}", "null", "[]")),
                 Map.entry("cooldown", nodes("\"soon\"", "\"-1s\"", "\"5\"", "300", "null", "{}")),
+                Map.entry("readings", nodes("1", "0", "-3", "100001", "2.5", "\"20\"", "null", "[]")),
+                Map.entry("for", nodes("\"soon\"", "\"0s\"", "\"-5m\"", "5", "null", "{}")),
+                Map.entry("sensors", nodes("[]", "{}", "\"a\"", "5", "null", "{\"ids\": []}", "{\"ids\": [\"a\", \"a\"]}",
+                        "{\"ids\": [5]}", "{\"ids\": [\"\"]}", "{\"ids\": \"a\"}", "{\"match\": \"(\"}", "{\"match\": \"\"}",
+                        "{\"match\": 5}", "{\"ids\": [\"a\"], \"match\": \"a\"}", "{\"pattern\": \"a\"}")),
                 Map.entry("description", nodes("5", "[]", "{}", "\"" + "x".repeat(501) + "\"", "null")));
         int cases = 0;
         for (int i = 0; i < defaults().path("rules").size(); i++) {
@@ -158,7 +190,8 @@ class RuleFileLoaderFuzzTest {
                     expectNamed(doc, i, field, "rules[" + i + "]." + field + " = " + value);
                     cases++;
                 }
-                if (List.of("id", "kind", "severity", "after", "within", "metric", "count", "by").contains(field)) {
+                if (List.of("id", "kind", "severity", "after", "within", "metric", "count", "by", "readings", "for")
+                        .contains(field)) {
                     ObjectNode doc = defaults();
                     ((ObjectNode) doc.path("rules").get(i)).remove(field);
                     expectNamed(doc, i, field, "rules[" + i + "] without " + field);
@@ -305,7 +338,7 @@ class RuleFileLoaderFuzzTest {
 
     private static ObjectNode defaults() {
         try {
-            return (ObjectNode) YAML.readTree(DEFAULTS);
+            return (ObjectNode) YAML.readTree(DEFAULT_TEXT);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

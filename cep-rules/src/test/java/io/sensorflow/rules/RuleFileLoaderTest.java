@@ -227,4 +227,108 @@ class RuleFileLoaderTest {
         assertThat(problemsOf(HEADER + twoBad)).hasSize(2).anySatisfy(p -> assertThat(p).contains("rules[0]"))
                 .anySatisfy(p -> assertThat(p).contains("rules[1]"));
     }
+
+    private static final String STUCK = "  - id: frozen\n    kind: stuck\n    severity: warning\n    metric: humidity\n";
+
+    private static Rule only(String yaml) {
+        return RuleFileLoader.load("rules.yaml", yaml.getBytes(StandardCharsets.UTF_8)).rules().get(0);
+    }
+
+    @Test
+    void aStuckRuleTakesReadingsOrADurationAndACooldown() {
+        assertThat(only(HEADER + STUCK + "    readings: 20\n")).isEqualTo(new StuckRule("frozen", Severity.WARNING, "",
+                Metric.HUMIDITY, 20, null, Duration.ZERO, SensorScope.ALL));
+        StuckRule timed = (StuckRule) only(HEADER + STUCK + "    for: 15m\n    cooldown: 1h\n    description: frozen\n");
+        assertThat(timed.byReadings()).isFalse();
+        assertThat(timed.forDuration()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(timed.cooldown()).isEqualTo(Duration.ofHours(1));
+        assertThat(timed.resolveReadings()).isEqualTo(1);
+        assertThat(((StuckRule) only(HEADER + STUCK + "    readings: 100000\n")).readings()).isEqualTo(100_000);
+        assertThat(((StuckRule) only(HEADER + STUCK + "    readings: 2\n")).readings()).isEqualTo(2);
+    }
+
+    @Test
+    void eachMistakeInAStuckRuleIsNamed() {
+        assertThat(problemsOf(HEADER + STUCK)).containsExactly("rules.yaml: rules[0] (id 'frozen'), fields 'readings'/'for': "
+                + "give exactly one of them (readings: N in a row, or for: a duration)");
+        assertThat(problemsOf(HEADER + STUCK + "    readings: 5\n    for: 1m\n")).containsExactly("rules.yaml: rules[0] "
+                + "(id 'frozen'), fields 'readings'/'for': give exactly one of them (readings: N in a row, or for: a duration)");
+        assertThat(problemsOf(HEADER + STUCK + "    readings: 1\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'frozen'), field 'readings': ").contains("2");
+        assertThat(problemsOf(HEADER + STUCK + "    readings: 100001\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'frozen'), field 'readings': ").contains("100000");
+        assertThat(problemsOf(HEADER + STUCK + "    readings: 2.5\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'frozen'), field 'readings': ");
+        assertThat(problemsOf(HEADER + STUCK + "    for: 0s\n")).containsExactly(
+                "rules.yaml: rules[0] (id 'frozen'), field 'for': must be longer than 0, not 0s");
+        assertThat(problemsOf(HEADER + STUCK + "    for: a while\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'frozen'), field 'for': 'a while' is not a duration");
+        assertThat(problemsOf(HEADER + STUCK + "    for: 5\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'frozen'), field 'for': ");
+        assertThat(problemsOf(HEADER + STUCK + "    readings: 5\n    resolve: {readings: 3}\n")).containsExactly(
+                "rules.yaml: rules[0] (id 'frozen'), field 'resolve': a stuck rule is resolved by the first reading with"
+                        + " another value; it takes no 'resolve'");
+        assertThat(problemsOf(HEADER + STUCK.replace("    metric: humidity\n", "") + "    readings: 5\n"))
+                .singleElement().asString().startsWith("rules.yaml: rules[0] (id 'frozen'), field 'metric': ");
+        assertThat(problemsOf(HEADER + STUCK + "    readings: 5\n    within: 1m\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'frozen'), field 'within': ");
+        assertThat(problemsOf(HEADER + STUCK + "    readings: 5\n    cooldown: -1m\n")).containsExactly(
+                "rules.yaml: rules[0] (id 'frozen'), field 'cooldown': must be 0 or longer, not -1m");
+        assertThat(problemsOf(HEADER + SILENCE + "    readings: 5\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'quiet'), field 'readings': ");
+    }
+
+    @Test
+    void everyKindTakesAScopeOfIdsOrAPattern() {
+        assertThat(only(HEADER + SILENCE).scope()).isEqualTo(SensorScope.ALL);
+        Rule listed = only(HEADER + SILENCE + "    sensors: {ids: [freezer-1, freezer-2]}\n");
+        assertThat(listed.scope()).isEqualTo(SensorScope.ids(List.of("freezer-2", "freezer-1")));
+        assertThat(listed.scope().includes("freezer-1")).isTrue();
+        assertThat(listed.scope().includes("freezer-3")).isFalse();
+        Rule matching = only(HEADER + "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n"
+                + "    above: 70\n    count: 3\n    within: 1m\n    sensors:\n      match: 'greenhouse-[0-9]+'\n");
+        assertThat(matching.scope().includes("greenhouse-12")).isTrue();
+        assertThat(matching.scope().includes("greenhouse-12x")).as("the whole id must match").isFalse();
+        assertThat(matching.scope().includes("a-greenhouse-12")).isFalse();
+        assertThat(only(HEADER + "  - id: up\n    kind: rise\n    severity: info\n    metric: humidity\n    by: 5\n"
+                + "    within: 1m\n    sensors: {match: 'x.*'}\n").scope().match()).isEqualTo("x.*");
+        assertThat(only(HEADER + STUCK + "    readings: 5\n    sensors: {ids: [a]}\n").scope().idList()).containsExactly("a");
+        String ids = "[" + String.join(", ", java.util.stream.IntStream.range(0, SensorScope.MAX_IDS)
+                .mapToObj(i -> "'" + "s".repeat(90) + i + "'").toList()) + "]";
+        assertThat(only(HEADER + SILENCE + "    sensors: {ids: " + ids + "}\n").scope().idList()).hasSize(10_000);
+    }
+
+    @Test
+    void eachMistakeInAScopeIsNamed() {
+        String at = "rules.yaml: rules[0] (id 'quiet'), field ";
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {ids: [a], match: 'a.*'}\n")).containsExactly(at + "'sensors': "
+                + "give exactly one of 'ids' (a list of sensor ids) and 'match' (a regular expression the whole id must match)");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {}\n")).containsExactly(at + "'sensors': "
+                + "give exactly one of 'ids' (a list of sensor ids) and 'match' (a regular expression the whole id must match)");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: [a, b]\n")).singleElement().asString().startsWith(at + "'sensors': ");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {ids: []}\n")).singleElement().asString()
+                .startsWith(at + "'sensors.ids': ");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {ids: [a, '']}\n")).singleElement().asString()
+                .startsWith(at + "'sensors.ids': ");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {ids: [a, 5]}\n")).singleElement().asString()
+                .startsWith(at + "'sensors.ids': ");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {ids: [a, '" + "x".repeat(129) + "']}\n")).singleElement()
+                .asString().startsWith(at + "'sensors.ids': ").contains("128");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {ids: [a, b, a]}\n")).containsExactly(
+                at + "'sensors.ids': 'a' is listed twice (ids[0] and ids[2])");
+        String tooMany = "[" + String.join(", ", java.util.stream.IntStream.range(0, SensorScope.MAX_IDS + 1)
+                .mapToObj(Integer::toString).map(i -> "'" + i + "'").toList()) + "]";
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {ids: " + tooMany + "}\n")).singleElement().asString()
+                .startsWith(at + "'sensors.ids': ").contains("10,000");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {match: 'freezer-(1'}\n")).containsExactly(
+                at + "'sensors.match': not a Java regular expression: Unclosed group at index 10");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {match: ''}\n")).singleElement().asString()
+                .startsWith(at + "'sensors.match': ");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {match: '" + "a".repeat(501) + "'}\n")).singleElement()
+                .asString().startsWith(at + "'sensors.match': ").contains("500");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {match: 5}\n")).singleElement().asString()
+                .startsWith(at + "'sensors.match': ");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {pattern: 'a.*'}\n")).isNotEmpty()
+                .allSatisfy(p -> assertThat(p).startsWith(at + "'sensors"));
+    }
 }

@@ -21,6 +21,7 @@ import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
 import java.util.ArrayList;
@@ -216,18 +217,17 @@ public final class SensorJob {
      */
     private DataStream<Alert> alerts(DataStream<Reading> onTime, List<Rule> rules) {
         List<Rule> patternRules = new ArrayList<>();
-        long silenceMs = 0;
+        List<SilenceRule> silences = new ArrayList<>();
         for (Rule rule : rules) {
             if (CompiledRule.compiles(rule)) {
                 patternRules.add(rule);
             } else {
-                long after = ((SilenceRule) rule).after().toMillis();
-                silenceMs = silenceMs == 0 ? after : Math.min(silenceMs, after);
+                silences.add((SilenceRule) rule);
             }
         }
         SingleOutputStreamOperator<SensorHeartbeat> heartbeats = onTime
                 .transform("Select alert candidates", TypeInformation.of(SensorHeartbeat.class),
-                        new SelectAlertCandidates(patternRules, silenceMs, config.forgetSensorAfter.toMillis(),
+                        new SelectAlertCandidates(patternRules, silences, config.forgetSensorAfter.toMillis(),
                                 config.sensorCountWarning))
                 .uid("select-alert-candidates");
 
@@ -237,7 +237,8 @@ public final class SensorJob {
             if (rule instanceof SilenceRule silence) {
                 perRule.add(heartbeats
                         .keyBy(hb -> hb.sensorId, Types.STRING)
-                        .process(new DetectSilence(silence, config.forgetSensorAfter), TypeInformation.of(Alert.class))
+                        .process(new DetectSilence(silence, config.forgetSensorAfter, silences.indexOf(silence)),
+                                TypeInformation.of(Alert.class))
                         .name("Detect silence: " + rule.id())
                         .uid(uid));
             } else {
@@ -245,7 +246,7 @@ public final class SensorJob {
                         .getSideOutput(SelectAlertCandidates.ruleOutput(rule))
                         .keyBy(e -> e.sensorId, Types.STRING);
                 CompiledRule compiled = CompiledRule.of(rule);
-                String kind = rule instanceof SequenceRule ? "sequence" : "rise";
+                String kind = rule instanceof SequenceRule ? "sequence" : rule instanceof StuckRule ? "stuck" : "rise";
                 DataStream<Alert> matches = CEP.pattern(candidates, compiled.pattern())
                         .inEventTime()
                         .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))

@@ -6,6 +6,7 @@ import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.RuleSet;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.alert.AlertIds;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +27,8 @@ import java.util.TreeSet;
  *       the same sensor, event time, seq and values as an earlier one is a duplicate and is ignored;
  *   <li>per sensor, the readings are taken in event-time order, readings with the same time in the
  *       order they were sent; a rule ignores the
- *       readings that lack its metric; silence rules take every reading;
+ *       readings that lack its metric; silence rules take every reading; a rule with a scope
+ *       ignores the sensors outside it (a list of ids, or a regex the whole id must match);
  *   <li><b>silence</b> (after D): for consecutive readings a, b with b - a &gt; D, FIRING over
  *       [a, a + D] (readings [a]) and RESOLVED over [a, b] (readings [a, b]), both with the id of
  *       (rule, sensor, a); after the last reading z, FIRING iff the event time reached is at least
@@ -44,7 +46,13 @@ import java.util.TreeSet;
  *       has b - a &lt; T and value(b) - value(a) &gt;= X, a being the lowest of them (the latest on a
  *       tie); a match at the first rising reading b of each stretch of consecutive rising readings,
  *       over [a, b] with readings [a, b], id of (rule, sensor, b); a resolution at the M-th reading
- *       in a row that does not rise after one that does; their life as for sequences.
+ *       in a row that does not rise after one that does; their life as for sequences;
+ *   <li><b>stuck</b> (N readings or a duration D, cooldown C): a repeat is a reading whose value
+ *       equals the previous one's ({@code ==} on doubles); a run is a stretch of readings with one
+ *       value, s its first; a match at the N-th reading r of a run (or the first r with r - s &gt;= D),
+ *       over [s, r] with readings [s, r], id of (rule, sensor, s, the ordinal of runs starting at s);
+ *       at most one per run; a resolution at the first reading with another value after a repeat;
+ *       their life as for sequences.
  * </ol>
  * Values are the payload's tenths as doubles, which is what the job parses from the text.
  *
@@ -71,6 +79,11 @@ public final class AlertOracle {
     private final List<Measurement> sequenceMetrics = new ArrayList<>();
     private final List<RiseRule> rises = new ArrayList<>();
     private final List<Measurement> riseMetrics = new ArrayList<>();
+    private final List<StuckRule> stucks = new ArrayList<>();
+    private final List<Measurement> stuckMetrics = new ArrayList<>();
+    /** Per sensor, whether each rule applies to it (silences, sequences, rises, stucks); null where no rule has a scope. */
+    private final boolean[][] inScope;
+    private final boolean scoped;
     private final SensorState[] sensors;
     /** Eligible readings the watermark has not passed yet, in processing order (a duplicate is not added). */
     private final TreeSet<Reading> pending = new TreeSet<>(READING_ORDER);
@@ -91,10 +104,37 @@ public final class AlertOracle {
             } else if (r instanceof RiseRule rise) {
                 rises.add(rise);
                 riseMetrics.add(Measurement.fromField(rise.metric().fieldName()));
+            } else if (r instanceof StuckRule stuck) {
+                stucks.add(stuck);
+                stuckMetrics.add(Measurement.fromField(stuck.metric().fieldName()));
             } else {
                 throw new IllegalArgumentException("rule '" + r.id() + "': the oracle does not know " + r.getClass());
             }
         }
+        this.scoped = rules.rules().stream().anyMatch(r -> !r.scope().isAll());
+        this.inScope = new boolean[ids.size()][];
+    }
+
+    /** Whether the {@code k}-th rule of {@code kind}'s list applies to sensor {@code i}: decided once per sensor. */
+    private boolean applies(int sensor, List<? extends Rule> kind, int k) {
+        if (!scoped) {
+            return true;
+        }
+        boolean[] in = inScope[sensor];
+        if (in == null) {
+            String id = ids.id(sensor);
+            List<Rule> all = new ArrayList<>(silences);
+            all.addAll(sequences);
+            all.addAll(rises);
+            all.addAll(stucks);
+            in = inScope[sensor] = new boolean[all.size()];
+            for (int j = 0; j < in.length; j++) {
+                in[j] = all.get(j).scope().includes(id);
+            }
+        }
+        int offset = kind == silences ? 0 : kind == sequences ? silences.size()
+                : kind == rises ? silences.size() + sequences.size() : silences.size() + sequences.size() + rises.size();
+        return in[offset + k];
     }
 
     /**
@@ -151,7 +191,16 @@ public final class AlertOracle {
                     s.rise[k].episodes.copy().decide(rises.get(k), ids.id(i), out);
                 }
             }
-            for (SilenceRule rule : silences) {
+            for (int k = 0; k < s.stuck.length; k++) {
+                if (s.stuck[k] != null) {
+                    s.stuck[k].episodes.copy().decide(stucks.get(k), ids.id(i), out);
+                }
+            }
+            for (int k = 0; k < silences.size(); k++) {
+                SilenceRule rule = silences.get(k);
+                if (!applies(i, silences, k)) {
+                    continue;
+                }
                 long after = rule.after().toMillis();
                 if (s.lastTs <= Long.MAX_VALUE - after && eventTimeReached >= s.lastTs + after) {
                     out.add(silence(rule, i, ExpectedAlert.FIRING, s.lastTs, s.lastTs + after, s.lastTs));
@@ -165,7 +214,11 @@ public final class AlertOracle {
     private void process(Reading r, SensorState s, List<ExpectedAlert> out) {
         long ts = r.ts();
         if (s.hasLast) {
-            for (SilenceRule rule : silences) {
+            for (int k = 0; k < silences.size(); k++) {
+                SilenceRule rule = silences.get(k);
+                if (!applies(r.sensor(), silences, k)) {
+                    continue;
+                }
                 long after = rule.after().toMillis();
                 if (ts - s.lastTs > after) {
                     out.add(silence(rule, r.sensor(), ExpectedAlert.FIRING, s.lastTs, s.lastTs + after, s.lastTs));
@@ -177,15 +230,21 @@ public final class AlertOracle {
         s.lastTs = ts;
         for (int k = 0; k < sequences.size(); k++) {
             int tenths = r.value(sequenceMetrics.get(k));
-            if (tenths != MessageFacts.ABSENT) {
+            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), sequences, k)) {
                 s.sequence(k, sequences.get(k).count()).accept(sequences.get(k), ids.id(r.sensor()), ts,
                         Tenths.toDouble(tenths), out);
             }
         }
         for (int k = 0; k < rises.size(); k++) {
             int tenths = r.value(riseMetrics.get(k));
-            if (tenths != MessageFacts.ABSENT) {
+            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), rises, k)) {
                 s.rise(k).accept(rises.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
+            }
+        }
+        for (int k = 0; k < stucks.size(); k++) {
+            int tenths = r.value(stuckMetrics.get(k));
+            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), stucks, k)) {
+                s.stuck(k).accept(stucks.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
             }
         }
     }
@@ -222,6 +281,7 @@ public final class AlertOracle {
         long lastTs;
         final SequenceState[] sequence = new SequenceState[sequences.size()];
         final RiseState[] rise = new RiseState[rises.size()];
+        final StuckState[] stuck = new StuckState[stucks.size()];
 
         SequenceState sequence(int k, int count) {
             if (sequence[k] == null) {
@@ -237,6 +297,13 @@ public final class AlertOracle {
             return rise[k];
         }
 
+        StuckState stuck(int k) {
+            if (stuck[k] == null) {
+                stuck[k] = new StuckState();
+            }
+            return stuck[k];
+        }
+
         SensorState copy() {
             SensorState c = new SensorState();
             c.hasLast = hasLast;
@@ -246,6 +313,9 @@ public final class AlertOracle {
             }
             for (int k = 0; k < rise.length; k++) {
                 c.rise[k] = rise[k] == null ? null : rise[k].copy();
+            }
+            for (int k = 0; k < stuck.length; k++) {
+                c.stuck[k] = stuck[k] == null ? null : stuck[k].copy();
             }
             return c;
         }
@@ -466,6 +536,59 @@ public final class AlertOracle {
             c.rising = rising;
             c.episodeStart = episodeStart;
             c.episodeOrdinal = episodeOrdinal;
+            c.episodes = episodes.copy();
+            return c;
+        }
+    }
+
+    /** The run of one value in progress (its first reading, value, length, whether it has matched) and its episodes. */
+    private static final class StuckState {
+        boolean hasLast;
+        double last;
+        long runStart = Long.MIN_VALUE;
+        double runValue;
+        /** Which of the runs starting at runStart this is: several can, at one event time. */
+        int runOrdinal;
+        long length;
+        boolean fired;
+        Episodes episodes = new Episodes();
+
+        void accept(StuckRule rule, String sensorId, long ts, double value, List<ExpectedAlert> out) {
+            episodes.at(rule, sensorId, ts, out);
+            if (hasLast && value == last) {
+                last = value;
+                length++;
+                episodes.met();
+                if (!fired && (rule.byReadings() ? length >= rule.readings()
+                        : ts - runStart >= rule.forDuration().toMillis())) {
+                    fired = true;
+                    episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, runStart, runOrdinal).toString(),
+                            rule.id(), sensorId, ExpectedAlert.FIRING, runStart, ts, List.of(runStart, ts),
+                            List.of(runValue, value)));
+                }
+                return;
+            }
+            if (hasLast) {
+                episodes.notMet(rule, ts, value);
+            }
+            runOrdinal = runStart == ts ? runOrdinal + 1 : 0;
+            runStart = ts;
+            runValue = value;
+            length = 1;
+            fired = false;
+            hasLast = true;
+            last = value;
+        }
+
+        StuckState copy() {
+            StuckState c = new StuckState();
+            c.hasLast = hasLast;
+            c.last = last;
+            c.runStart = runStart;
+            c.runValue = runValue;
+            c.runOrdinal = runOrdinal;
+            c.length = length;
+            c.fired = fired;
             c.episodes = episodes.copy();
             return c;
         }

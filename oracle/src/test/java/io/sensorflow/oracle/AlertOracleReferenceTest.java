@@ -9,7 +9,9 @@ import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.RuleSet;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.Severity;
+import io.sensorflow.rules.SensorScope;
 import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.alert.AlertIds;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +43,16 @@ class AlertOracleReferenceTest {
                     Duration.ofMillis(1_500), 1, Duration.ofSeconds(2)),
             new RiseRule("rise", Severity.WARNING, "", Metric.TEMPERATURE, 5, Duration.ofSeconds(5)),
             new RiseRule("rise-cooling", Severity.INFO, "", Metric.TEMPERATURE, 3, Duration.ofSeconds(3),
-                    2, Duration.ofSeconds(4)));
+                    2, Duration.ofSeconds(4)),
+            StuckRule.ofReadings("stuck", Severity.WARNING, Metric.TEMPERATURE, 3),
+            new StuckRule("frozen", Severity.INFO, "", Metric.DISTANCE_CM, 0, Duration.ofMillis(800), Duration.ofSeconds(2),
+                    SensorScope.ALL),
+            new SilenceRule("quiet-some", Severity.INFO, "", Duration.ofMillis(1_500), SensorScope.ids(List.of("sensor-01",
+                    "sensor-03"))),
+            new SequenceRule("hot-some", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 65, 2, Duration.ofSeconds(2), 2,
+                    Duration.ZERO, SensorScope.matching("sensor-0[23]")),
+            new StuckRule("stuck-some", Severity.INFO, "", Metric.TEMPERATURE, 2, null, Duration.ZERO,
+                    SensorScope.matching(".*4")));
 
     private final SensorIds ids = new SensorIds(SENSORS, "sensor-", 2);
 
@@ -68,6 +79,9 @@ class AlertOracleReferenceTest {
             total += expected.size();
         }
         assertThat(total).as("the stream should give alerts of every kind").isGreaterThan(10);
+        assertThat(oracle.outcome(Long.MAX_VALUE).alerts()).as("seed " + seed).extracting(ExpectedAlert::ruleId)
+                .contains("stuck", "frozen", "quiet-some", "hot-some", "stuck-some")
+                .filteredOn(r -> r.endsWith("-some")).hasSizeGreaterThan(0);
     }
 
     /** Readings of 4 sensors about every 350 ms over 2 minutes, emitted with every kind of disorder. */
@@ -155,10 +169,15 @@ class AlertOracleReferenceTest {
             List<R> rs = new ArrayList<>(eligible.stream().filter(r -> r.sensor == sensor).toList());
             rs.sort(Comparator.comparingLong(R::ts).thenComparingLong(R::identity));
             for (Rule rule : RULES) {
+                if (!rule.scope().includes(ids.id(s))) {
+                    continue;
+                }
                 if (rule instanceof SilenceRule q) {
                     silence(q, ids.id(s), rs, eventTimeReached, out);
                 } else if (rule instanceof SequenceRule q) {
                     sequence(q, ids.id(s), withMetric(rs, q.metric()), out);
+                } else if (rule instanceof StuckRule q) {
+                    stuck(q, ids.id(s), withMetric(rs, q.metric()), out);
                 } else {
                     rise((RiseRule) rule, ids.id(s), withMetric(rs, ((RiseRule) rule).metric()), out);
                 }
@@ -296,6 +315,40 @@ class AlertOracleReferenceTest {
             }
             met[i] = rises;
             previousRose = rises;
+        }
+        episodes(q, sensor, rs, met, matches, out);
+    }
+
+    /**
+     * Matches: of each run of equal values (s its first reading), the N-th reading, or the first at
+     * least D after s; the rule is met by readings equal to the one before. Ids count the runs that
+     * start at one time.
+     */
+    private static void stuck(StuckRule q, String sensor, List<R> rs, List<ExpectedAlert> out) {
+        List<ExpectedAlert> matches = new ArrayList<>();
+        boolean[] met = new boolean[rs.size()];
+        for (int j = 1; j < rs.size(); j++) {
+            met[j] = value(rs.get(j), q.metric()) == value(rs.get(j - 1), q.metric());
+        }
+        long lastStart = Long.MIN_VALUE;
+        int ordinal = 0;
+        int i = 0;
+        while (i < rs.size()) {
+            int end = i + 1;
+            while (end < rs.size() && met[end]) {
+                end++;
+            }
+            ordinal = rs.get(i).ts == lastStart ? ordinal + 1 : 0;
+            lastStart = rs.get(i).ts;
+            for (int j = i + 1; j < end; j++) {
+                if (q.byReadings() ? j - i + 1 == q.readings() : rs.get(j).ts - rs.get(i).ts >= q.forDuration().toMillis()) {
+                    matches.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, rs.get(i).ts, ordinal).toString(), q.id(), sensor,
+                            "FIRING", rs.get(i).ts, rs.get(j).ts, List.of(rs.get(i).ts, rs.get(j).ts),
+                            List.of(value(rs.get(i), q.metric()), value(rs.get(j), q.metric()))));
+                    break;
+                }
+            }
+            i = end;
         }
         episodes(q, sensor, rs, met, matches, out);
     }

@@ -8,7 +8,9 @@ import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.RuleSet;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.Severity;
+import io.sensorflow.rules.SensorScope;
 import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.alert.AlertIds;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -358,6 +360,72 @@ class AlertOracleTest {
                 silenceResolved(S2, 5_000, 39_000));
         assertThat(out.totals().accepted()).isEqualTo(8);
         assertThat(out.lateReadings()).isEmpty();
+    }
+
+    // ---- stuck ----
+
+    private static final StuckRule STUCK = StuckRule.ofReadings("stuck", Severity.WARNING, Metric.TEMPERATURE, 3);
+
+    @Test
+    void stuckFiresAtTheThirdReadingOfARunOncePerEpisodeAndResolvesAtTheFirstOtherValue() {
+        OutcomeOracle o = oracle(STUCK);
+        double[] values = {20, 21, 21, 21, 21, 22, 22, 22, 23};
+        for (int i = 0; i < values.length; i++) {
+            temp(o, S1, i * 1_000L, i, values[i]);
+        }
+        humidityOnly(o, S1, 9_000, 9); // no temperature: neither breaks nor extends
+        temp(o, S1, 10_000, 10, 23);
+        temp(o, S1, 11_000, 11, 23); // the third 23: a new episode
+        ExpectedAlert first = new ExpectedAlert(id(STUCK, S1, 1_000), "stuck", "s1", ExpectedAlert.FIRING, T0 + 1_000,
+                T0 + 3_000, times(1_000, 3_000), List.of(21.0, 21.0));
+        ExpectedAlert second = new ExpectedAlert(id(STUCK, S1, 5_000), "stuck", "s1", ExpectedAlert.FIRING, T0 + 5_000,
+                T0 + 7_000, times(5_000, 7_000), List.of(22.0, 22.0));
+        assertThat(o.outcome().alerts()).containsExactly(
+                first,
+                new ExpectedAlert(first.alertId(), "stuck", "s1", ExpectedAlert.RESOLVED, T0 + 1_000, T0 + 5_000,
+                        times(1_000, 3_000, 5_000), List.of(21.0, 21.0, 22.0)),
+                second,
+                new ExpectedAlert(second.alertId(), "stuck", "s1", ExpectedAlert.RESOLVED, T0 + 5_000, T0 + 8_000,
+                        times(5_000, 7_000, 8_000), List.of(22.0, 22.0, 23.0)),
+                new ExpectedAlert(id(STUCK, S1, 8_000), "stuck", "s1", ExpectedAlert.FIRING, T0 + 8_000, T0 + 11_000,
+                        times(8_000, 11_000), List.of(23.0, 23.0)));
+    }
+
+    @Test
+    void stuckForADurationFiresAtTheFirstReadingThatLongAfterTheRunsStart() {
+        StuckRule frozen = StuckRule.ofDuration("frozen", Severity.INFO, Metric.TEMPERATURE, Duration.ofSeconds(5));
+        OutcomeOracle o = oracle(frozen);
+        temp(o, S1, 0, 0, 20);
+        temp(o, S1, 4_999, 1, 20);
+        temp(o, S1, 5_000, 2, 20); // 5 s after the start
+        temp(o, S1, 6_000, 3, 20);
+        temp(o, S2, 0, 0, 20);
+        temp(o, S2, 4_999, 1, 20);
+        temp(o, S2, 6_000, 2, 21); // the run lasted 4.999 s
+        assertThat(o.outcome().alerts()).containsExactly(new ExpectedAlert(id(frozen, S1, 0), "frozen", "s1",
+                ExpectedAlert.FIRING, T0, T0 + 5_000, times(0, 5_000), List.of(20.0, 20.0)));
+    }
+
+    // ---- scope ----
+
+    @Test
+    void aRuleWithAScopeIgnoresTheSensorsOutsideIt() {
+        SequenceRule s2Hot = new SequenceRule("s2-hot", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 70, 3,
+                Duration.ofSeconds(10), 3, Duration.ZERO, SensorScope.ids(List.of("s2")));
+        SilenceRule quietS13 = new SilenceRule("quiet", Severity.WARNING, "", Duration.ofSeconds(10), SensorScope.matching("s[13]"));
+        OutcomeOracle o = oracle(s2Hot, quietS13);
+        for (int sensor : new int[] {S1, S2, S3}) {
+            for (int i = 0; i < 3; i++) {
+                temp(o, sensor, i * 1_000L, i, 80);
+            }
+        }
+        temp(o, S1, 20_000, 3, 20); // silences of all three between 2 s and 20 s
+        temp(o, S2, 20_000, 3, 20);
+        temp(o, S3, 20_000, 3, 20);
+        temp(o, S1, 40_000, 4, 20); // and again for s1; s3 and s2 silent from 20 s (the event time reaches 35 s)
+        assertThat(o.outcome().alerts()).extracting(a -> a.ruleId() + " " + a.sensorId() + " " + a.status()).containsExactly(
+                "quiet s1 FIRING", "quiet s1 RESOLVED", "quiet s1 FIRING", "quiet s1 RESOLVED", "s2-hot s2 FIRING",
+                "quiet s3 FIRING", "quiet s3 RESOLVED", "quiet s3 FIRING");
     }
 
     // ---- rise ----

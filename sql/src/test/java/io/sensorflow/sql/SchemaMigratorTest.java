@@ -42,7 +42,7 @@ class SchemaMigratorTest {
                     + " received_at, window_start, window_end, payload) VALUES"
                     + " ('t', 0, 1, 'NOT_JSON', 'x', now(), now(), now(), 'hello'::bytea)");
         }
-        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("4");
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("6");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT payload_size, payload_sha256, payload_truncated FROM dead_letters")) {
@@ -59,9 +59,21 @@ class SchemaMigratorTest {
         String first = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
         String second = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
 
-        assertThat(first).isEqualTo("4");
-        assertThat(second).isEqualTo("4");
-        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("4");
+        assertThat(first).isEqualTo("6");
+        assertThat(second).isEqualTo("6");
+        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("5");
+    }
+
+    @Test
+    void sensorAlertsTakesTheKindsOfRulesThereAre() throws SQLException {
+        SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
+        String row = "INSERT INTO sensor_alerts (alert_id, rule_id, rule_kind, severity, sensor_id, status, span_start,"
+                + " span_end, readings, message, detected_at) VALUES (gen_random_uuid(), 'r', '%s', 'info', 's', 'FIRING',"
+                + " now(), now(), '[]', 'm', now())";
+        execute(String.format(row, "stuck"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> execute(String.format(row, "sulk")))
+                .hasMessageContaining("sensor_alerts_rule_kind_check");
+        execute("DELETE FROM sensor_alerts");
     }
 
     @Test

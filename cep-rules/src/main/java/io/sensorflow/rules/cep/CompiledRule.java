@@ -5,12 +5,13 @@ import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.StuckRule;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.flink.cep.pattern.Pattern;
 
 /**
- * A sequence or rise rule, compiled: its CEP pattern, the pattern that resolves its episodes, the
+ * A sequence, rise or stuck rule, compiled: its CEP pattern, the pattern that resolves its episodes, the
  * selector that feeds both, and the uids of its operators.
  */
 public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, CandidateSelector<?> selector) {
@@ -21,6 +22,9 @@ public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Can
         }
         if (rule instanceof RiseRule r) {
             return new CompiledRule(rule, RulePatterns.rise(r), new RiseCandidates(r));
+        }
+        if (rule instanceof StuckRule s) {
+            return new CompiledRule(rule, RulePatterns.stuck(s), new StuckCandidates(s));
         }
         throw new IllegalArgumentException("rule '" + rule.id() + "' is a " + rule.getClass().getSimpleName()
                 + ", which does not compile to a pattern the job runs; silence has its own operator");
@@ -36,7 +40,8 @@ public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Can
     }
 
     /**
-     * The uid of the rule's operators: its id plus a fingerprint of its definition. A rule whose
+     * The uid of the rule's operators: its id plus a fingerprint of its definition (its scope
+     * included). A rule whose
      * definition changed starts with fresh state (its old partial matches would answer the old
      * question), an unchanged rule keeps its state across a restart from a savepoint.
      */
@@ -47,8 +52,14 @@ public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Can
                     + "|" + s.within().toMillis();
         } else if (rule instanceof RiseRule r) {
             definition = "rise|" + r.metric() + "|" + r.by() + "|" + r.within().toMillis();
+        } else if (rule instanceof StuckRule s) {
+            definition = "stuck|" + s.metric() + "|" + (s.byReadings() ? "readings|" + s.readings()
+                    : "for|" + s.forDuration().toMillis());
         } else {
             definition = "silence|" + ((SilenceRule) rule).after().toMillis();
+        }
+        if (!rule.scope().isAll()) {
+            definition += "|scope|" + rule.scope().definition(); // none: the uids rules had before scopes
         }
         String fingerprint = UUID.nameUUIDFromBytes(definition.getBytes(StandardCharsets.UTF_8)).toString().substring(0, 8);
         return "rule-" + rule.id() + "-" + fingerprint;

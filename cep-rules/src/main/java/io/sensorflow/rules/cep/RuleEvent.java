@@ -19,6 +19,11 @@ public class RuleEvent {
     public static final byte RISE = 3;
     /** The first {@link #NORMAL} reading after one that meets the rule: where a resolution can start. */
     public static final byte BACK = 4;
+    /**
+     * A reading of a stuck rule's metric with the value of the reading before it: {@link #fromTime}
+     * and {@link #fromValue} are the first reading of the run ({@link #episodeStart} its time).
+     */
+    public static final byte REPEAT = 5;
 
     public String sensorId;
     /** Event time of the reading, epoch milliseconds. */
@@ -32,9 +37,14 @@ public class RuleEvent {
     public long episodeStart;
     /** Which of the episodes starting at {@link #episodeStart} it is, from 0 ({@link io.sensorflow.rules.alert.AlertIds}). */
     public int episodeOrdinal;
-    /** For {@link #RISE}: the reading the rise is measured from. */
+    /**
+     * For {@link #RISE}: the reading the rise is measured from; for {@link #REPEAT}: the first
+     * reading of the run; for a stuck rule's {@link #BACK} and {@link #NORMAL}: the reading before it.
+     */
     public long fromTime;
     public double fromValue;
+    /** For {@link #REPEAT}: its place in its run, the run's first reading being 1. */
+    public long runLength;
 
     public RuleEvent() {}
 
@@ -58,6 +68,7 @@ public class RuleEvent {
     @Override
     public String toString() {
         return "RuleEvent{" + sensorId + " @" + timestamp + " " + value + " kind=" + kind + " episode=" + episodeStart
-                + (kind == RISE ? " from=" + fromValue + "@" + fromTime : "") + "}";
+                + (kind == RISE || kind == REPEAT ? " from=" + fromValue + "@" + fromTime : "")
+                + (kind == REPEAT ? " #" + runLength : "") + "}";
     }
 }

@@ -4,6 +4,7 @@ import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.StuckRule;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
@@ -35,6 +36,9 @@ public final class RulePatterns {
      * meets the rule and the first {@code resolveReadings} after it that do not.
      */
     public static Pattern<RuleEvent, RuleEvent> resolved(EpisodeRule rule) {
+        if (rule instanceof StuckRule) {
+            return stuckResolved();
+        }
         Pattern<RuleEvent, RuleEvent> back = Pattern.<RuleEvent>begin("back", AfterMatchSkipStrategy.skipPastLastEvent())
                 .where(SimpleCondition.of(e -> e.kind == RuleEvent.BACK));
         if (rule.resolveReadings() == 1) {
@@ -51,6 +55,32 @@ public final class RulePatterns {
         double by = rule.by();
         return Pattern.<RuleEvent>begin("rise", AfterMatchSkipStrategy.skipPastLastEvent())
                 .where(SimpleCondition.of(e -> e.kind == RuleEvent.RISE && e.value - e.fromValue >= by));
+    }
+
+    /**
+     * A stuck run: a repeat (a reading equal to the run's first, so to the one before it) that is
+     * the {@code readings}-th reading of its run, or at least {@code for} after the run's first
+     * reading. One event, which carries the run: {@link StuckCandidates} passes on, of each run,
+     * the first repeat that can match (a repeat before it cannot, one after it is the same
+     * episode). So CEP keeps no partial match per run, whatever {@code readings} (up to 100,000).
+     */
+    public static Pattern<RuleEvent, RuleEvent> stuck(StuckRule rule) {
+        if (rule.byReadings()) {
+            long readings = rule.readings();
+            return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.skipPastLastEvent())
+                    .where(SimpleCondition.of(e -> e.kind == RuleEvent.REPEAT && e.value == e.fromValue
+                            && e.runLength >= readings));
+        }
+        long forMs = rule.forDuration().toMillis();
+        return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(e -> e.kind == RuleEvent.REPEAT && e.value == e.fromValue
+                        && e.timestamp - e.fromTime >= forMs));
+    }
+
+    /** What resolves a stuck episode: the first reading with another value than the repeat before it. */
+    private static Pattern<RuleEvent, RuleEvent> stuckResolved() {
+        return Pattern.<RuleEvent>begin("back", AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(e -> e.kind == RuleEvent.BACK && e.value != e.fromValue));
     }
 
     /**

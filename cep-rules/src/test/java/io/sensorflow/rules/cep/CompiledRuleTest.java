@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sensorflow.rules.Metric;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.RuleFileLoader;
+import io.sensorflow.rules.SensorScope;
 import io.sensorflow.rules.SequenceRule;
+import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.Severity;
 import io.sensorflow.rules.SilenceRule;
 import java.time.Duration;
@@ -59,5 +61,41 @@ class CompiledRuleTest {
                 Duration.ofMinutes(1)))).isNotEqualTo(uid);
         assertThat(CompiledRule.uid(new SequenceRule("hot", Severity.CRITICAL, "hot run", Metric.TEMPERATURE, true, 70, 3,
                 Duration.ofSeconds(61)))).isNotEqualTo(uid);
+    }
+
+    @Test
+    void aScopeIsPartOfTheDefinitionAndNoScopeKeepsTheUidOfBefore() {
+        String uid = CompiledRule.uid(HOT);
+        assertThat(uid).as("the uid of an unscoped rule, as before scopes").isEqualTo("rule-hot-"
+                + java.util.UUID.nameUUIDFromBytes("sequence|TEMPERATURE|true|70.0|3|60000".getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)).toString().substring(0, 8));
+        SequenceRule freezers = new SequenceRule("hot", Severity.CRITICAL, "hot run", Metric.TEMPERATURE, true, 70, 3,
+                Duration.ofMinutes(1), 3, Duration.ZERO, SensorScope.matching("freezer-.*"));
+        assertThat(CompiledRule.uid(freezers)).isNotEqualTo(uid);
+        assertThat(CompiledRule.uid(new SequenceRule("hot", Severity.CRITICAL, "hot run", Metric.TEMPERATURE, true, 70, 3,
+                Duration.ofMinutes(1), 3, Duration.ZERO, SensorScope.matching("freezer-.+")))).isNotEqualTo(CompiledRule.uid(freezers));
+        SilenceRule quiet = new SilenceRule("quiet", Severity.INFO, "", Duration.ofMinutes(5));
+        String a = CompiledRule.uid(new SilenceRule("quiet", Severity.INFO, "", Duration.ofMinutes(5), SensorScope.ids(List.of("a", "b"))));
+        assertThat(a).isNotEqualTo(CompiledRule.uid(quiet));
+        assertThat(CompiledRule.uid(new SilenceRule("quiet", Severity.INFO, "", Duration.ofMinutes(5), SensorScope.ids(List.of("b", "a")))))
+                .as("the order of the ids does not matter").isEqualTo(a);
+        assertThat(CompiledRule.uid(new SilenceRule("quiet", Severity.INFO, "", Duration.ofMinutes(5), SensorScope.ids(List.of("a|1:b")))))
+                .isNotEqualTo(a);
+    }
+
+    @Test
+    void aStuckRuleIsOneEventCarryingItsRunAndResolvesAtTheFirstOtherValue() {
+        StuckRule three = StuckRule.ofReadings("stuck", Severity.WARNING, Metric.HUMIDITY, 3);
+        CompiledRule c = CompiledRule.of(three);
+        assertThat(c.selector()).isInstanceOf(StuckCandidates.class);
+        assertThat(c.pattern().getName()).isEqualTo("run");
+        assertThat(c.pattern().getPrevious()).isNull();
+        assertThat(c.resolution().getName()).isEqualTo("back");
+        assertThat(c.resolution().getPrevious()).isNull();
+        assertThat(CompiledRule.uid(three)).isNotEqualTo(CompiledRule.uid(StuckRule.ofReadings("stuck", Severity.WARNING,
+                Metric.HUMIDITY, 4)));
+        assertThat(CompiledRule.uid(three)).isNotEqualTo(CompiledRule.uid(StuckRule.ofDuration("stuck", Severity.WARNING,
+                Metric.HUMIDITY, Duration.ofMillis(3))));
+        assertThat(CompiledRule.resolutionUid(three)).endsWith("-resolved-1");
     }
 }

@@ -33,6 +33,8 @@ public final class DetectSilence extends KeyedProcessFunction<String, SensorHear
     private final SilenceRule rule;
     private final long afterMs;
     private final long forgetAfterMs;
+    /** The rule's place among the silence rules, in {@link SensorHeartbeat#silenceRules}. */
+    private final int index;
 
     private transient ValueState<Long> lastSeen;
     /** Whether the silence after lastSeen has been reported. */
@@ -43,10 +45,20 @@ public final class DetectSilence extends KeyedProcessFunction<String, SensorHear
     private transient Counter resolved;
     private transient Histogram latency;
 
+    /** A silence rule without a scope, or the only silence rule. */
     public DetectSilence(SilenceRule rule, Duration forgetAfter) {
+        this(rule, forgetAfter, 0);
+    }
+
+    /**
+     * The {@code index}-th silence rule of the rule set: a heartbeat says, by that index, whether
+     * the rule applies to its sensor (the selector decided it once per sensor from the rule's scope).
+     */
+    public DetectSilence(SilenceRule rule, Duration forgetAfter, int index) {
         this.rule = rule;
         this.afterMs = rule.after().toMillis();
         this.forgetAfterMs = forgetAfter.toMillis();
+        this.index = index;
     }
 
     @Override
@@ -61,6 +73,9 @@ public final class DetectSilence extends KeyedProcessFunction<String, SensorHear
 
     @Override
     public void processElement(SensorHeartbeat hb, Context ctx, Collector<Alert> out) throws Exception {
+        if (hb.silenceRules != null && !hb.silenceRules[index]) {
+            return; // outside the rule's scope
+        }
         Long last = lastSeen.value();
         if (last == null) {
             lastSeen.update(hb.last);

@@ -3,6 +3,8 @@ package io.sensorflow.job.alerts;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
+import io.sensorflow.rules.StuckRule;
+import io.sensorflow.durations.Durations;
 import io.sensorflow.rules.alert.AlertIds;
 import io.sensorflow.rules.cep.RuleEvent;
 import java.util.List;
@@ -11,7 +13,7 @@ import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns a CEP match of a sequence or rise rule into a FIRING alert: a candidate, which
+ * Turns a CEP match of a sequence, rise or stuck rule into a FIRING alert: a candidate, which
  * {@link AlertLifecycle} emits (and counts in the rule's metrics) unless an episode is open or
  * cooling down.
  */
@@ -49,20 +51,32 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             }
             a.message = s.metric().fieldName() + " " + (s.above() ? "above " : "below ") + fmt(s.threshold()) + " "
                     + s.count() + " times in a row on sensor " + a.sensorId + " (last " + fmt(last.value) + ")";
+        } else if (rule instanceof StuckRule k) {
+            RuleEvent e = match.get("run").get(0);
+            a.ruleKind = "stuck";
+            fromTo(a, e, e.episodeStart);
+            a.message = k.metric().fieldName() + " on sensor " + a.sensorId + " stuck at " + fmt(e.value) + " for "
+                    + (k.byReadings() ? e.runLength + " readings" : Durations.format(java.time.Duration.ofMillis(e.timestamp - e.fromTime)))
+                    + " since " + AlertJson.time(e.fromTime);
         } else {
             RiseRule r = (RiseRule) rule;
             RuleEvent e = match.get("rise").get(0);
             a.ruleKind = "rise";
-            a.sensorId = e.sensorId;
-            a.alertId = AlertIds.of(rule.id(), e.sensorId, e.timestamp, e.episodeOrdinal).toString();
-            a.spanStart = e.fromTime;
-            a.spanEnd = e.timestamp;
-            a.readingTimes = new long[] {e.fromTime, e.timestamp};
-            a.values = new double[] {e.fromValue, e.value};
+            fromTo(a, e, e.timestamp);
             a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " rose from " + fmt(e.fromValue) + " to "
                     + fmt(e.value) + " within " + (e.timestamp - e.fromTime) / 1000 + "s";
         }
         out.collect(a);
+    }
+
+    /** An alert over the two readings an event carries, from {@code fromTime} to its own, with the id of the episode starting at {@code episodeStart}. */
+    private void fromTo(Alert a, RuleEvent e, long episodeStart) {
+        a.sensorId = e.sensorId;
+        a.alertId = AlertIds.of(rule.id(), e.sensorId, episodeStart, e.episodeOrdinal).toString();
+        a.spanStart = e.fromTime;
+        a.spanEnd = e.timestamp;
+        a.readingTimes = new long[] {e.fromTime, e.timestamp};
+        a.values = new double[] {e.fromValue, e.value};
     }
 
     static String fmt(double v) {

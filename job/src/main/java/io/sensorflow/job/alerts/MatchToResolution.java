@@ -30,7 +30,7 @@ public final class MatchToResolution extends PatternProcessFunction<RuleEvent, A
         RuleEvent last = more == null ? first : more.get(more.size() - 1);
         Alert a = new Alert();
         a.ruleId = rule.id();
-        a.ruleKind = rule instanceof SequenceRule ? "sequence" : "rise";
+        a.ruleKind = rule instanceof SequenceRule ? "sequence" : rule instanceof io.sensorflow.rules.StuckRule ? "stuck" : "rise";
         a.severity = rule.severity().name().toLowerCase();
         a.status = Alert.RESOLVED;
         a.sensorId = last.sensorId;

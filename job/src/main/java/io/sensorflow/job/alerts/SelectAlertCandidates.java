@@ -4,6 +4,9 @@ import io.sensorflow.job.readings.Reading;
 import io.sensorflow.job.readings.SensorSlot;
 import io.sensorflow.rules.Metric;
 import io.sensorflow.rules.Rule;
+import io.sensorflow.rules.SensorScope;
+import io.sensorflow.rules.SilenceRule;
+import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.cep.CandidateSelector;
 import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
@@ -37,7 +40,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Chooses, in the source subtask and before any keyBy, the few readings the alert rules can act
- * on, so that neither CEP nor the network sees every reading.
+ * on, so that neither CEP nor the network sees every reading. A rule with a scope sees only the
+ * sensors in it: that is decided once per sensor ({@link Scopes}, kept in the sensor's slot and
+ * state), not per reading.
  *
  * <p>Readings arrive on time (after the watermark, judged upstream) but possibly out of order. Each
  * sensor's readings are held until the watermark passes them and then released in event-time
@@ -76,6 +81,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private transient long warnAbove;
     /** The shortest silence threshold, or 0 without silence rules. */
     private final long silenceMs;
+    /** The silence rules' scopes, in the order of their {@link DetectSilence} indexes; empty when none has one. */
+    private final List<SensorScope> silenceScopes;
 
     private transient CandidateSelector<Object>[] selectors;
     private transient List<String> ruleUids;
@@ -86,6 +93,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     /** The metrics some rule reads, the only ones held. */
     private transient Metric[] usedMetrics;
     private transient Consumer<RuleEvent>[] emitters;
+    /** Per rule its scope, or null when no rule (silence included) has one: then every sensor is in every rule. */
+    private transient SensorScope[] ruleScopes;
     private transient Map<String, SensorState> sensors;
     private transient List<SensorState> holding;
     private transient PriorityQueue<SensorState> due;
@@ -108,10 +117,42 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
      * (and at each doubling) a warning is logged.
      */
     public SelectAlertCandidates(List<Rule> rules, long silenceMs, long forgetAfterMs, int sensorCountWarning) {
+        this(rules, silenceMs, List.of(), forgetAfterMs, sensorCountWarning);
+    }
+
+    /**
+     * With the silence rules of the rule set, in order: heartbeats carry which of them apply to
+     * their sensor ({@link SensorHeartbeat#silenceRules}) when any has a scope.
+     */
+    public SelectAlertCandidates(List<Rule> rules, List<SilenceRule> silences, long forgetAfterMs, int sensorCountWarning) {
+        this(rules, shortestSilence(silences), scopesOf(silences), forgetAfterMs, sensorCountWarning);
+    }
+
+    private SelectAlertCandidates(List<Rule> rules, long silenceMs, List<SensorScope> silenceScopes, long forgetAfterMs,
+            int sensorCountWarning) {
         this.rules = List.copyOf(rules);
         this.silenceMs = silenceMs;
+        this.silenceScopes = silenceScopes;
         this.forgetAfterMs = forgetAfterMs;
         this.sensorCountWarning = sensorCountWarning;
+    }
+
+    private static long shortestSilence(List<SilenceRule> silences) {
+        long ms = 0;
+        for (SilenceRule s : silences) {
+            ms = ms == 0 ? s.after().toMillis() : Math.min(ms, s.after().toMillis());
+        }
+        return ms;
+    }
+
+    private static List<SensorScope> scopesOf(List<SilenceRule> silences) {
+        List<SensorScope> scopes = new ArrayList<>();
+        boolean any = false;
+        for (SilenceRule s : silences) {
+            scopes.add(s.scope());
+            any |= !s.scope().isAll();
+        }
+        return any ? scopes : List.of();
     }
 
     /** The side output of {@code rule}'s candidates. */
@@ -142,6 +183,64 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         }
     }
 
+    private void collectScopes() {
+        boolean any = !silenceScopes.isEmpty();
+        for (Rule rule : rules) {
+            any |= !rule.scope().isAll();
+        }
+        ruleScopes = null;
+        if (any) {
+            ruleScopes = new SensorScope[rules.size()];
+            for (int i = 0; i < rules.size(); i++) {
+                ruleScopes[i] = rules.get(i).scope();
+            }
+        }
+    }
+
+    /**
+     * Which rules apply to a sensor: decided when the sensor's state is made, or taken from its
+     * slot, where it was kept the last time (a regex match per reading would cost more than the rules).
+     */
+    private Scopes scopesOf(String sensorId, SensorSlot slot) {
+        if (ruleScopes == null) {
+            return Scopes.ALL;
+        }
+        if (slot != null && slot.alertScopes instanceof Scopes kept) {
+            return kept;
+        }
+        boolean[] in = new boolean[ruleScopes.length];
+        for (int k = 0; k < in.length; k++) {
+            in[k] = ruleScopes[k].includes(sensorId);
+        }
+        boolean[] silences = null;
+        boolean anySilence = silenceMs > 0;
+        if (!silenceScopes.isEmpty()) {
+            silences = new boolean[silenceScopes.size()];
+            anySilence = false;
+            for (int j = 0; j < silences.length; j++) {
+                silences[j] = silenceScopes.get(j).includes(sensorId);
+                anySilence |= silences[j];
+            }
+        }
+        Scopes scopes = new Scopes(in, silences, anySilence);
+        if (slot != null) {
+            slot.alertScopes = scopes;
+        }
+        return scopes;
+    }
+
+    /**
+     * Which rules apply to one sensor: per pattern rule ({@code rules}, null when all do), per
+     * silence rule ({@code silences}, null when all do), and whether any silence rule does.
+     */
+    record Scopes(boolean[] rules, boolean[] silences, boolean anySilence) {
+        static final Scopes ALL = new Scopes(null, null, true);
+
+        boolean rule(int k) {
+            return rules == null || rules[k];
+        }
+    }
+
     private void collectUsedMetrics() {
         List<Metric> used = new ArrayList<>();
         for (Metric m : Metric.values()) {
@@ -152,24 +251,32 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         usedMetrics = used.toArray(new Metric[0]);
     }
 
+    /**
+     * How long a rule's state can matter to a sensor quiet since its last reading, for copies left
+     * unclaimed after a rescale. A stuck run has no such bound (the next reading may repeat the
+     * last): a {@code for} rule counts its duration, a {@code readings} one nothing, so after a
+     * rescale a sensor whose partition stays idle until the watermark has passed its last reading
+     * starts its run afresh.
+     */
     private static long windowOf(Rule rule) {
         if (rule instanceof io.sensorflow.rules.SequenceRule s) {
             return s.within().toMillis();
+        }
+        if (rule instanceof StuckRule s) {
+            return s.byReadings() ? 0 : s.forDuration().toMillis();
         }
         return ((io.sensorflow.rules.RiseRule) rule).within().toMillis();
     }
 
     private static Metric metricOf(Rule rule) {
-        if (rule instanceof io.sensorflow.rules.SequenceRule s) {
-            return s.metric();
-        }
-        return ((io.sensorflow.rules.RiseRule) rule).metric();
+        return ((io.sensorflow.rules.EpisodeRule) rule).metric();
     }
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         setUpRules();
+        collectScopes();
         collectUsedMetrics();
         sensors = new HashMap<>();
         holding = new ArrayList<>();
@@ -278,7 +385,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
                 s = sensors.get(r.sensorId);
             }
             if (s == null) {
-                s = new SensorState(r.sensorId, this);
+                s = new SensorState(r.sensorId, this, scopesOf(r.sensorId, slot));
                 s.claimed = true;
                 if (sensors.size() >= warnAbove) {
                     LOG.warn("Alert candidates, subtask {}: state for {} sensors, over {}: a flood of new sensor ids?"
@@ -334,7 +441,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private void sendHeartbeat(SensorState s) {
         if (s.stretchFirst != Long.MIN_VALUE) {
             heartbeats.inc();
-            output.collect(new StreamRecord<>(new SensorHeartbeat(s.sensorId, s.stretchFirst, s.stretchLast), s.stretchLast));
+            SensorHeartbeat hb = new SensorHeartbeat(s.sensorId, s.stretchFirst, s.stretchLast);
+            hb.silenceRules = s.scopes.silences();
+            output.collect(new StreamRecord<>(hb, s.stretchLast));
             s.lastSent = s.stretchLast;
             s.stretchFirst = Long.MIN_VALUE;
         }
@@ -342,11 +451,14 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
 
     /** One released reading, in event-time order. */
     private void onReleased(SensorState s, long time, int index) {
+        Scopes scopes = s.scopes;
         for (int k = 0; k < selectors.length; k++) {
-            double[] values = s.values[metrics[k].ordinal()];
-            selectors[k].accept(s.ruleStates[k], s.sensorId, time, values[index], emitters[k]);
+            if (scopes.rule(k)) { // else the sensor is outside the rule's scope: its state stays fresh
+                double[] values = s.values[metrics[k].ordinal()];
+                selectors[k].accept(s.ruleStates[k], s.sensorId, time, values[index], emitters[k]);
+            }
         }
-        if (silenceMs > 0) {
+        if (silenceMs > 0 && scopes.anySilence()) {
             if (s.stretchFirst != Long.MIN_VALUE && time - s.stretchLast > silenceMs) {
                 sendHeartbeat(s); // a gap: the stretch before it must be seen on its own
             }
@@ -478,6 +590,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     static final class SensorState {
         final String sensorId;
         final Object[] ruleStates;
+        /** The rules that apply to the sensor. */
+        final Scopes scopes;
         long[] times = new long[4];
         long[] ids = new long[4];
         /** Per metric ordinal; null for metrics no rule uses. */
@@ -504,8 +618,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         long dueAt;
         boolean queued;
 
-        SensorState(String sensorId, SelectAlertCandidates op) {
+        SensorState(String sensorId, SelectAlertCandidates op, Scopes scopes) {
             this.sensorId = sensorId;
+            this.scopes = scopes;
             this.ruleStates = new Object[op.selectors.length];
             for (int k = 0; k < ruleStates.length; k++) {
                 ruleStates[k] = op.selectors[k].newState();
@@ -705,7 +820,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         static SensorState read(DataInputStream in, int version, SelectAlertCandidates op) throws IOException {
             String topic = in.readUTF();
             int partition = in.readInt();
-            SensorState s = new SensorState(in.readUTF(), op);
+            String sensorId = in.readUTF();
+            SensorState s = new SensorState(sensorId, op, op.scopesOf(sensorId, null));
             s.topic = topic.isEmpty() ? null : topic;
             s.partition = partition;
             s.lastTime = in.readLong();

@@ -9,6 +9,11 @@ public class SensorHeartbeat {
     public String sensorId;
     public long first;
     public long last;
+    /**
+     * Which silence rules apply to the sensor, by their place among the silence rules
+     * ({@link DetectSilence}); null when all do (no silence rule has a scope).
+     */
+    public boolean[] silenceRules;
 
     public SensorHeartbeat() {}
 

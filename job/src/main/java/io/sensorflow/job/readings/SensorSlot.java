@@ -10,4 +10,6 @@ public class SensorSlot {
 
     /** The alert candidate selection's state for this sensor, or null. */
     public Object alertState;
+    /** Which alert rules apply to this sensor (their scopes), decided once while the slot lives; or null. */
+    public Object alertScopes;
 }

@@ -26,8 +26,8 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 /**
  * The job's alert operators as the job chains them, each in its test harness: readings →
- * {@link SelectAlertCandidates} → per rule a real {@link CepOperator} (sequence, rise) or
- * {@link DetectSilence}; for a sequence or rise rule also the CEP operator of its resolution, and
+ * {@link SelectAlertCandidates} → per rule a real {@link CepOperator} (sequence, rise, stuck) or
+ * {@link DetectSilence}; for a sequence, rise or stuck rule also the CEP operator of its resolution, and
  * the {@link AlertLifecycle} both feed. Records and watermarks are carried from one harness to the next in the
  * order the job's network would deliver them from a single upstream subtask.
  */
@@ -37,7 +37,6 @@ final class AlertRulesHarness implements AutoCloseable {
 
     private final List<Rule> rules;
     private final List<Rule> patternRules = new ArrayList<>();
-    private final long silenceMs;
     final OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat> selector;
     /** Per rule, the operator the selector feeds first: its CEP operator, or its silence detector. */
     final List<KeyedOneInputStreamOperatorTestHarness<String, ?, Alert>> downstream = new ArrayList<>();
@@ -58,19 +57,18 @@ final class AlertRulesHarness implements AutoCloseable {
     /** Restores every operator from {@code snapshot} (from {@link #snapshot}) when it is not null. */
     AlertRulesHarness(List<Rule> rules, List<OperatorSubtaskState> snapshot) throws Exception {
         this.rules = rules;
-        long silence = 0;
+        List<SilenceRule> silences = new ArrayList<>();
         for (Rule r : rules) {
             if (CompiledRule.compiles(r)) {
                 patternRules.add(r);
             } else {
-                long after = ((SilenceRule) r).after().toMillis();
-                silence = silence == 0 ? after : Math.min(silence, after);
+                silences.add((SilenceRule) r);
             }
         }
-        this.silenceMs = silence;
-        selector = new OneInputStreamOperatorTestHarness<>(new SelectAlertCandidates(patternRules, silenceMs, FORGET_AFTER.toMillis(), 1_000_000));
+        selector = new OneInputStreamOperatorTestHarness<>(
+                new SelectAlertCandidates(patternRules, silences, FORGET_AFTER.toMillis(), 1_000_000));
         for (Rule r : rules) {
-            downstream.add(r instanceof SilenceRule s ? silenceHarness(s) : cepHarness(r));
+            downstream.add(r instanceof SilenceRule s ? silenceHarness(s, silences.indexOf(s)) : cepHarness(r));
             resolutions.add(r instanceof EpisodeRule e ? resolutionHarness(e) : null);
             lifecycles.add(r instanceof EpisodeRule e ? lifecycleHarness(e) : null);
         }
@@ -132,8 +130,14 @@ final class AlertRulesHarness implements AutoCloseable {
 
     static KeyedOneInputStreamOperatorTestHarness<String, SensorHeartbeat, Alert> silenceHarness(SilenceRule rule)
             throws Exception {
+        return silenceHarness(rule, 0);
+    }
+
+    /** The {@code index}-th silence rule of the rule set. */
+    static KeyedOneInputStreamOperatorTestHarness<String, SensorHeartbeat, Alert> silenceHarness(SilenceRule rule, int index)
+            throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DetectSilence(rule, FORGET_AFTER)), hb -> hb.sensorId, Types.STRING);
+                new KeyedProcessOperator<>(new DetectSilence(rule, FORGET_AFTER, index)), hb -> hb.sensorId, Types.STRING);
     }
 
     void reading(String sensor, long time, double temperature) throws Exception {
@@ -153,6 +157,11 @@ final class AlertRulesHarness implements AutoCloseable {
         r.sensorSlot = slots.computeIfAbsent(r.sensorId, id -> new io.sensorflow.job.readings.SensorSlot());
         selector.processElement(r, r.eventTime);
         deliver();
+    }
+
+    /** The slot the batching operator lends the selector for {@code sensor}, or null. */
+    io.sensorflow.job.readings.SensorSlot slot(String sensor) {
+        return slots.get(sensor);
     }
 
     /** What the batching operator does with sensors not heard from since the last checkpoint: lets their slots go. */

@@ -31,7 +31,10 @@ class SelectAlertCandidatesRescaleHarnessTest {
     static final RiseRule RISE = new RiseRule("rise", Severity.WARNING, "", Metric.TEMPERATURE, 10, Duration.ofMinutes(1));
     static final SequenceRule HOT = new SequenceRule("hot", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 70, 3,
             Duration.ofSeconds(20));
-    static final List<Rule> RULES = List.of(RISE, HOT);
+    /** The runs of 75 across the stop are stuck runs too (the other values are random doubles). */
+    static final io.sensorflow.rules.StuckRule STUCK = io.sensorflow.rules.StuckRule.ofReadings("stuck", Severity.WARNING,
+            Metric.TEMPERATURE, 3);
+    static final List<Rule> RULES = List.of(RISE, HOT, STUCK);
     static final int PARTITIONS = 4;
     static final int SENSORS = 16;
     static final int SECONDS = 200;
@@ -123,6 +126,8 @@ class SelectAlertCandidatesRescaleHarnessTest {
         Run uninterrupted = new Run(1, p -> 0);
         uninterrupted.feed(readings, 0, SECONDS);
         assertThat(uninterrupted.candidates).as("the scenario has runs and rises").hasSizeGreaterThan(20);
+        assertThat(uninterrupted.candidates).as("and stuck runs across the stop").filteredOn(c -> c.startsWith("stuck "))
+                .hasSizeGreaterThan(3);
 
         Run before = new Run(from, p -> p % from);
         before.feed(readings, 0, STOP_AT);

@@ -71,10 +71,23 @@ final class Scenarios {
 
     /** it-rules.yaml (the default rules with a 20 s silence) as a file, for --rules. */
     static java.nio.file.Path itRules() throws java.io.IOException {
+        return rulesFile("/it-rules.yaml");
+    }
+
+    /** it-rules.yaml with it-rules-stuck-and-scopes.yaml: two stuck rules and two scoped ones more. */
+    static java.nio.file.Path itRulesWithStuckAndScopes() throws java.io.IOException {
+        return rulesFile("/it-rules.yaml", "/it-rules-stuck-and-scopes.yaml");
+    }
+
+    private static java.nio.file.Path rulesFile(String... resources) throws java.io.IOException {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("it-rules-", ".yaml");
-        try (java.io.InputStream in = Scenarios.class.getResourceAsStream("/it-rules.yaml")) {
-            java.nio.file.Files.write(file, java.util.Objects.requireNonNull(in).readAllBytes());
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        for (String resource : resources) {
+            try (java.io.InputStream in = Scenarios.class.getResourceAsStream(resource)) {
+                content.write(java.util.Objects.requireNonNull(in, resource).readAllBytes());
+            }
         }
+        java.nio.file.Files.write(file, content.toByteArray());
         return file;
     }
 

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Silences (one sensor, and the whole fleet), runs of extreme readings, near misses and rises
- * through the real job; the alerts topic, read with read_committed, and the sensor_alerts table
+ * Silences (one sensor, and the whole fleet), runs of extreme readings, near misses, rises, stuck
+ * sensors and rules with a scope through the real job; the alerts topic, read with read_committed, and the sensor_alerts table
  * must hold exactly the alerts the simulator's oracle expects, also after a TaskManager died.
  */
 class SensorJobAlertsIT {
@@ -71,6 +71,8 @@ class SensorJobAlertsIT {
                 .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=75,readings=2,count=4"))
                 .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=distance_cm,value=5,readings=6,count=3"))
                 .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=5,count=3"))
+                // distance stuck at one value for 12 readings (distance-stuck alerts at the 8th)
+                .fault(FaultSpecParser.parseOption(FaultKind.STUCK, "metric=distance_cm,readings=12,count=4"))
                 // one sensor quiet for a minute in the middle
                 .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "sensor=sensor-00003,at=2m,for=1m"))
                 // noise the job must see through: disorder within the bound, duplicates
@@ -84,7 +86,7 @@ class SensorJobAlertsIT {
             throws Exception {
         String topic = "alerts-readings";
         pipeline.kafka.createTopic(topic, 1);
-        Path rules = Scenarios.itRules();
+        Path rules = Scenarios.itRulesWithStuckAndScopes();
         RuleSet ruleSet = RuleFileLoader.load(rules);
         SimulatorSettings scenario = scenario(topic, 20, Duration.ofMinutes(5), 3);
         Simulator.send(scenario, false, null);
@@ -92,7 +94,15 @@ class SensorJobAlertsIT {
         // sensor's last silence fires too.
         List<ExpectedAlert> expected = Simulator.expectedOutcome(scenario, ruleSet, Long.MAX_VALUE / 2).alerts();
         assertThat(expected).extracting(ExpectedAlert::ruleId).contains("temperature-extreme-run",
-                "obstacle-close-run", "sensor-silence");
+                "obstacle-close-run", "sensor-silence", "distance-stuck", "humidity-stuck", "first-five-warm-run",
+                "listed-silence");
+        // The scoped rules alert on their sensors only, which other sensors would have alerted too.
+        assertThat(expected).filteredOn(a -> a.ruleId().equals("first-five-warm-run")).extracting(ExpectedAlert::sensorId)
+                .allMatch(id -> id.matches("sensor-0000[1-5]"));
+        assertThat(expected).filteredOn(a -> a.ruleId().equals("listed-silence")).extracting(ExpectedAlert::sensorId)
+                .allMatch(id -> id.equals("sensor-00003") || id.equals("sensor-00004"));
+        assertThat(expected).filteredOn(a -> a.ruleId().equals("sensor-silence") && a.status().equals("FIRING"))
+                .extracting(ExpectedAlert::sensorId).contains("sensor-00010");
         assertThat(expected).filteredOn(a -> a.status().equals(ExpectedAlert.RESOLVED)).isNotEmpty();
         assertThat(expected).filteredOn(a -> a.ruleId().equals("sensor-silence") && a.status().equals("FIRING"))
                 .hasSizeGreaterThan(20);
@@ -118,7 +128,7 @@ class SensorJobAlertsIT {
     void theSameAlertsExactlyOnceWhenATaskManagerDiesMidStream(@InjectMiniCluster MiniCluster cluster) throws Exception {
         String topic = "alerts-failover-readings";
         pipeline.kafka.createTopic(topic, 2);
-        Path rules = Scenarios.itRules();
+        Path rules = Scenarios.itRulesWithStuckAndScopes();
         SimulatorSettings scenario = scenario(topic, 60, Duration.ofMinutes(12), 5);
         Simulator.send(scenario, false, null);
         // Bounded: the end of the input is no silence, so only the silences the data itself shows.
@@ -159,7 +169,7 @@ class SensorJobAlertsIT {
             throws Exception {
         String topic = "alerts-at-least-once-readings";
         pipeline.kafka.createTopic(topic, 2);
-        Path rules = Scenarios.itRules();
+        Path rules = Scenarios.itRulesWithStuckAndScopes();
         SimulatorSettings scenario = scenario(topic, 60, Duration.ofMinutes(12), 7);
         Simulator.send(scenario, false, null);
         // Unbounded, so the kill always finds the job running: the fleet's final silences fire too.
