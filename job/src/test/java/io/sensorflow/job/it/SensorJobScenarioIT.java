@@ -63,6 +63,8 @@ class SensorJobScenarioIT {
         assertThat(expected.lateReadings()).hasSize(15);
         assertThat(expected.deadLetters()).hasSizeGreaterThanOrEqualTo(2 * ExpectedRejectReason.values().length);
         assertThat(expected.aggregates()).extracting(a -> a.duplicateCount()).contains(1L);
+        assertThat(expected.aggregates().stream().mapToLong(a -> a.readingsLateForRules()).sum())
+                .as("readings behind the watermark, counted in their windows").isEqualTo(Scenarios.LATE_FOR_RULES);
 
         // The archive on its defaults: hourly folders, zstd, merged at the latest every 10 minutes
         // (here: at the end of the bounded input).
