@@ -99,11 +99,17 @@ public final class PostgresSinks {
         ps.setObject(12, time(a.detectedAt));
     }
 
+    /**
+     * A window's row is written when it closes and again at each late update: both can be in one
+     * batch (a reading a few seconds behind the watermark, just after its window closed), so this
+     * batch goes as one statement per row, in order, and the last row of a window wins. It is one
+     * row per sensor and window, far fewer than readings.
+     */
     public static Sink<SensorWindowAggregate> aggregates(JdbcSettings jdbc) {
         return quiet(JdbcSink.<SensorWindowAggregate>builder()
                 .withQueryStatement(UPSERT_AGGREGATE, PostgresSinks::bindAggregate)
                 .withExecutionOptions(jdbc.executionOptions())
-                .buildAtLeastOnce(jdbc.connectionOptions()));
+                .buildAtLeastOnce(jdbc.connectionOptions(false)));
     }
 
     /**
