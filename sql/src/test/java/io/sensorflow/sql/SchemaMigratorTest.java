@@ -30,18 +30,9 @@ class SchemaMigratorTest {
 
     @Test
     void deadLettersWrittenBeforeVersion4GetTheirPayloadsSizeAndHash() throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE before_v4");
-        }
-        String url = postgres.jdbcUrl("before_v4");
-        org.flywaydb.core.Flyway.configure(SchemaMigrator.class.getClassLoader()).dataSource(url, postgres.user(),
-                postgres.password()).locations(SchemaMigrator.LOCATION).target("3").load().migrate();
-        try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
-                Statement st = c.createStatement()) {
-            st.execute("INSERT INTO dead_letters (source_topic, source_partition, source_offset, reason_code, reason,"
-                    + " received_at, window_start, window_end, payload) VALUES"
-                    + " ('t', 0, 1, 'NOT_JSON', 'x', now(), now(), now(), 'hello'::bytea)");
-        }
+        String url = databaseAt("before_v4", "3", "INSERT INTO dead_letters (source_topic, source_partition,"
+                + " source_offset, reason_code, reason, received_at, window_start, window_end, payload) VALUES"
+                + " ('t', 0, 1, 'NOT_JSON', 'x', now(), now(), now(), 'hello'::bytea)");
         assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("5");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
@@ -56,18 +47,9 @@ class SchemaMigratorTest {
 
     @Test
     void aggregatesWrittenBeforeVersion5CountNoReadingLateForRules() throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE before_v5");
-        }
-        String url = postgres.jdbcUrl("before_v5");
-        org.flywaydb.core.Flyway.configure(SchemaMigrator.class.getClassLoader()).dataSource(url, postgres.user(),
-                postgres.password()).locations(SchemaMigrator.LOCATION).target("4").load().migrate();
-        try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
-                Statement st = c.createStatement()) {
-            st.execute("INSERT INTO sensor_aggregates VALUES ('s1', '2026-11-21T08:00:00Z', '2026-11-21T08:15:00Z', 3, 0,"
-                    + " 3, 20.0, 22.5, 21.0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0,"
-                    + " '2026-11-21T08:00:01Z', '2026-11-21T08:14:59Z')");
-        }
+        String url = databaseAt("before_v5", "4", "INSERT INTO sensor_aggregates VALUES ('s1', '2026-11-21T08:00:00Z',"
+                + " '2026-11-21T08:15:00Z', 3, 0, 3, 20.0, 22.5, 21.0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0,"
+                + " '2026-11-21T08:00:01Z', '2026-11-21T08:14:59Z')");
         assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("5");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
@@ -140,6 +122,21 @@ class SchemaMigratorTest {
         assertThat(query("SELECT window_start || ' ' || sensors || ' ' || accepted || ' ' || duplicates || ' ' || late"
                         + " || ' ' || rejected || ' ' || late_for_rules FROM window_quality ORDER BY window_start"))
                 .containsExactly("2026-11-21 08:00:00+00 2 15 2 1 1 4", "2026-11-21 08:15:00+00 0 0 0 0 2 0");
+    }
+
+    /** A new database {@code name} migrated up to {@code version}, with {@code rows} (SQL) written then; its URL. */
+    private static String databaseAt(String name, String version, String rows) throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        String url = postgres.jdbcUrl(name);
+        org.flywaydb.core.Flyway.configure(SchemaMigrator.class.getClassLoader()).dataSource(url, postgres.user(),
+                postgres.password()).locations(SchemaMigrator.LOCATION).target(version).load().migrate();
+        try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
+                Statement st = c.createStatement()) {
+            st.execute(rows);
+        }
+        return url;
     }
 
     private static void execute(String sql) throws SQLException {

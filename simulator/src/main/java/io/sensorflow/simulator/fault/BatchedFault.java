@@ -34,18 +34,6 @@ public record BatchedFault(SensorRef sensor, TimeRef at, Duration length, int co
 
     @Override
     public void validate(FaultContext c) {
-        if (length == null || length.toMillis() <= 0) {
-            throw FaultSpec.error(origin, "for", "give a positive duration, e.g. for=30s");
-        }
-        if (count < 1) {
-            throw FaultSpec.error(origin, "count", "must be at least 1, was " + count);
-        }
-        if (count > 1 && at != null) {
-            throw FaultSpec.error(origin, "count", "an outage with 'at' happens once; drop 'at' for random times");
-        }
-        if (at == null && !c.bounded()) {
-            throw FaultSpec.error(origin, "at", "an outage at a random time needs a bounded run (count or duration)");
-        }
-        Faults.checkSensor(sensor, c, origin);
+        Faults.checkSpan(sensor, at, length, count, c, origin, "an outage", "30s");
     }
 }

@@ -61,21 +61,11 @@ public final class FaultPlan {
         List<EventFault> events = new ArrayList<>();
         for (FaultSpec f : settings.faults()) {
             if (f instanceof SilenceFault sf) {
-                for (int i = 0; i < sf.count(); i++) {
-                    long length = sf.length().toMillis();
-                    long from = sf.at() != null ? sf.at().toEpochMs(startMs)
-                            : startMs + rng.nextLong(Math.max(1, estimatedEnd - startMs - length));
-                    silence.add(sensor(sf.sensor(), ids, rng), from, from + length);
-                    stats.event(FaultKind.SILENCE);
-                }
+                addSpans(silence, sf.sensor(), sf.at(), sf.length().toMillis(), sf.count(), startMs, estimatedEnd, ids, rng);
+                stats.events(FaultKind.SILENCE, sf.count());
             } else if (f instanceof BatchedFault bf) {
-                for (int i = 0; i < bf.count(); i++) {
-                    long length = bf.length().toMillis();
-                    long from = bf.at() != null ? bf.at().toEpochMs(startMs)
-                            : startMs + rng.nextLong(Math.max(1, estimatedEnd - startMs - length));
-                    batched.add(sensor(bf.sensor(), ids, rng), from, from + length);
-                    stats.event(FaultKind.BATCHED);
-                }
+                addSpans(batched, bf.sensor(), bf.at(), bf.length().toMillis(), bf.count(), startMs, estimatedEnd, ids, rng);
+                stats.events(FaultKind.BATCHED, bf.count());
             } else if (f instanceof ClockSkewFault cf) {
                 if (cf.sensor().wholeFleet()) {
                     Arrays.setAll(skew, s -> skew[s] + cf.offset().toMillis());
@@ -113,6 +103,16 @@ public final class FaultPlan {
         int[] plannedEvent = Arrays.stream(planned[1]).mapToInt(v -> (int) v).toArray();
         return new FaultPlan(silence, batched, skew, events.toArray(new EventFault[0]), planned[0], plannedEvent, cumulative,
                 probabilityEvent, rng);
+    }
+
+    /** Adds {@code count} spans of {@code length} ms at {@code at}, or at random times of the run. */
+    private static void addSpans(SilenceSchedule into, SensorRef sensor, TimeRef at, long length, int count, long startMs,
+            long estimatedEnd, SensorIds ids, Prng rng) {
+        for (int i = 0; i < count; i++) {
+            long from = at != null ? at.toEpochMs(startMs)
+                    : startMs + rng.nextLong(Math.max(1, estimatedEnd - startMs - length));
+            into.add(sensor(sensor, ids, rng), from, from + length);
+        }
     }
 
     /** Picks the slots of the counted faults: returns {slots ascending, event index of each}. */
