@@ -180,6 +180,21 @@ class RuleFileLoaderTest {
     }
 
     @Test
+    void everyKindTakesLateSkipAndRefusesEvaluateUntilItIsBuiltOrAnythingElse() {
+        String hot = "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n    above: 70\n"
+                + "    count: 3\n    within: 1m\n";
+        String up = "  - id: up\n    kind: rise\n    severity: warning\n    metric: temperature\n    by: 10\n    within: 5m\n";
+        for (String rule : List.of(SILENCE, hot, up)) {
+            assertThat(RuleFileLoader.load("rules.yaml", (HEADER + rule + "    late: skip\n").getBytes(StandardCharsets.UTF_8))
+                    .rules()).isEqualTo(RuleFileLoader.load("rules.yaml", (HEADER + rule).getBytes(StandardCharsets.UTF_8)).rules());
+            assertThat(problemsOf(HEADER + rule + "    late: evaluate\n")).singleElement().asString()
+                    .matches("rules\\.yaml: rules\\[0\\] \\(id '[a-z]+'\\), field 'late': 'evaluate' is not supported yet.*");
+            assertThat(problemsOf(HEADER + rule + "    late: drop\n")).singleElement().asString()
+                    .startsWith("rules.yaml: rules[0] (id '").contains("field 'late': ").contains("skip");
+        }
+    }
+
+    @Test
     void aSequenceNeedsExactlyOneOfAboveAndBelow() {
         String both = "  - id: hot\n    kind: sequence\n    severity: critical\n    metric: temperature\n    above: 70\n"
                 + "    below: 10\n    count: 3\n    within: 1m\n";

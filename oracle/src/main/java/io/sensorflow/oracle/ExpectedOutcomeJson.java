@@ -20,13 +20,14 @@ import java.nio.file.Path;
  *  "aggregates": [{"sensor_id": "sensor-00001", "window_start": ..., "window_end": ..., "reading_count": ...,
  *                  "temperature": {"count": ..., "min": ..., "max": ..., "sum": ...} (or null), "humidity": ...,
  *                  "distance_cm": ..., "motion_readings": ..., "motion_count": ..., "first_event_time": ...,
- *                  "last_event_time": ..., "duplicate_count": ...}],
+ *                  "last_event_time": ..., "duplicate_count": ..., "readings_late_for_rules": ...}],
  *  "dead_letters": [{"key": "sensor-00003", "payload": "...", "reason": "NOT_JSON"}],
  *  "late_readings": [{"sensor_id": ..., "event_time": ..., "window_start": ..., "window_end": ..., "seq": ..., "payload": ...}],
  *  "alerts": [{"alert_id": "...", "rule_id": "sensor-silence", "sensor_id": ..., "status": "FIRING",
  *              "span_start": ..., "span_end": ..., "reading_times": [...], "values": [null]}]}
  * </pre>
- * A file without {@code alerts} (written before alerts existed) reads as an outcome without alerts.
+ * A file without {@code alerts} (written before alerts existed) reads as an outcome without alerts;
+ * an aggregate without {@code readings_late_for_rules} (written before it was counted) with 0.
  */
 public final class ExpectedOutcomeJson {
 

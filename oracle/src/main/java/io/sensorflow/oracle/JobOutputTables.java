@@ -24,11 +24,11 @@ public final class JobOutputTables {
                 + " temperature_count, temperature_min, temperature_max, temperature_avg,"
                 + " humidity_count, humidity_min, humidity_max, humidity_avg,"
                 + " distance_count, distance_min, distance_max, distance_avg, motion_readings, motion_count, "
-                + millis("first_event_time") + ", " + millis("last_event_time") + ", duplicate_count"
-                + " FROM sensor_aggregates ORDER BY sensor_id, window_start", rs -> rows.add(new WindowAggregate(
+                + millis("first_event_time") + ", " + millis("last_event_time") + ", duplicate_count,"
+                + " readings_late_for_rules FROM sensor_aggregates ORDER BY sensor_id, window_start", rs -> rows.add(new WindowAggregate(
                         rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
                         metric(rs, 5), metric(rs, 9), metric(rs, 13), rs.getLong(17), rs.getLong(18),
-                        rs.getLong(19), rs.getLong(20), rs.getLong(21))));
+                        rs.getLong(19), rs.getLong(20), rs.getLong(21), rs.getLong(22))));
         return rows;
     }
 

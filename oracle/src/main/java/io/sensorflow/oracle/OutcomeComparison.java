@@ -47,6 +47,7 @@ public final class OutcomeComparison {
             check(diffs, k, "first_event_time", e.firstEventTime(), a.firstEventTime());
             check(diffs, k, "last_event_time", e.lastEventTime(), a.lastEventTime());
             check(diffs, k, "duplicate_count", e.duplicateCount(), a.duplicateCount());
+            check(diffs, k, "readings_late_for_rules", e.readingsLateForRules(), a.readingsLateForRules());
         }
         byKey.values().forEach(a -> diffs.add("unexpected " + key(a) + ": " + a));
         return diffs;

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  *   <li>it is a duplicate iff its (sensor, window) already accepted a reading with the same event
  *       time, seq (or none) and values: counted, not aggregated. Readings at the same time with
  *       other values are different readings;
- *   <li>otherwise it is accepted into its (sensor, window) aggregate.
+ *   <li>otherwise it is accepted into its (sensor, window) aggregate; if its event time is at or
+ *       behind W (the watermark before it), it is counted there as late for rules: no rule sees it.
  * </ol>
  * A window is complete once W has passed windowEnd - 1 + allowedLateness: its duplicate memory is
  * then dropped, which keeps long runs in bounded memory.
@@ -78,6 +79,7 @@ public final class OutcomeOracle implements MessageListener {
         if (alerts != null) {
             alerts.reading(facts, watermark);
         }
+        boolean lateForRules = ts <= watermark;
         boolean moved = false;
         if (ts > maxTs) {
             maxTs = ts;
@@ -91,7 +93,7 @@ public final class OutcomeOracle implements MessageListener {
         if (state == null) {
             state = window[facts.sensor()] = new WindowState(facts.sensor(), windowStart);
         }
-        if (state.add(facts)) {
+        if (state.add(facts, lateForRules)) {
             accepted++;
             if (acceptedReadings != null) {
                 acceptedReadings.accept(AcceptedReading.of(ids.id(facts.sensor()), facts));

@@ -22,6 +22,7 @@ final class WindowState {
     private long first = Long.MAX_VALUE;
     private long last = Long.MIN_VALUE;
     private long duplicates;
+    private long lateForRules;
     private final LongSet identities = new LongSet();
 
     WindowState(int sensor, long windowStart) {
@@ -29,13 +30,19 @@ final class WindowState {
         this.windowStart = windowStart;
     }
 
-    /** Adds a valid, in-time reading, unless it repeats one already added. @return false for a duplicate */
-    boolean add(MessageFacts r) {
+    /**
+     * Adds a valid, in-time reading, unless it repeats one already added; {@code lateForRules}: it
+     * came at or behind the watermark. @return false for a duplicate
+     */
+    boolean add(MessageFacts r, boolean lateForRules) {
         if (!identities.add(ReadingContent.fingerprint(r))) {
             duplicates++;
             return false;
         }
         readings++;
+        if (lateForRules) {
+            this.lateForRules++;
+        }
         for (int m = 0; m < METRICS.length; m++) {
             int v = r.value(METRICS[m]);
             if (v == MessageFacts.ABSENT) {
@@ -62,7 +69,7 @@ final class WindowState {
     WindowAggregate toAggregate(String sensorId, long windowSizeMs) {
         return new WindowAggregate(sensorId, windowStart, windowStart + windowSizeMs, readings,
                 stats(Measurement.TEMPERATURE), stats(Measurement.HUMIDITY), stats(Measurement.DISTANCE_CM),
-                motionReadings, motionCount, first, last, duplicates);
+                motionReadings, motionCount, first, last, duplicates, lateForRules);
     }
 
     private MetricStats stats(Measurement metric) {

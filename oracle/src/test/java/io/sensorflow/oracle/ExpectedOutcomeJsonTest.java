@@ -28,24 +28,34 @@ class ExpectedOutcomeJsonTest {
     void nullMetricsStayNull() throws Exception {
         ExpectedOutcome o = new ExpectedOutcome(OracleParameters.DEFAULTS, new Totals(1, 1, 1, 0, 0, 0),
                 List.of(new WindowAggregate("42", 0, 900_000, 1, new MetricStats(1, 21.5, 21.5, 21.5), null, null,
-                        0, 0, 5, 5, 0)), List.of(new ExpectedDeadLetter("42", "", ExpectedRejectReason.EMPTY_PAYLOAD)), List.of());
+                        0, 0, 5, 5, 0, 0)), List.of(new ExpectedDeadLetter("42", "", ExpectedRejectReason.EMPTY_PAYLOAD)), List.of());
         String json = ExpectedOutcomeJson.toJson(o);
         assertThat(json).contains("\"humidity\" : null");
         assertThat(ExpectedOutcomeJson.fromJson(json)).isEqualTo(o);
     }
 
     @Test
+    void anAggregateWrittenBeforeLateForRulesWasCountedReadsWithNone() throws Exception {
+        ExpectedOutcome o = new ExpectedOutcome(OracleParameters.DEFAULTS, new Totals(1, 1, 1, 0, 0, 0),
+                List.of(new WindowAggregate("42", 0, 900_000, 1, null, null, null, 0, 0, 5, 5, 0, 0)), List.of(), List.of());
+        String json = ExpectedOutcomeJson.toJson(o);
+        assertThat(json).contains("\"readings_late_for_rules\" : 0");
+        assertThat(ExpectedOutcomeJson.fromJson(json.replace(",\n    \"readings_late_for_rules\" : 0", ""))).isEqualTo(o);
+    }
+
+    @Test
     void comparisonNamesEachDifference() {
         WindowAggregate e = new WindowAggregate("s1", 0, 60_000, 2, new MetricStats(2, 20.0, 22.0, 42.0), null, null,
-                0, 0, 1, 2, 0);
+                0, 0, 1, 2, 0, 1);
         WindowAggregate sameButSummedOtherwise = new WindowAggregate("s1", 0, 60_000, 2,
-                MetricStats.ofAverage(2, 20.0, 22.0, 21.0000000001), null, null, 0, 0, 1, 2, 0);
+                MetricStats.ofAverage(2, 20.0, 22.0, 21.0000000001), null, null, 0, 0, 1, 2, 0, 1);
         assertThat(OutcomeComparison.aggregateDifferences(List.of(e), List.of(sameButSummedOtherwise), 1e-6)).isEmpty();
         WindowAggregate off = new WindowAggregate("s1", 0, 60_000, 3, new MetricStats(2, 20.0, 23.0, 43.0), null, null,
-                0, 0, 1, 2, 1);
+                0, 0, 1, 2, 1, 0);
         assertThat(OutcomeComparison.aggregateDifferences(List.of(e), List.of(off), 1e-6))
-                .hasSize(3).anySatisfy(d -> assertThat(d).contains("reading_count"))
-                .anySatisfy(d -> assertThat(d).contains("temperature")).anySatisfy(d -> assertThat(d).contains("duplicate_count"));
+                .hasSize(4).anySatisfy(d -> assertThat(d).contains("reading_count"))
+                .anySatisfy(d -> assertThat(d).contains("temperature")).anySatisfy(d -> assertThat(d).contains("duplicate_count"))
+                .anySatisfy(d -> assertThat(d).contains("readings_late_for_rules: expected 1, was 0"));
         assertThat(OutcomeComparison.aggregateDifferences(List.of(e), List.of(), 1e-6)).singleElement()
                 .satisfies(d -> assertThat(d).startsWith("missing s1@0"));
         assertThat(OutcomeComparison.deadLetterDifferences(

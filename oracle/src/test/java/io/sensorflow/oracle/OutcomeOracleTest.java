@@ -47,12 +47,13 @@ class OutcomeOracleTest {
         MessageFacts dup2;
         feed(o, dup2 = reading(S2, 65_000, 1).value(Measurement.TEMPERATURE, 230).value(Measurement.HUMIDITY, 510));
         assertThat(o.watermark()).isEqualTo(T0 + 59_999);
-        feed(o, reading(S1, 55_000, 2).value(Measurement.TEMPERATURE, 250));               // in time: 69,999 > 59,999
+        // in time for its window (69,999 > 59,999), but behind the watermark: late for rules
+        feed(o, reading(S1, 55_000, 2).value(Measurement.TEMPERATURE, 250));
         feed(o, reading(S2, 80_000, 2).value(Measurement.TEMPERATURE, 240).value(Measurement.HUMIDITY, 520));
         assertThat(o.watermark()).isEqualTo(T0 + 74_999);
         feed(o, reading(S1, 59_000, 3).value(Measurement.TEMPERATURE, 300));               // too late: 69,999 <= 74,999
-        feed(o, reading(S1, 61_000, 4).value(Measurement.TEMPERATURE, 260).value(Measurement.HUMIDITY, 420));
-        feed(o, dup2.copy());                                                          // duplicate in window 1
+        feed(o, reading(S1, 61_000, 4).value(Measurement.TEMPERATURE, 260).value(Measurement.HUMIDITY, 420)); // late for rules
+        feed(o, dup2.copy());                                              // duplicate in window 1: not late for rules
         assertThat(o.watermark()).isEqualTo(T0 + 74_999);
 
         ExpectedOutcome out = o.outcome();
@@ -63,16 +64,16 @@ class OutcomeOracleTest {
         assertThat(out.aggregates()).containsExactly(
                 new WindowAggregate("s1", T0, T0 + 60_000, 3,
                         new MetricStats(3, 20.0, 25.0, 66.0), new MetricStats(2, 40.0, 41.0, 81.0),
-                        new MetricStats(2, 99.5, 100.0, 199.5), 2, 1, T0, T0 + 55_000, 1),
+                        new MetricStats(2, 99.5, 100.0, 199.5), 2, 1, T0, T0 + 55_000, 1, 1),
                 new WindowAggregate("s1", T0 + 60_000, T0 + 120_000, 1,
                         new MetricStats(1, 26.0, 26.0, 26.0), new MetricStats(1, 42.0, 42.0, 42.0),
-                        null, 0, 0, T0 + 61_000, T0 + 61_000, 0),
+                        null, 0, 0, T0 + 61_000, T0 + 61_000, 0, 1),
                 new WindowAggregate("s2", T0, T0 + 60_000, 1,
                         new MetricStats(1, 22.0, 22.0, 22.0), new MetricStats(1, 50.0, 50.0, 50.0),
-                        null, 1, 1, T0 + 1_000, T0 + 1_000, 0),
+                        null, 1, 1, T0 + 1_000, T0 + 1_000, 0, 0),
                 new WindowAggregate("s2", T0 + 60_000, T0 + 120_000, 2,
                         new MetricStats(2, 23.0, 24.0, 47.0), new MetricStats(2, 51.0, 52.0, 103.0),
-                        null, 0, 0, T0 + 65_000, T0 + 80_000, 1));
+                        null, 0, 0, T0 + 65_000, T0 + 80_000, 1, 0));
         assertThat(out.aggregates().get(0).temperature().avg()).isEqualTo(22.0);
     }
 
@@ -88,6 +89,26 @@ class OutcomeOracleTest {
         assertThat(a.readingCount()).isEqualTo(4);
         assertThat(a.duplicateCount()).isEqualTo(1);
         assertThat(a.temperature()).isEqualTo(new MetricStats(4, 20.0, 22.0, 83.0));
+    }
+
+    @Test
+    void aReadingIsLateForRulesOnlyAtOrBehindTheWatermarkAndOnlyItsFirstCopyCounts() {
+        OutcomeOracle o = new OutcomeOracle(minuteWindows, ids);
+        feed(o, reading(S1, 10_000, 1).value(Measurement.TEMPERATURE, 200));
+        assertThat(o.watermark()).isEqualTo(T0 + 4_999);
+        feed(o, reading(S1, 5_000, 2).value(Measurement.TEMPERATURE, 200));   // just ahead of it: seen by the rules
+        MessageFacts late;
+        feed(o, late = reading(S1, 4_999, 3).value(Measurement.TEMPERATURE, 200)); // at it: late for rules
+        feed(o, late.copy());                                                  // its repeat: a duplicate only
+        MessageFacts onTime;
+        feed(o, onTime = reading(S1, 9_000, 4).value(Measurement.TEMPERATURE, 200));
+        feed(o, reading(S1, 20_000, 5).value(Measurement.TEMPERATURE, 200));
+        assertThat(o.watermark()).isEqualTo(T0 + 14_999);
+        feed(o, onTime.copy());                         // a repeat, now behind: it was seen, it is a duplicate
+        WindowAggregate a = o.outcome().aggregates().get(0);
+        assertThat(a.readingCount()).isEqualTo(5);
+        assertThat(a.duplicateCount()).isEqualTo(2);
+        assertThat(a.readingsLateForRules()).isEqualTo(1);
     }
 
     @Test

@@ -286,6 +286,51 @@ class FaultsTest {
     }
 
     @Test
+    void aBatchedSensorQueuesItsReadingsWhileOfflineAndSendsThemOldestFirstWhenBack() {
+        SimulatorSettings s = Scenarios.withFault(fleet().count(0).duration(Duration.ofMinutes(10)), FaultKind.BATCHED,
+                "sensor=sensor-00004,at=2m,for=30s").build();
+        List<GeneratedMessage> all = Simulator.messages(s);
+        long from = Scenarios.START.plus(Duration.ofMinutes(2)).toEpochMilli();
+        long back = from + 30_000; // 30 s after a whole minute: a watermark step begins there already
+        List<Integer> queued = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            GeneratedMessage m = all.get(i);
+            if (m.key().equals("sensor-00004") && m.facts().eventTime() >= from && m.facts().eventTime() < back) {
+                queued.add(i);
+            }
+        }
+        assertThat(queued).hasSize(30);
+        assertThat(queued.get(29) - queued.get(0)).as("sent in one burst").isEqualTo(29);
+        List<Long> times = queued.stream().map(i -> all.get(i).facts().eventTime()).toList();
+        assertThat(times).as("oldest first").isSorted();
+        assertThat(all.subList(0, queued.get(0))).as("sent when back, before any reading from then on")
+                .allSatisfy(m -> assertThat(m.facts().eventTime()).isLessThan(back))
+                .anySatisfy(m -> assertThat(m.facts().eventTime()).isGreaterThanOrEqualTo(back - 1_000));
+        assertThat(all).filteredOn(m -> m.key().equals("sensor-00004")).hasSize(600); // none lost
+        assertThat(stats(s).events(FaultKind.BATCHED)).isEqualTo(1);
+        assertThat(stats(s).readings(FaultKind.BATCHED)).isEqualTo(30);
+
+        // The watermark when it is back: back - 5 s, a step back, minus 1 ms. The 24 readings at or
+        // behind it count in their window, late for rules; the last 6 are ahead of it.
+        ExpectedOutcome outcome = Simulator.expectedOutcome(s);
+        assertThat(outcome.totals().accepted()).isEqualTo(20 * 600);
+        assertThat(outcome.aggregates()).filteredOn(a -> a.readingsLateForRules() > 0).singleElement()
+                .satisfies(a -> {
+                    assertThat(a.sensorId()).isEqualTo("sensor-00004");
+                    assertThat(a.readingsLateForRules()).isEqualTo(24);
+                });
+    }
+
+    @Test
+    void aBatchedBurstGoesOutWhereAWatermarkStepBegins() {
+        io.sensorflow.oracle.OracleParameters p = io.sensorflow.oracle.OracleParameters.DEFAULTS; // 5 s, steps of 1 s
+        assertThat(io.sensorflow.simulator.fault.BatchedFault.releaseAt(60_000, p)).isEqualTo(60_000);
+        assertThat(io.sensorflow.simulator.fault.BatchedFault.releaseAt(60_001, p)).isEqualTo(61_000);
+        assertThat(io.sensorflow.simulator.fault.BatchedFault.releaseAt(60_999, p.withOutOfOrderness(Duration.ofMillis(4_500))))
+                .isEqualTo(61_500);
+    }
+
+    @Test
     void silenceOfTheFleet() {
         SimulatorSettings s = Scenarios.withFault(fleet().count(0).duration(Duration.ofMinutes(10)), FaultKind.SILENCE,
                 "sensor=all,at=2026-11-21T08:05:00Z,for=1m").build();

@@ -30,18 +30,9 @@ class SchemaMigratorTest {
 
     @Test
     void deadLettersWrittenBeforeVersion4GetTheirPayloadsSizeAndHash() throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE before_v4");
-        }
-        String url = postgres.jdbcUrl("before_v4");
-        org.flywaydb.core.Flyway.configure(SchemaMigrator.class.getClassLoader()).dataSource(url, postgres.user(),
-                postgres.password()).locations(SchemaMigrator.LOCATION).target("3").load().migrate();
-        try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
-                Statement st = c.createStatement()) {
-            st.execute("INSERT INTO dead_letters (source_topic, source_partition, source_offset, reason_code, reason,"
-                    + " received_at, window_start, window_end, payload) VALUES"
-                    + " ('t', 0, 1, 'NOT_JSON', 'x', now(), now(), now(), 'hello'::bytea)");
-        }
+        String url = databaseAt("before_v4", "3", "INSERT INTO dead_letters (source_topic, source_partition,"
+                + " source_offset, reason_code, reason, received_at, window_start, window_end, payload) VALUES"
+                + " ('t', 0, 1, 'NOT_JSON', 'x', now(), now(), now(), 'hello'::bytea)");
         assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("6");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
@@ -55,13 +46,29 @@ class SchemaMigratorTest {
     }
 
     @Test
+    void aggregatesWrittenBeforeVersion5CountNoReadingLateForRules() throws SQLException {
+        String url = databaseAt("before_v5", "4", "INSERT INTO sensor_aggregates VALUES ('s1', '2026-11-21T08:00:00Z',"
+                + " '2026-11-21T08:15:00Z', 3, 0, 3, 20.0, 22.5, 21.0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0,"
+                + " '2026-11-21T08:00:01Z', '2026-11-21T08:14:59Z')");
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("6");
+        try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT a.readings_late_for_rules, q.late_for_rules"
+                        + " FROM sensor_aggregates a JOIN window_quality q USING (window_start)")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isZero();
+            assertThat(rs.getLong(2)).isZero();
+        }
+    }
+
+    @Test
     void migratesAnEmptyDatabaseAndIsANoOpTheSecondTime() throws SQLException {
         String first = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
         String second = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
 
         assertThat(first).isEqualTo("6");
         assertThat(second).isEqualTo("6");
-        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("5");
+        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("6");
     }
 
     @Test
@@ -106,15 +113,15 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void windowQualityCountsAcceptedDuplicateLateAndRejectedReadingsPerWindow() throws SQLException {
+    void windowQualityCountsAcceptedDuplicateLateRejectedAndLateForRulesReadingsPerWindow() throws SQLException {
         SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
         execute("DELETE FROM sensor_aggregates; DELETE FROM late_readings; DELETE FROM dead_letters");
         String w1 = "'2026-11-21T08:00:00Z', '2026-11-21T08:15:00Z'";
         String w2 = "'2026-11-21T08:15:00Z', '2026-11-21T08:30:00Z'";
         execute("INSERT INTO sensor_aggregates VALUES ('a', " + w1 + ", 10, 2, 10, 1, 2, 1.5, 0, NULL, NULL, NULL,"
-                + " 0, NULL, NULL, NULL, 0, 0, '2026-11-21T08:00:00Z', '2026-11-21T08:10:00Z')");
+                + " 0, NULL, NULL, NULL, 0, 0, '2026-11-21T08:00:00Z', '2026-11-21T08:10:00Z', now(), 3)");
         execute("INSERT INTO sensor_aggregates VALUES ('b', " + w1 + ", 5, 0, 5, 1, 2, 1.5, 0, NULL, NULL, NULL,"
-                + " 0, NULL, NULL, NULL, 0, 0, '2026-11-21T08:00:00Z', '2026-11-21T08:10:00Z')");
+                + " 0, NULL, NULL, NULL, 0, 0, '2026-11-21T08:00:00Z', '2026-11-21T08:10:00Z', now(), 1)");
         execute("INSERT INTO late_readings (source_topic, source_partition, source_offset, sensor_id, event_time,"
                 + " window_start, window_end, watermark) VALUES ('t', 0, 1, 'a', '2026-11-21T08:01:00Z', " + w1
                 + ", '2026-11-21T08:25:00Z')");
@@ -125,8 +132,23 @@ class SchemaMigratorTest {
                 + " ('t', 0, 4, 'OUT_OF_RANGE', 'x', now(), " + w2 + ", '\\x00', 1, '', false)");
 
         assertThat(query("SELECT window_start || ' ' || sensors || ' ' || accepted || ' ' || duplicates || ' ' || late"
-                        + " || ' ' || rejected FROM window_quality ORDER BY window_start"))
-                .containsExactly("2026-11-21 08:00:00+00 2 15 2 1 1", "2026-11-21 08:15:00+00 0 0 0 0 2");
+                        + " || ' ' || rejected || ' ' || late_for_rules FROM window_quality ORDER BY window_start"))
+                .containsExactly("2026-11-21 08:00:00+00 2 15 2 1 1 4", "2026-11-21 08:15:00+00 0 0 0 0 2 0");
+    }
+
+    /** A new database {@code name} migrated up to {@code version}, with {@code rows} (SQL) written then; its URL. */
+    private static String databaseAt(String name, String version, String rows) throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        String url = postgres.jdbcUrl(name);
+        org.flywaydb.core.Flyway.configure(SchemaMigrator.class.getClassLoader()).dataSource(url, postgres.user(),
+                postgres.password()).locations(SchemaMigrator.LOCATION).target(version).load().migrate();
+        try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
+                Statement st = c.createStatement()) {
+            st.execute(rows);
+        }
+        return url;
     }
 
     private static void execute(String sql) throws SQLException {

@@ -88,6 +88,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     private transient StreamRecord<Reading> onTimeRecord;
     private transient Counter accepted;
     private transient Counter late;
+    private transient Counter lateForRules;
 
     public BatchReadingsBySensorWindow(
             long windowSizeMs, long allowedLatenessMs, long outOfOrdernessMs, long granularityMs, int maxBuffered,
@@ -137,6 +138,8 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
         MetricGroup metrics = getMetricGroup();
         accepted = metrics.counter("readingsAccepted");
         late = metrics.counter("readingsLate");
+        // Accepted (so counted in their windows) but at or behind the watermark: no rule sees them.
+        lateForRules = metrics.counter("readingsLateForRules");
         // How far event time trails the wall clock; grows when input stalls or a backlog is read.
         metrics.gauge("eventTimeLagMs", (Gauge<Long>) () ->
                 watermark == Long.MIN_VALUE ? null : System.currentTimeMillis() - watermark);
@@ -162,11 +165,13 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
             sensor = new SensorBuffer();
             sensors.put(r.sensorId, sensor);
         }
-        if (forwardOnTime && onTime) {
+        if (!onTime) {
+            lateForRules.inc();
+        } else if (forwardOnTime) {
             r.sensorSlot = sensor;
             output.collect(ON_TIME_READINGS, onTimeRecord.replace(r, r.eventTime));
         }
-        sensor.batchFor(r.sensorId, windowStart, this).add(r);
+        sensor.batchFor(r.sensorId, windowStart, this).add(r, !onTime);
         if (++buffered >= maxBuffered) {
             flushAll();
         }

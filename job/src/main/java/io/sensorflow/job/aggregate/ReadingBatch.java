@@ -19,9 +19,16 @@ public class ReadingBatch {
     static final int TEMPERATURE = 2;
     static final int HUMIDITY = 3;
     static final int DISTANCE = 4;
+    /** The motion byte in the low 8 bits; above them, flags such as {@link #LATE_FOR_RULES}. */
     static final int MOTION = 5;
     /** Carried for the archive, which keeps every column of a reading. */
     static final int SEQ = 6;
+    /**
+     * Set in a row's motion slot when the reading arrived behind the watermark: it counts in its
+     * window but no alert rule saw it. Kept in a bit the motion byte does not use, so the flag
+     * costs no space on the wire; {@link #motion} reads only the byte.
+     */
+    static final long LATE_FOR_RULES = 1L << 32;
 
     public String sensorId;
     public long windowStart;
@@ -39,6 +46,11 @@ public class ReadingBatch {
     }
 
     public void add(Reading r) {
+        add(r, false);
+    }
+
+    /** Appends {@code r}, flagged when it arrived too late for the alert rules. */
+    public void add(Reading r, boolean lateForRules) {
         int at = size * STRIDE;
         if (at == data.length) {
             data = Arrays.copyOf(data, data.length * 2);
@@ -49,7 +61,8 @@ public class ReadingBatch {
         d[at + 2] = Double.doubleToRawLongBits(r.temperature);
         d[at + 3] = Double.doubleToRawLongBits(r.humidity);
         d[at + 4] = Double.doubleToRawLongBits(r.distanceCm);
-        d[at + 5] = r.motion;
+        // The byte unsigned, so that an absent motion (-1) does not set the flag's bit.
+        d[at + 5] = lateForRules ? (r.motion & 0xFFL) | LATE_FOR_RULES : r.motion & 0xFFL;
         d[at + 6] = r.seq;
         size++;
     }
@@ -67,7 +80,7 @@ public class ReadingBatch {
         d[at + 2] = Double.doubleToRawLongBits(temperature);
         d[at + 3] = Double.doubleToRawLongBits(humidity);
         d[at + 4] = Double.doubleToRawLongBits(distanceCm);
-        d[at + 5] = motion;
+        d[at + 5] = motion & 0xFFL;
         d[at + 6] = seq;
         size++;
     }
@@ -113,6 +126,11 @@ public class ReadingBatch {
     /** 1, 0, or {@link Reading#MOTION_ABSENT}. */
     public byte motion(int i) {
         return (byte) data[i * STRIDE + MOTION];
+    }
+
+    /** Whether reading {@code i} arrived behind the watermark, too late for the alert rules. */
+    public boolean lateForRules(int i) {
+        return (data[i * STRIDE + MOTION] & LATE_FOR_RULES) != 0;
     }
 
     /** {@link Reading#seq}, or {@link Reading#SEQ_ABSENT}. */

@@ -8,6 +8,8 @@ public class SensorWindowAggregate {
     public long windowEnd;
     public int readingCount;
     public int duplicateCount;
+    /** Of readingCount, those that arrived behind the watermark: counted here, seen by no alert rule. */
+    public int readingsLateForRules;
     public int temperatureCount;
     public double temperatureMin;
     public double temperatureMax;
@@ -34,6 +36,7 @@ public class SensorWindowAggregate {
         a.windowEnd = acc.windowStart + windowSizeMs;
         a.readingCount = acc.readingCount;
         a.duplicateCount = acc.duplicateCount;
+        a.readingsLateForRules = acc.readingsLateForRules;
         a.temperatureCount = acc.temperature.count;
         a.temperatureMin = acc.temperature.minOrNaN();
         a.temperatureMax = acc.temperature.maxOrNaN();
@@ -56,6 +59,6 @@ public class SensorWindowAggregate {
     @Override
     public String toString() {
         return "SensorWindowAggregate{" + sensorId + " [" + windowStart + "," + windowEnd + ") n=" + readingCount
-                + " dup=" + duplicateCount + " t=" + temperatureMin + "/" + temperatureAvg + "/" + temperatureMax + "}";
+                + " dup=" + duplicateCount + " lateForRules=" + readingsLateForRules + " t=" + temperatureMin + "/" + temperatureAvg + "/" + temperatureMax + "}";
     }
 }

@@ -6,6 +6,11 @@ public class WindowAccumulator {
     public long windowStart;
     public int readingCount;
     public int duplicateCount;
+    /**
+     * Of {@link #readingCount}, the readings that arrived behind the watermark, which no alert rule
+     * saw. A field added later: state from before restores with 0 (Flink's POJO schema evolution).
+     */
+    public int readingsLateForRules;
     public Stat temperature = new Stat();
     public Stat humidity = new Stat();
     public Stat distanceCm = new Stat();
@@ -35,6 +40,9 @@ public class WindowAccumulator {
             }
             batch.moveRow(i, i - duplicates);
             readingCount++;
+            if (batch.lateForRules(i)) {
+                readingsLateForRules++;
+            }
             long t = batch.eventTime(i);
             if (t < firstEventTime) {
                 firstEventTime = t;

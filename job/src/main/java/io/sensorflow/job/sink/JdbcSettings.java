@@ -26,13 +26,22 @@ public final class JdbcSettings implements Serializable {
     }
 
     JdbcConnectionOptions connectionOptions() {
+        return connectionOptions(true);
+    }
+
+    /**
+     * With {@code multiRowInserts}, the driver sends a batch as one multi-row INSERT instead of one
+     * statement per row; PostgreSQL then refuses an upsert that names one key twice ("ON CONFLICT
+     * DO UPDATE command cannot affect row a second time"), so a sink whose batch may hold two rows
+     * of one key goes without.
+     */
+    JdbcConnectionOptions connectionOptions(boolean multiRowInserts) {
         return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                 .withUrl(url)
                 .withDriverName("org.postgresql.Driver")
                 .withUsername(user)
                 .withPassword(password)
-                // One multi-row INSERT per batch instead of one statement per row.
-                .withProperty("reWriteBatchedInserts", "true")
+                .withProperty("reWriteBatchedInserts", Boolean.toString(multiRowInserts))
                 // The driver waits forever by default; a database that goes away mid-handshake
                 // or mid-write would then hang a sink (and every checkpoint) instead of failing it.
                 .withProperty("connectTimeout", "10")

@@ -28,8 +28,8 @@ public final class PostgresSinks {
             + "temperature_count, temperature_min, temperature_max, temperature_avg, "
             + "humidity_count, humidity_min, humidity_max, humidity_avg, "
             + "distance_count, distance_min, distance_max, distance_avg, "
-            + "motion_readings, motion_count, first_event_time, last_event_time, updated_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) "
+            + "motion_readings, motion_count, first_event_time, last_event_time, readings_late_for_rules, updated_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) "
             + "ON CONFLICT (sensor_id, window_start) DO UPDATE SET "
             + "window_end = EXCLUDED.window_end, reading_count = EXCLUDED.reading_count, "
             + "duplicate_count = EXCLUDED.duplicate_count, "
@@ -41,7 +41,7 @@ public final class PostgresSinks {
             + "distance_max = EXCLUDED.distance_max, distance_avg = EXCLUDED.distance_avg, "
             + "motion_readings = EXCLUDED.motion_readings, motion_count = EXCLUDED.motion_count, "
             + "first_event_time = EXCLUDED.first_event_time, last_event_time = EXCLUDED.last_event_time, "
-            + "updated_at = now()";
+            + "readings_late_for_rules = EXCLUDED.readings_late_for_rules, updated_at = now()";
 
     static final String INSERT_DEAD_LETTER = "INSERT INTO dead_letters ("
             + "source_topic, source_partition, source_offset, reason_code, reason, sensor_id, event_time, "
@@ -99,11 +99,17 @@ public final class PostgresSinks {
         ps.setObject(12, time(a.detectedAt));
     }
 
+    /**
+     * A window's row is written when it closes and again at each late update: both can be in one
+     * batch (a reading a few seconds behind the watermark, just after its window closed), so this
+     * batch goes as one statement per row, in order, and the last row of a window wins. It is one
+     * row per sensor and window, far fewer than readings.
+     */
     public static Sink<SensorWindowAggregate> aggregates(JdbcSettings jdbc) {
         return quiet(JdbcSink.<SensorWindowAggregate>builder()
                 .withQueryStatement(UPSERT_AGGREGATE, PostgresSinks::bindAggregate)
                 .withExecutionOptions(jdbc.executionOptions())
-                .buildAtLeastOnce(jdbc.connectionOptions()));
+                .buildAtLeastOnce(jdbc.connectionOptions(false)));
     }
 
     /**
@@ -148,6 +154,7 @@ public final class PostgresSinks {
         ps.setInt(19, a.motionCount);
         ps.setObject(20, time(a.firstEventTime));
         ps.setObject(21, time(a.lastEventTime));
+        ps.setInt(22, a.readingsLateForRules);
     }
 
     static void bindDeadLetter(PreparedStatement ps, DeadLetter d) throws SQLException {

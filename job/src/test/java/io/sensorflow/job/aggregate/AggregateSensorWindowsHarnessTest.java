@@ -116,6 +116,31 @@ class AggregateSensorWindowsHarnessTest {
     }
 
     @Test
+    void countsTheReadingsLateForRulesAmongThoseItCountsAndKeepsThemAcrossARestore() throws Exception {
+        ReadingBatch first = ReadingBatch.create("a", 0, 4);
+        first.add(reading("a", 1_000, 20.0, 1));
+        first.add(reading("a", 2_000, 21.0, 2), true);
+        send(first.trimmed());
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        ReadingBatch second = ReadingBatch.create("a", 0, 4);
+        second.add(reading("a", 1_000, 20.0, 1), true); // a repeat of one the rules saw: only a duplicate
+        second.add(reading("a", 2_000, 21.0, 2), true); // a repeat of a late one: counted once
+        second.add(reading("a", 3_000, 22.0, 3), true);
+        send(second.trimmed());
+        harness.processWatermark(WINDOW - 1);
+
+        SensorWindowAggregate a = single(harness.extractOutputValues());
+        assertThat(a.readingCount).isEqualTo(3);
+        assertThat(a.duplicateCount).isEqualTo(2);
+        assertThat(a.readingsLateForRules).isEqualTo(2);
+    }
+
+    @Test
     void manyDifferentReadingsWithOneTimestampAllCount() throws Exception {
         // The seed producer sends several readings a second per sensor, stamped in whole seconds.
         Reading[] burst = new Reading[3_000];

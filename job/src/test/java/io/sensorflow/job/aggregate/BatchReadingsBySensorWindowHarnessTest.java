@@ -126,6 +126,64 @@ class BatchReadingsBySensorWindowHarnessTest {
     }
 
     @Test
+    void aReadingAtOrBehindTheWatermarkCountsInItsWindowFlaggedLateForRulesAndNoRuleGetsIt() throws Exception {
+        org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup metrics =
+                new org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup();
+        var h = new OneInputStreamOperatorTestHarness<>(
+                new BatchReadingsBySensorWindow(WINDOW, LATENESS, OUT_OF_ORDERNESS, GRANULARITY, 1000, true),
+                new org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder()
+                        .setMetricGroup(new org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups
+                                .UnregisteredTaskMetricGroup() {
+                            @Override
+                            public org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup getOrAddOperator(
+                                    org.apache.flink.runtime.jobgraph.OperatorID id, String name,
+                                    java.util.Map<String, String> info) {
+                                return metrics;
+                            }
+                        }).build());
+        harnesses.add(h);
+        h.open();
+        add(h, reading("a", 20_000, 20.0)); // its partition's watermark: 14,999
+        Reading absentMotion = reading("a", 14_999, 21.0);
+        absentMotion.motion = Reading.MOTION_ABSENT;
+        add(h, reading("a", 15_000, 22.0)); // just ahead of it
+        add(h, absentMotion);               // at it: late for rules
+        Reading moving = reading("a", 2_000, 23.0);
+        moving.motion = 1;
+        add(h, moving);                     // behind it
+        h.processWatermark(new Watermark(WINDOW - 1));
+
+        assertThat(h.getSideOutput(BatchReadingsBySensorWindow.ON_TIME_READINGS)).extracting(r -> r.getValue().eventTime)
+                .containsExactly(20_000L, 15_000L);
+        ReadingBatch b = h.extractOutputValues().get(0);
+        assertThat(b.size).isEqualTo(4);
+        assertThat(new boolean[] {b.lateForRules(0), b.lateForRules(1), b.lateForRules(2), b.lateForRules(3)})
+                .containsExactly(false, false, true, true);
+        assertThat(b.motion(2)).isEqualTo(Reading.MOTION_ABSENT); // the flag leaves the motion as it was
+        assertThat(b.motion(3)).isEqualTo((byte) 1);
+        assertThat(((org.apache.flink.metrics.Counter) metrics.get("readingsLateForRules")).getCount()).isEqualTo(2);
+        assertThat(((org.apache.flink.metrics.Counter) metrics.get("readingsAccepted")).getCount()).isEqualTo(4);
+    }
+
+    @Test
+    void afterARestoreAReplayedReadingIsLateForRulesExactlyAsBefore() throws Exception {
+        var h = harness(1000);
+        h.open();
+        add(h, inPartition(3, reading("a", 20_000, 20.0)));
+        OperatorSubtaskState snapshot = h.snapshot(1L, 1L);
+
+        var restored = harness(1000);
+        restored.initializeState(snapshot);
+        restored.open();
+        add(restored, inPartition(3, reading("a", 14_999, 21.0))); // no watermark has arrived since the restore
+        add(restored, inPartition(4, reading("b", 14_999, 21.0))); // another partition, not that far yet
+        restored.endInput();
+
+        assertThat(restored.extractOutputValues()).extracting(b -> b.sensorId + " " + b.lateForRules(0))
+                .containsExactlyInAnyOrder("a true", "b false");
+    }
+
+    @Test
     void flushesEverythingBeforeACheckpointBarrierSoTheBufferIsNeverInTheCheckpoint() throws Exception {
         var h = harness(1000);
         h.open();

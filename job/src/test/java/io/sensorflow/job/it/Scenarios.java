@@ -23,6 +23,9 @@ final class Scenarios {
         "--window-size", "1m", "--out-of-orderness", "5s", "--watermark-granularity", "1s", "--allowed-lateness", "20s"
     };
 
+    /** Readings of {@link #troubled} that arrive behind the watermark but in time for their window. */
+    static final int LATE_FOR_RULES = 12;
+
     private Scenarios() {}
 
     /** The oracle's timing settings, then {@code args}. */
@@ -93,7 +96,10 @@ final class Scenarios {
 
     /**
      * Several windows and sensors with every kind of trouble the job must handle: readings out of
-     * order, too late, delivered twice, malformed in every way, out of range, a silent sensor.
+     * order, too late, delivered twice, malformed in every way, out of range, a silent sensor, and
+     * readings behind the watermark but in time for their windows (counted there, seen by no rule):
+     * {@link #LATE_FOR_RULES} held back beyond the out-of-orderness, and two sensors offline for 20 s
+     * that send what they queued when back, as the firmware does.
      */
     static SimulatorSettings troubled(String bootstrapServers, String topic, int sensors, Duration span, long seed) {
         SimulatorSettings.Builder b = SimulatorSettings.builder()
@@ -109,6 +115,10 @@ final class Scenarios {
                 .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "max-delay=3s,probability=0.02"))
                 .fault(FaultSpecParser.parseOption(FaultKind.DUPLICATE, "max-delay=2s,count=40"))
                 .fault(FaultSpecParser.parseOption(FaultKind.LATE, "count=15"))
+                // 8 s: three watermark steps behind the partition's own watermark when it arrives, so on
+                // any partition it is behind the watermark (the oracle judges by one stream).
+                .fault(FaultSpecParser.parseOption(FaultKind.LATE, "hold=8s,count=" + LATE_FOR_RULES))
+                .fault(FaultSpecParser.parseOption(FaultKind.BATCHED, "for=20s,count=2"))
                 .fault(FaultSpecParser.parseOption(FaultKind.ECHO, "count=5"))
                 .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=3"))
                 .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "sensor=sensor-00003,at=4m,for=3m"));

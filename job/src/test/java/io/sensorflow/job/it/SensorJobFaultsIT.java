@@ -71,6 +71,7 @@ class SensorJobFaultsIT {
         // Unbounded input: the whole fleet stops at the end, so every sensor's last silence fires too.
         ExpectedOutcome expected = Simulator.expectedOutcome(scenario, scenario.rules(), Long.MAX_VALUE / 2);
         assertThat(expected.alerts()).hasSizeGreaterThan(10);
+        assertThat(expected.aggregates()).anySatisfy(a -> assertThat(a.readingsLateForRules()).isPositive());
 
         Path checkpoints = Files.createTempDirectory("faults-checkpoints-");
         String prefix = "faults-" + System.nanoTime();

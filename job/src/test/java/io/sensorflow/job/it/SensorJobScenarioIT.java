@@ -63,6 +63,9 @@ class SensorJobScenarioIT {
         assertThat(expected.lateReadings()).hasSize(15);
         assertThat(expected.deadLetters()).hasSizeGreaterThanOrEqualTo(2 * ExpectedRejectReason.values().length);
         assertThat(expected.aggregates()).extracting(a -> a.duplicateCount()).contains(1L);
+        // The held-back readings, and about 14 of each 20 s outage (those queued longer than 5 s and a step)
+        assertThat(expected.aggregates().stream().mapToLong(a -> a.readingsLateForRules()).sum())
+                .as("readings behind the watermark, counted in their windows").isGreaterThan(Scenarios.LATE_FOR_RULES + 20);
 
         // The archive on its defaults: hourly folders, zstd, merged at the latest every 10 minutes
         // (here: at the end of the bounded input).
@@ -91,6 +94,7 @@ class SensorJobScenarioIT {
         pipeline.kafka.createTopic(topic, 2);
         SimulatorSettings scenario = Scenarios.troubled(pipeline.kafka.bootstrapServers(), topic, 100, Duration.ofMinutes(40), 11);
         ExpectedOutcome expected = send(scenario);
+        assertThat(expected.aggregates()).anySatisfy(a -> assertThat(a.readingsLateForRules()).isPositive());
 
         Path checkpoints = Files.createTempDirectory("failover-checkpoints-");
         Path archive = Files.createTempDirectory("failover-archive-");

@@ -121,6 +121,9 @@ public final class SimulatorOptions {
         @Option(names = "--silence", paramLabel = "FIELDS", description = "sensor (id|number|all; random if absent), at (offset|instant; random if absent), for, count. E.g. sensor=all,at=10m,for=1m")
         List<String> silence = new ArrayList<>();
 
+        @Option(names = "--batched", paramLabel = "FIELDS", description = "sensor (id|number|all; random if absent), at (offset|instant; random if absent), for, count: offline, queueing its readings, sent oldest first when back (as the firmware does). E.g. sensor=sensor-00003,at=10m,for=30s")
+        List<String> batched = new ArrayList<>();
+
         @Option(names = "--clock-skew", paramLabel = "FIELDS", description = "sensor (random if absent), offset, count. E.g. sensor=sensor-00007,offset=-30s")
         List<String> clockSkew = new ArrayList<>();
 
@@ -160,6 +163,7 @@ public final class SimulatorOptions {
                 specs.addAll(ScenarioFile.read(scenario));
             }
             add(specs, FaultKind.SILENCE, silence);
+            add(specs, FaultKind.BATCHED, batched);
             add(specs, FaultKind.CLOCK_SKEW, clockSkew);
             add(specs, FaultKind.SPIKE, spike);
             add(specs, FaultKind.RISE, rise);

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 /** The kinds of fault, by the name used for options ({@code --spike}) and in scenario files ({@code kind: spike}). */
 public enum FaultKind {
     SILENCE("silence"),
+    BATCHED("batched"),
     CLOCK_SKEW("clock-skew"),
     SPIKE("spike"),
     RISE("rise"),

@@ -23,6 +23,7 @@ import java.util.Set;
 public final class FaultPlan {
 
     private final SilenceSchedule silence;
+    private final SilenceSchedule batched;
     private final long[] skew;
     private final EventFault[] events;
     private final long[] plannedSlots;
@@ -32,9 +33,10 @@ public final class FaultPlan {
     private final Prng rng;
     private int next;
 
-    private FaultPlan(SilenceSchedule silence, long[] skew, EventFault[] events, long[] plannedSlots,
+    private FaultPlan(SilenceSchedule silence, SilenceSchedule batched, long[] skew, EventFault[] events, long[] plannedSlots,
             int[] plannedEvent, double[] cumulative, int[] probabilityEvent, Prng rng) {
         this.silence = silence;
+        this.batched = batched;
         this.skew = skew;
         this.events = events;
         this.plannedSlots = plannedSlots;
@@ -54,17 +56,16 @@ public final class FaultPlan {
                 ids, settings.bounded());
 
         SilenceSchedule silence = new SilenceSchedule(sensors);
+        SilenceSchedule batched = new SilenceSchedule(sensors);
         long[] skew = new long[sensors];
         List<EventFault> events = new ArrayList<>();
         for (FaultSpec f : settings.faults()) {
             if (f instanceof SilenceFault sf) {
-                for (int i = 0; i < sf.count(); i++) {
-                    long length = sf.length().toMillis();
-                    long from = sf.at() != null ? sf.at().toEpochMs(startMs)
-                            : startMs + rng.nextLong(Math.max(1, estimatedEnd - startMs - length));
-                    silence.add(sensor(sf.sensor(), ids, rng), from, from + length);
-                    stats.event(FaultKind.SILENCE);
-                }
+                addSpans(silence, sf.sensor(), sf.at(), sf.length().toMillis(), sf.count(), startMs, estimatedEnd, ids, rng);
+                stats.events(FaultKind.SILENCE, sf.count());
+            } else if (f instanceof BatchedFault bf) {
+                addSpans(batched, bf.sensor(), bf.at(), bf.length().toMillis(), bf.count(), startMs, estimatedEnd, ids, rng);
+                stats.events(FaultKind.BATCHED, bf.count());
             } else if (f instanceof ClockSkewFault cf) {
                 if (cf.sensor().wholeFleet()) {
                     Arrays.setAll(skew, s -> skew[s] + cf.offset().toMillis());
@@ -90,7 +91,7 @@ public final class FaultPlan {
             (events.get(i).occurrence().isCount() ? counted : probable).add(i);
         }
         long[][] planned = counted.isEmpty() ? new long[2][0]
-                : place(events, counted, settings, clock, silence, context, rng);
+                : place(events, counted, settings, clock, silence, batched, context, rng);
         double[] cumulative = new double[probable.size()];
         int[] probabilityEvent = new int[probable.size()];
         double sum = 0;
@@ -100,13 +101,23 @@ public final class FaultPlan {
             probabilityEvent[i] = probable.get(i);
         }
         int[] plannedEvent = Arrays.stream(planned[1]).mapToInt(v -> (int) v).toArray();
-        return new FaultPlan(silence, skew, events.toArray(new EventFault[0]), planned[0], plannedEvent, cumulative,
+        return new FaultPlan(silence, batched, skew, events.toArray(new EventFault[0]), planned[0], plannedEvent, cumulative,
                 probabilityEvent, rng);
+    }
+
+    /** Adds {@code count} spans of {@code length} ms at {@code at}, or at random times of the run. */
+    private static void addSpans(SilenceSchedule into, SensorRef sensor, TimeRef at, long length, int count, long startMs,
+            long estimatedEnd, SensorIds ids, Prng rng) {
+        for (int i = 0; i < count; i++) {
+            long from = at != null ? at.toEpochMs(startMs)
+                    : startMs + rng.nextLong(Math.max(1, estimatedEnd - startMs - length));
+            into.add(sensor(sensor, ids, rng), from, from + length);
+        }
     }
 
     /** Picks the slots of the counted faults: returns {slots ascending, event index of each}. */
     private static long[][] place(List<EventFault> events, List<Integer> counted, SimulatorSettings settings,
-            SensorClock clock, SilenceSchedule silence, FaultContext context, Prng rng) {
+            SensorClock clock, SilenceSchedule silence, SilenceSchedule batched, FaultContext context, Prng rng) {
         long totalSlots = totalSlots(settings, clock, silence);
         long lastTime = clock.timeOf(totalSlots - 1);
         Set<Long> taken = new HashSet<>();
@@ -125,7 +136,9 @@ public final class FaultPlan {
                             + " end (" + Math.max(0, eligible) + " such readings); lower the count or lengthen the run");
                 }
                 long slot = rng.nextLong(eligible);
-                if (!silence.silenced(clock.sensorOf(slot), clock.timeOf(slot)) && taken.add(slot)) {
+                // Not on a queued reading either: a counted fault there would change the burst.
+                if (!silence.silenced(clock.sensorOf(slot), clock.timeOf(slot))
+                        && !batched.silenced(clock.sensorOf(slot), clock.timeOf(slot)) && taken.add(slot)) {
                     picks.add(new long[] {slot, e});
                     got++;
                 }
@@ -169,6 +182,11 @@ public final class FaultPlan {
 
     public SilenceSchedule silence() {
         return silence;
+    }
+
+    /** When each sensor is offline and queues its readings ({@link BatchedFault}). */
+    public SilenceSchedule batched() {
+        return batched;
     }
 
     /** The offset of a sensor's clock, in ms. */

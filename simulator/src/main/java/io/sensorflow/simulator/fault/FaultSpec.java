@@ -6,7 +6,7 @@ import io.sensorflow.simulator.SettingsException;
  * One fault of a scenario, as given by an option or a scenario file. {@link #origin()} says where
  * it came from ({@code --spike}, {@code scenario.yaml: faults[2]}) so errors can name it.
  */
-public sealed interface FaultSpec permits SilenceFault, ClockSkewFault, EventFault {
+public sealed interface FaultSpec permits SilenceFault, BatchedFault, ClockSkewFault, EventFault {
 
     FaultKind kind();
 

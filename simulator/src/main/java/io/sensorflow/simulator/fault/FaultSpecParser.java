@@ -13,6 +13,8 @@ import java.util.Map;
  * <ul>
  *   <li>silence: sensor (id, number or all; random when absent), at (offset such as 10m, or an instant;
  *       random when absent), for (required), count (default 1)
+ *   <li>batched: sensor (id, number or all; random when absent), at (random when absent), for
+ *       (required), count (default 1)
  *   <li>clock-skew: sensor (random when absent), offset (required, e.g. -30s), count (default 1)
  *   <li>spike: metric, value, readings (default 5), count | probability
  *   <li>rise: metric, step, readings (default 10), count | probability
@@ -33,6 +35,7 @@ public final class FaultSpecParser {
     /** The fields each kind has. */
     static final Map<FaultKind, List<String>> FIELDS = new EnumMap<>(Map.ofEntries(
             Map.entry(FaultKind.SILENCE, List.of("sensor", "at", "for", "count")),
+            Map.entry(FaultKind.BATCHED, List.of("sensor", "at", "for", "count")),
             Map.entry(FaultKind.CLOCK_SKEW, List.of("sensor", "offset", "count")),
             Map.entry(FaultKind.SPIKE, with("metric", "value", "readings")),
             Map.entry(FaultKind.RISE, with("metric", "step", "readings")),
@@ -83,6 +86,10 @@ public final class FaultSpecParser {
                 spec = new SilenceFault(f.sensor(), f.time("at"), f.requiredDuration("for", "5m"),
                         f.integer("count", 1), origin);
                 break;
+            case BATCHED:
+                spec = new BatchedFault(f.sensor(), f.time("at"), f.requiredDuration("for", "30s"),
+                        f.integer("count", 1), origin);
+                break;
             case CLOCK_SKEW:
                 spec = new ClockSkewFault(f.sensor(), f.requiredDuration("offset", "-30s"), f.integer("count", 1), origin);
                 break;
@@ -126,6 +133,7 @@ public final class FaultSpecParser {
     public static String example(FaultKind kind) {
         switch (kind) {
             case SILENCE: return "sensor=sensor-00003,at=10m,for=5m";
+            case BATCHED: return "sensor=sensor-00003,at=10m,for=30s";
             case CLOCK_SKEW: return "sensor=sensor-00007,offset=-30s";
             case SPIKE: return "metric=temperature,value=80,readings=5,count=3";
             case RISE: return "metric=temperature,step=2.5,readings=10,probability=0.0001";

@@ -20,6 +20,10 @@ public final class FaultStats {
         events[kind.ordinal()]++;
     }
 
+    public void events(FaultKind kind, long n) {
+        events[kind.ordinal()] += n;
+    }
+
     public void reading(FaultKind kind) {
         readings[kind.ordinal()]++;
     }

@@ -15,6 +15,24 @@ public final class Faults {
         }
     }
 
+    /** The fields of a fault over spans of time (silence, batched); {@code what} names one span in messages. */
+    static void checkSpan(SensorRef sensor, TimeRef at, java.time.Duration length, int count, FaultContext c,
+            String origin, String what, String exampleLength) {
+        if (length == null || length.toMillis() <= 0) {
+            throw FaultSpec.error(origin, "for", "give a positive duration, e.g. for=" + exampleLength);
+        }
+        if (count < 1) {
+            throw FaultSpec.error(origin, "count", "must be at least 1, was " + count);
+        }
+        if (count > 1 && at != null) {
+            throw FaultSpec.error(origin, "count", what + " with 'at' happens once; drop 'at' for random times");
+        }
+        if (at == null && !c.bounded()) {
+            throw FaultSpec.error(origin, "at", what + " at a random time needs a bounded run (count or duration)");
+        }
+        checkSensor(sensor, c, origin);
+    }
+
     /** Validates every fault, and what they must satisfy together. */
     public static void validate(List<FaultSpec> faults, FaultContext c) {
         double total = 0;

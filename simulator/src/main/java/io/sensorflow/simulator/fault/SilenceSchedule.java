@@ -2,7 +2,10 @@ package io.sensorflow.simulator.fault;
 
 import java.util.Arrays;
 
-/** The spans of base event time [from, to) in which a sensor, or the fleet, takes no readings. */
+/**
+ * Spans of base event time [from, to) of a sensor, or the fleet: when it takes no readings (a
+ * silence), or when it queues them (a {@link BatchedFault}).
+ */
 public final class SilenceSchedule {
 
     private long[] fleet = new long[0];
@@ -29,6 +32,25 @@ public final class SilenceSchedule {
 
     public boolean silenced(int sensor, long timeMs) {
         return any && (within(fleet, timeMs) || (perSensor[sensor] != null && within(perSensor[sensor], timeMs)));
+    }
+
+    /** The end of a span of {@code sensor} (or the fleet) that holds {@code timeMs}, or -1 if none does (the latest end if several do). */
+    public long endOf(int sensor, long timeMs) {
+        if (!any) {
+            return -1;
+        }
+        long end = end(fleet, timeMs);
+        return perSensor[sensor] == null ? end : Math.max(end, end(perSensor[sensor], timeMs));
+    }
+
+    private static long end(long[] spans, long t) {
+        long end = -1;
+        for (int i = 0; i < spans.length; i += 2) {
+            if (t >= spans[i] && t < spans[i + 1]) {
+                end = Math.max(end, spans[i + 1]);
+            }
+        }
+        return end;
     }
 
     private static boolean within(long[] spans, long t) {

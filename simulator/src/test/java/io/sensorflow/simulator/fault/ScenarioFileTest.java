@@ -30,6 +30,7 @@ class ScenarioFileTest {
                 "    sensor: all",
                 "    at: 10m",
                 "    for: 1m",
+                "  - {kind: batched, sensor: sensor-00003, at: 5m, for: 30s}",
                 "  - {kind: clock-skew, sensor: sensor-00007, offset: -30s}",
                 "  - kind: spike",
                 "    metric: temperature",
@@ -50,8 +51,10 @@ class ScenarioFileTest {
         assertThat(faults).extracting(FaultSpec::kind).containsExactly(FaultKind.values());
         assertThat(faults.get(0)).isEqualTo(new SilenceFault(SensorRef.all(), TimeRef.afterStart(Duration.ofMinutes(10)),
                 Duration.ofMinutes(1), 1, file + ": faults[0]"));
-        assertThat(faults.get(2)).isEqualTo(new SpikeFault(Measurement.TEMPERATURE, 800, 5, Occurrence.count(3), file + ": faults[2]"));
-        assertThat(((MalformedFault) faults.get(8)).reason()).isEqualTo(ExpectedRejectReason.NOT_JSON);
+        assertThat(faults.get(1)).isEqualTo(new BatchedFault(SensorRef.of("sensor-00003"), TimeRef.afterStart(Duration.ofMinutes(5)),
+                Duration.ofSeconds(30), 1, file + ": faults[1]"));
+        assertThat(faults.get(3)).isEqualTo(new SpikeFault(Measurement.TEMPERATURE, 800, 5, Occurrence.count(3), file + ": faults[3]"));
+        assertThat(((MalformedFault) faults.get(9)).reason()).isEqualTo(ExpectedRejectReason.NOT_JSON);
         // The whole scenario is valid for a bounded sensorflow run.
         SimulatorSettings.builder().count(100_000).faults(faults).build();
     }
