@@ -2,6 +2,9 @@ package io.sensorflow.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorflow.durations.Durations;
+import io.sensorflow.job.config.AlertsDelivery;
+import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.simulator.PayloadFormat;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
@@ -28,10 +31,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Alert latency at a steady rate: the simulator sends readings in real time (each once the wall
- * clock reaches its event time) to the job running unbounded in its own JVM, and a read_committed
- * consumer of the alerts topic notes when each FIRING alert becomes readable. Latency is measured
- * from the event time of the reading that completed the match (runs, rises), or from the moment a
- * silence became due (last reading + after), to that moment.
+ * clock reaches its event time) to the job running unbounded in its own JVM, with the shipped
+ * settings unless told otherwise, and a read_committed consumer of the alerts topic notes when each
+ * FIRING alert becomes readable. Latency is measured from the event time of the reading that
+ * completed the match (sequences, rises), or from the moment a silence became due (last reading +
+ * after), to that moment, per rule kind.
  */
 final class AlertLatency {
 
@@ -47,9 +51,10 @@ final class AlertLatency {
 
     private AlertLatency() {}
 
-    /** p50, p99, count and max, in ms, of the runs and rises and of the silences while the readings flowed. */
-    record Result(long[] runs, long[] silences) {}
+    /** {p50, p99, count, max} in ms of each kind's alerts (sequence, rise, silence) while the readings flowed. */
+    record Result(long[] sequences, long[] rises, long[] silences) {}
 
+    /** {@code checkpointInterval} null: the job's default. */
     static Result run(List<String> report, LocalKafka kafka, List<String> baseJobArgs, int sensors, int seconds,
             int parallelism, String checkpointInterval, List<String> extraJobArgs) throws Exception {
         String topic = "latency-readings-" + System.nanoTime();
@@ -61,8 +66,10 @@ final class AlertLatency {
         jobArgs.set(jobArgs.indexOf("--readings-topic") + 1, topic);
         jobArgs.set(jobArgs.indexOf("--dead-letter-topic") + 1, topic + "-dlq");
         jobArgs.set(jobArgs.indexOf("--transactional-id-prefix") + 1, "latency-" + System.nanoTime());
-        jobArgs.addAll(List.of("--rules", rules.toString(), "--alerts-topic", topic + "-alerts",
-                "--checkpoint-interval", checkpointInterval));
+        jobArgs.addAll(List.of("--rules", rules.toString(), "--alerts-topic", topic + "-alerts"));
+        if (checkpointInterval != null) {
+            jobArgs.addAll(List.of("--checkpoint-interval", checkpointInterval));
+        }
         jobArgs.addAll(extraJobArgs);
         kafka.createTopic(topic + "-alerts", 4, Map.of());
 
@@ -86,9 +93,10 @@ final class AlertLatency {
         childArgs.addAll(jobArgs);
         Process job = ChildJvm.start(JobRun.class, "2g", List.of(), childArgs);
         // {latency ms, due event time}
-        List<long[]> runs = Collections.synchronizedList(new ArrayList<>());
+        List<long[]> sequences = Collections.synchronizedList(new ArrayList<>());
+        List<long[]> rises = Collections.synchronizedList(new ArrayList<>());
         List<long[]> silences = Collections.synchronizedList(new ArrayList<>());
-        Thread consumer = new Thread(() -> consume(kafka.bootstrapServers(), topic + "-alerts", runs, silences));
+        Thread consumer = new Thread(() -> consume(kafka.bootstrapServers(), topic + "-alerts", sequences, rises, silences));
         consumer.setDaemon(true);
         consumer.start();
         try (KafkaMessageSink kafkaSink = new KafkaMessageSink(kafka.bootstrapServers(), topic, Map.of("linger.ms", "1"));
@@ -102,22 +110,31 @@ final class AlertLatency {
         // While readings flow, event time moves with them; after the last one it only moves on
         // once the input has been idle for --idle-timeout, which is not what this measures.
         long steadyUntil = start.toEpochMilli() + seconds * 1000L - 10_000;
+        JobConfig settings0 = JobConfig.parse(jobArgs.toArray(String[]::new), Map.of(),
+                new java.io.PrintWriter(new java.io.StringWriter()));
         report.add(String.format("alert latency: %,d readings/s (%,d sensors, one reading a second each) for %d s,"
-                        + " paced by event time; job settings %s, checkpoint interval %s (%s)",
-                sensors, sensors, seconds, extraJobArgs.isEmpty() ? "default (out-of-orderness 5s, watermark steps 1s)"
-                        : String.join(" ", extraJobArgs), checkpointInterval,
-                extraJobArgs.contains("at-least-once") ? "alerts are readable as soon as they are written"
-                        : "alerts are readable once their checkpoint commits the Kafka transaction"));
-        report.add("  runs and rises, from the reading that completed the match: "
-                + percentiles(runs, Long.MIN_VALUE, steadyUntil));
+                        + " paced by event time; job settings %s: out-of-orderness %s, watermark steps %s, checkpoint"
+                        + " interval %s, alerts %s (%s)",
+                sensors, sensors, seconds, extraJobArgs.isEmpty() && checkpointInterval == null ? "as shipped"
+                        : String.join(" ", extraJobArgs) + (checkpointInterval == null ? "" : " --checkpoint-interval "
+                                + checkpointInterval), Durations.format(settings0.outOfOrderness),
+                Durations.format(settings0.watermarkGranularity), Durations.format(settings0.checkpointInterval),
+                settings0.alertsDelivery, settings0.alertsDelivery == AlertsDelivery.AT_LEAST_ONCE
+                        ? "readable as soon as they are written" : "readable once their checkpoint commits the Kafka transaction"));
+        report.add("  sequences (temperature-extreme-run), from the reading that completed the match: "
+                + percentiles(sequences, Long.MIN_VALUE, steadyUntil));
+        report.add("  rises (temperature-rapid-rise), from the reading that completed the match: "
+                + percentiles(rises, Long.MIN_VALUE, steadyUntil));
         report.add("  silences, from the moment the silence was due: " + percentiles(silences, Long.MIN_VALUE, steadyUntil));
         report.add("  the whole fleet going quiet at the end (event time then moves on after --idle-timeout): "
                 + percentiles(silences, start.toEpochMilli() + seconds * 1000L, Long.MAX_VALUE));
-        System.out.println(String.join("\n", report.subList(report.size() - 4, report.size())));
-        return new Result(stats(runs, Long.MIN_VALUE, steadyUntil), stats(silences, Long.MIN_VALUE, steadyUntil));
+        System.out.println(String.join("\n", report.subList(report.size() - 5, report.size())));
+        return new Result(stats(sequences, Long.MIN_VALUE, steadyUntil), stats(rises, Long.MIN_VALUE, steadyUntil),
+                stats(silences, Long.MIN_VALUE, steadyUntil));
     }
 
-    private static void consume(String bootstrap, String topic, List<long[]> runs, List<long[]> silences) {
+    private static void consume(String bootstrap, String topic, List<long[]> sequences, List<long[]> rises,
+            List<long[]> silences) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -133,13 +150,14 @@ final class AlertLatency {
                     if (!a.get("status").asText().equals("FIRING")) {
                         continue;
                     }
-                    if (a.get("rule_kind").asText().equals("silence")) {
+                    String kind = a.get("rule_kind").asText();
+                    if (kind.equals("silence")) {
                         long due = Instant.parse(a.get("span_end").asText()).toEpochMilli();
                         silences.add(new long[] {now - due, due});
                     } else {
                         JsonNode readings = a.get("readings");
                         long completed = Instant.parse(readings.get(readings.size() - 1).get("time").asText()).toEpochMilli();
-                        runs.add(new long[] {now - completed, completed});
+                        (kind.equals("rise") ? rises : sequences).add(new long[] {now - completed, completed});
                     }
                 }
             }

@@ -88,6 +88,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--skip-archive", description = "Do not run the job with the archive (--archive-dir) as well.")
     boolean skipArchive;
 
+    @Option(names = "--compare-job-args", paramLabel = "ARGS",
+            description = "Also run the job with the default rules and these settings, after it runs on the shipped"
+                    + " ones, and report the ratio, e.g. \"--watermark-granularity 1s\"; repeatable, a run each.")
+    List<String> compareJobArgs = new ArrayList<>();
+
     @Option(names = "--naive-cep", description = "Also run every reading through FlinkCEP the straightforward way, for comparison.")
     boolean naiveCep;
 
@@ -95,8 +100,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             description = "Instead of throughput: alert latency at a steady 10,000 readings/s for this long.")
     Integer alertLatencySeconds;
 
-    @Option(names = "--latency-checkpoint-interval", defaultValue = "1s",
-            description = "Checkpoint interval of the latency run. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--latency-checkpoint-interval",
+            description = "Checkpoint interval of the latency run. Default: the job's (--checkpoint-interval).")
     String latencyCheckpointInterval;
 
     @Option(names = "--latency-job-args", split = " ", paramLabel = "ARGS",
@@ -173,7 +178,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     Map<String, String> recoveryFlink = new java.util.LinkedHashMap<>();
 
     @Option(names = "--suite", description = "Everything: throughput and baseline, alert latency (--suite-latency"
-            + " seconds, alerts exactly once and at least once), scale on both state backends, recovery on a"
+            + " seconds, with the shipped settings, then with alerts exactly once), scale on both state backends, recovery on a"
             + " MiniCluster and with SIGKILLed TaskManager processes; one results file.")
     boolean suite;
 
@@ -220,10 +225,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 int seconds = suite ? suiteLatencySeconds : alertLatencySeconds;
                 latency(report, figures, kafka, postgres, seconds, latencyJobArgs);
                 if (suite) {
-                    // What exactly-once costs: the same run with alerts readable before their checkpoint.
-                    List<String> atLeastOnce = new ArrayList<>(latencyJobArgs);
-                    atLeastOnce.addAll(List.of("--alerts-delivery", "at-least-once"));
-                    latency(report, figures, kafka, postgres, seconds, atLeastOnce);
+                    // What exactly-once would cost: the same run with alerts readable only once their checkpoint
+                    // commits them.
+                    List<String> exactlyOnce = new ArrayList<>(latencyJobArgs);
+                    exactlyOnce.addAll(List.of("--alerts-delivery", "exactly-once"));
+                    latency(report, figures, kafka, postgres, seconds, exactlyOnce);
                 }
             }
             if (suite || scale) {
@@ -339,6 +345,22 @@ public final class PipelineBenchmark implements Callable<Integer> {
         if (!skipNoRules) {
             line(report, String.format("with rules / without rules: %.2f", withRules / withoutRules));
         }
+        for (String compare : compareJobArgs) {
+            // The same run with other settings (e.g. earlier defaults): what the shipped ones cost or save.
+            List<String> compareSettings = List.of(compare.trim().split(" +"));
+            String name = "job with the default rules and " + String.join(" ", compareSettings);
+            String alertsTopic = topic + "-alerts-compare-" + System.nanoTime();
+            List<String> args = withArgs(jobArgs, "--alerts-topic", alertsTopic);
+            args.addAll(compareSettings);
+            double compared = runJob(report, name, kafka, postgres, expected, acceptedReadings, args, differences);
+            List<String> d = OutcomeComparison.alertDifferences(expected.alerts(),
+                    AlertsTopic.read(kafka.bootstrapServers(), alertsTopic));
+            differences.addAll(d);
+            line(report, String.format("  alerts %s; shipped settings / %s: %.2f", d.isEmpty() ? "all equal to the expected"
+                    : d.size() + " DIFFERENCES", String.join(" ", compareSettings), withRules / compared));
+            figures.add(Figure.reported("throughput: " + name, String.format(
+                    "%,.0f readings/s; the shipped settings give %.2f of it", compared, withRules / compared)));
+        }
         if (!skipArchive) {
             archive(report, figures, kafka, postgres, expected, acceptedReadings, jobArgs, topic, withRules, differences);
         }
@@ -435,17 +457,21 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 new java.io.StringWriter())).outOfOrderness;
         AlertLatency.Result r = AlertLatency.run(report, kafka, jobArgs, 10_000, seconds, parallelism,
                 latencyCheckpointInterval, latencyJobArgs);
-        long target = bound.toMillis() + 250;
-        String settings = latencyJobArgs.isEmpty() ? "" : " (" + String.join(" ", latencyJobArgs) + ")";
-        figures.add(new Figure("alert latency p50 / p99, runs and rises" + settings,
-                r.runs()[2] == 0 ? "no alerts in the run" : String.format("%,d / %,d ms (n=%d)", r.runs()[0], r.runs()[1], r.runs()[2]),
-                String.format("p99 at most %,d ms (out-of-orderness %s + 250 ms)", target, bound.toString().substring(2).toLowerCase()),
-                r.runs()[2] == 0 ? "no alerts to measure" : Figure.atMost(r.runs()[1], target, "ms")));
-        figures.add(new Figure("alert latency p50 / p99, silences" + settings,
-                r.silences()[2] == 0 ? "no alerts in the run"
-                        : String.format("%,d / %,d ms (n=%d)", r.silences()[0], r.silences()[1], r.silences()[2]),
-                String.format("p99 at most %,d ms", target),
-                r.silences()[2] == 0 ? "no alerts to measure" : Figure.atMost(r.silences()[1], target, "ms")));
+        // Issue 13: an event-time alert cannot beat the bound; what comes on top of it is held to a second.
+        long target = bound.toMillis() + 1_000;
+        String settings = latencyJobArgs.isEmpty() && latencyCheckpointInterval == null ? " (as shipped)"
+                : " (" + String.join(" ", latencyJobArgs) + (latencyCheckpointInterval == null ? ""
+                        : " --checkpoint-interval " + latencyCheckpointInterval) + ")";
+        String targetText = String.format("p99 at most %,d ms (out-of-orderness %s + 1 s)", target,
+                io.sensorflow.durations.Durations.format(bound));
+        latencyFigure(figures, "alert latency p50 / p99, sequences" + settings, r.sequences(), targetText, target);
+        latencyFigure(figures, "alert latency p50 / p99, rises" + settings, r.rises(), targetText, target);
+        latencyFigure(figures, "alert latency p50 / p99, silences" + settings, r.silences(), targetText, target);
+    }
+
+    private static void latencyFigure(List<Figure> figures, String name, long[] s, String targetText, long target) {
+        figures.add(new Figure(name, s[2] == 0 ? "no alerts in the run" : String.format("%,d / %,d ms (n=%d)", s[0], s[1], s[2]),
+                targetText, s[2] == 0 ? "no alerts to measure" : Figure.atMost(s[1], target, "ms")));
     }
 
     /** Runs the job in its own JVM over the filled topic; checks its rows; returns readings/s into PostgreSQL. */

@@ -11,8 +11,9 @@ import java.time.Duration;
 public record OracleParameters(long windowSizeMs, long outOfOrdernessMs, long watermarkGranularityMs,
         long allowedLatenessMs) {
 
+    /** The job's defaults (JobConfig): 15m windows, out-of-orderness 5s, watermark steps 200ms, lateness 5m. */
     public static final OracleParameters DEFAULTS = new OracleParameters(
-            Duration.ofMinutes(15).toMillis(), 5_000, 1_000, Duration.ofMinutes(5).toMillis());
+            Duration.ofMinutes(15).toMillis(), 5_000, 200, Duration.ofMinutes(5).toMillis());
 
     public static OracleParameters of(Duration windowSize, Duration outOfOrderness, Duration granularity,
             Duration allowedLateness) {

@@ -137,7 +137,7 @@ class OutcomeOracleTest {
 
     @Test
     void granularityRoundsTheWatermarkDown() {
-        OutcomeOracle o = new OutcomeOracle(OracleParameters.DEFAULTS, ids);
+        OutcomeOracle o = new OutcomeOracle(OracleParameters.DEFAULTS.withWatermarkGranularity(Duration.ofSeconds(1)), ids);
         feed(o, reading(S1, 12_345, 0).value(Measurement.TEMPERATURE, 1));
         assertThat(o.watermark()).isEqualTo(T0 + 6_999);   // floor((12,345 - 5,000) / 1,000) * 1,000 - 1
         feed(o, reading(S1, 12_000, 1).value(Measurement.TEMPERATURE, 1));

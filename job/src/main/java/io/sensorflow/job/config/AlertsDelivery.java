@@ -11,8 +11,13 @@ import picocli.CommandLine.TypeConversionException;
  * inserted once, RESOLVED upserted, so a replayed alert does not change it.
  */
 public enum AlertsDelivery {
+    /** Readable only once the checkpoint after it commits its Kafka transaction: up to an interval later. */
     EXACTLY_ONCE("exactly-once", DeliveryGuarantee.EXACTLY_ONCE),
-    /** For lower latency: a consumer that must see each alert once keeps the alert_ids it has seen. */
+    /**
+     * The default: readable as soon as it is decided. After a failure the alerts since the last
+     * checkpoint come again as the same records, so a consumer that must act once keeps the
+     * (alert_id, status) pairs it has seen.
+     */
     AT_LEAST_ONCE("at-least-once", DeliveryGuarantee.AT_LEAST_ONCE);
 
     public final String name;

@@ -120,8 +120,9 @@ public final class JobConfig {
             description = "How far behind the latest reading of a partition the watermark trails. Default: ${DEFAULT-VALUE}.")
     public Duration outOfOrderness;
 
-    @Option(names = "--watermark-granularity", defaultValue = "1s", converter = DurationConverter.class,
-            description = "Step in which watermarks advance. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--watermark-granularity", defaultValue = "200ms", converter = DurationConverter.class,
+            description = "Step in which watermarks advance; an alert waits up to one step beyond --out-of-orderness."
+                    + " Default: ${DEFAULT-VALUE}.")
     public Duration watermarkGranularity;
 
     @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
@@ -175,10 +176,11 @@ public final class JobConfig {
     @Option(names = "--alerts-topic", defaultValue = "sensor-alerts", description = "Topic alerts go to. Default: ${DEFAULT-VALUE}.")
     public String alertsTopic;
 
-    @Option(names = "--alerts-delivery", defaultValue = "exactly-once", converter = AlertsDelivery.Converter.class,
-            description = "exactly-once: alerts are committed to the topic with each checkpoint (read_committed consumers"
-                    + " see each once, a checkpoint interval later); at-least-once: readable at once, and written again"
-                    + " after a restart (same alert_id). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--alerts-delivery", defaultValue = "at-least-once", converter = AlertsDelivery.Converter.class,
+            description = "at-least-once: alerts are readable as soon as they are decided, and after a restart the"
+                    + " ones since the last checkpoint come again, the same records (same alert_id and status);"
+                    + " exactly-once: committed to the topic with each checkpoint (read_committed consumers see each"
+                    + " once, up to a checkpoint interval later). Default: ${DEFAULT-VALUE}.")
     public AlertsDelivery alertsDelivery;
 
     @Option(names = {"--forget-sensor-after", "--silence-forget-after"}, defaultValue = "7d", converter = DurationConverter.class,

@@ -156,6 +156,9 @@ class JobConfigTest {
             assertThat(c.ranges().distanceCm.min).isEqualTo(2.0);
             assertThat(c.ranges().distanceCm.max).isEqualTo(400.0);
             assertThat(c.windowSize.toMillis() % c.watermarkGranularity.toMillis()).isZero();
+            // The oracle (and the simulator and benchmark through it) works out what the job does by default.
+            assertThat(io.sensorflow.oracle.OracleParameters.of(c.windowSize, c.outOfOrderness, c.watermarkGranularity,
+                    c.allowedLateness)).isEqualTo(io.sensorflow.oracle.OracleParameters.DEFAULTS);
             assertThat(c.kafkaTransactionTimeout).isGreaterThan(c.checkpointInterval);
             assertThat(c.jdbcUrl).startsWith("jdbc:postgresql:");
         }
@@ -408,11 +411,12 @@ class JobConfigTest {
 
         @Test
         void alertsDelivery() {
-            assertThat(parse().alertsDelivery.guarantee).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
-            assertThat(parse("--alerts-delivery", "at-least-once").alertsDelivery.guarantee)
-                    .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
-            assertThat(parse(Map.of("SENSORFLOW_ALERTS_DELIVERY", "at-least-once")).alertsDelivery)
-                    .isEqualTo(AlertsDelivery.AT_LEAST_ONCE);
+            // At least once by default: an alert is readable once decided, not a checkpoint later (issue 13).
+            assertThat(parse().alertsDelivery.guarantee).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+            assertThat(parse("--alerts-delivery", "exactly-once").alertsDelivery.guarantee)
+                    .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+            assertThat(parse(Map.of("SENSORFLOW_ALERTS_DELIVERY", "exactly-once")).alertsDelivery)
+                    .isEqualTo(AlertsDelivery.EXACTLY_ONCE);
             assertThatThrownBy(() -> parse("--alerts-delivery", "AT_LEAST_ONCE"))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("--alerts-delivery")

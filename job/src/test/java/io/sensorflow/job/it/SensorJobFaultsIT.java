@@ -82,6 +82,8 @@ class SensorJobFaultsIT {
                 "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--idle-timeout", "10s",
                 "--starting-offsets", "earliest", "--parallelism", Integer.toString(parallelism),
                 "--checkpoint-interval", "200ms", "--jdbc-max-retries", "2",
+                // exactly once on both topics (alerts are at least once by default): the output must be the oracle's
+                "--alerts-delivery", "exactly-once",
                 "--checkpoint-dir", checkpoints.toUri().toString(), "--transactional-id-prefix", prefix));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PipelineEnvironment.build(env, config.apply(2));

@@ -204,7 +204,7 @@ public final class SimulatorOptions {
                 description = "Watermark out-of-orderness bound (default: ${DEFAULT-VALUE}).")
         Duration outOfOrderness;
 
-        @Option(names = "--watermark-granularity", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+        @Option(names = "--watermark-granularity", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
                 description = "Watermark step (default: ${DEFAULT-VALUE}).")
         Duration granularity;
 
