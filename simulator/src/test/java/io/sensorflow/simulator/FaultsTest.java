@@ -285,10 +285,14 @@ class FaultsTest {
         assertThat(stats(s).readings(FaultKind.SILENCE)).isEqualTo(180);
     }
 
+    /** Out-of-orderness 5 s and watermark steps of 1 s (the job's default steps are 200 ms), which the figures below assume. */
+    private static final io.sensorflow.oracle.OracleParameters SECOND_STEPS = io.sensorflow.oracle.OracleParameters.of(
+            Duration.ofMinutes(15), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(5));
+
     @Test
     void aBatchedSensorQueuesItsReadingsWhileOfflineAndSendsThemOldestFirstWhenBack() {
-        SimulatorSettings s = Scenarios.withFault(fleet().count(0).duration(Duration.ofMinutes(10)), FaultKind.BATCHED,
-                "sensor=sensor-00004,at=2m,for=30s").build();
+        SimulatorSettings s = Scenarios.withFault(fleet().count(0).duration(Duration.ofMinutes(10)).oracle(SECOND_STEPS),
+                FaultKind.BATCHED, "sensor=sensor-00004,at=2m,for=30s").build();
         List<GeneratedMessage> all = Simulator.messages(s);
         long from = Scenarios.START.plus(Duration.ofMinutes(2)).toEpochMilli();
         long back = from + 30_000; // 30 s after a whole minute: a watermark step begins there already
@@ -323,7 +327,7 @@ class FaultsTest {
 
     @Test
     void aBatchedBurstGoesOutWhereAWatermarkStepBegins() {
-        io.sensorflow.oracle.OracleParameters p = io.sensorflow.oracle.OracleParameters.DEFAULTS; // 5 s, steps of 1 s
+        io.sensorflow.oracle.OracleParameters p = SECOND_STEPS;
         assertThat(io.sensorflow.simulator.fault.BatchedFault.releaseAt(60_000, p)).isEqualTo(60_000);
         assertThat(io.sensorflow.simulator.fault.BatchedFault.releaseAt(60_001, p)).isEqualTo(61_000);
         assertThat(io.sensorflow.simulator.fault.BatchedFault.releaseAt(60_999, p.withOutOfOrderness(Duration.ofMillis(4_500))))
