@@ -57,9 +57,15 @@ final class PipelineEnvironment implements BeforeAllCallback, AfterAllCallback, 
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public void afterAll(ExtensionContext context) throws IOException {
         kafka.close();
         postgres.close();
+        // Each test class's checkpoints, not needed once its jobs have ended.
+        try (java.util.stream.Stream<Path> files = Files.walk(checkpointDir)) {
+            for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     /** The job's settings for this environment, plus the test's own. */
