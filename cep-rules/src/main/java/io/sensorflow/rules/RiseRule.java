@@ -28,4 +28,9 @@ public record RiseRule(String id, Severity severity, String description, Metric 
     public RiseRule(String id, Severity severity, String description, Metric metric, double by, Duration within) {
         this(id, severity, description, metric, by, within, DEFAULT_RESOLVE_READINGS, Duration.ZERO);
     }
+
+    @Override
+    public String kind() {
+        return "rise";
+    }
 }

@@ -12,4 +12,7 @@ public sealed interface Rule extends java.io.Serializable permits SilenceRule, E
 
     /** The sensors the rule applies to; it ignores the others. */
     SensorScope scope();
+
+    /** The rule's {@code kind} as a rule file writes it, which alerts carry as their rule_kind. */
+    String kind();
 }

@@ -32,4 +32,9 @@ public record SequenceRule(String id, Severity severity, String description, Met
     public boolean isExtreme(double value) {
         return above ? value > threshold : value < threshold;
     }
+
+    @Override
+    public String kind() {
+        return "sequence";
+    }
 }

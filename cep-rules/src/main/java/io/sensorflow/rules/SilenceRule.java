@@ -14,4 +14,9 @@ public record SilenceRule(String id, Severity severity, String description, Dura
     public SilenceRule(String id, Severity severity, String description, Duration after) {
         this(id, severity, description, after, SensorScope.ALL);
     }
+
+    @Override
+    public String kind() {
+        return "silence";
+    }
 }

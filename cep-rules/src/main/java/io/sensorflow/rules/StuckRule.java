@@ -48,4 +48,9 @@ public record StuckRule(String id, Severity severity, String description, Metric
     public int resolveReadings() {
         return 1;
     }
+
+    @Override
+    public String kind() {
+        return "stuck";
+    }
 }

@@ -19,9 +19,7 @@ import io.sensorflow.job.alerts.SensorHeartbeat;
 import io.sensorflow.job.readings.Reading;
 import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Rule;
-import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
-import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
 import java.util.ArrayList;
@@ -246,7 +244,7 @@ public final class SensorJob {
                         .getSideOutput(SelectAlertCandidates.ruleOutput(rule))
                         .keyBy(e -> e.sensorId, Types.STRING);
                 CompiledRule compiled = CompiledRule.of(rule);
-                String kind = rule instanceof SequenceRule ? "sequence" : rule instanceof StuckRule ? "stuck" : "rise";
+                String kind = rule.kind();
                 DataStream<Alert> matches = CEP.pattern(candidates, compiled.pattern())
                         .inEventTime()
                         .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))

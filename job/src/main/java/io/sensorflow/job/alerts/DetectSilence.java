@@ -170,7 +170,7 @@ public final class DetectSilence extends KeyedProcessFunction<String, SensorHear
         Alert a = new Alert();
         a.alertId = AlertIds.of(rule.id(), sensorId, last).toString();
         a.ruleId = rule.id();
-        a.ruleKind = "silence";
+        a.ruleKind = rule.kind();
         a.severity = rule.severity().name().toLowerCase();
         a.sensorId = sensorId;
         a.spanStart = last;

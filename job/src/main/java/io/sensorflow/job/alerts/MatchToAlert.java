@@ -32,13 +32,13 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
         Alert a = new Alert();
         a.ruleId = rule.id();
         a.severity = rule.severity().name().toLowerCase();
+        a.ruleKind = rule.kind();
         a.status = Alert.FIRING;
         a.detectedAt = System.currentTimeMillis();
         if (rule instanceof SequenceRule s) {
             List<RuleEvent> run = match.get("run");
             RuleEvent first = run.get(0);
             RuleEvent last = run.get(run.size() - 1);
-            a.ruleKind = "sequence";
             a.sensorId = first.sensorId;
             a.alertId = AlertIds.of(rule.id(), first.sensorId, first.episodeStart, first.episodeOrdinal).toString();
             a.spanStart = first.timestamp;
@@ -53,7 +53,6 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
                     + s.count() + " times in a row on sensor " + a.sensorId + " (last " + fmt(last.value) + ")";
         } else if (rule instanceof StuckRule k) {
             RuleEvent e = match.get("run").get(0);
-            a.ruleKind = "stuck";
             fromTo(a, e, e.episodeStart);
             a.message = k.metric().fieldName() + " on sensor " + a.sensorId + " stuck at " + fmt(e.value) + " for "
                     + (k.byReadings() ? e.runLength + " readings" : Durations.format(java.time.Duration.ofMillis(e.timestamp - e.fromTime)))
@@ -61,7 +60,6 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
         } else {
             RiseRule r = (RiseRule) rule;
             RuleEvent e = match.get("rise").get(0);
-            a.ruleKind = "rise";
             fromTo(a, e, e.timestamp);
             a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " rose from " + fmt(e.fromValue) + " to "
                     + fmt(e.value) + " within " + (e.timestamp - e.fromTime) / 1000 + "s";

@@ -1,7 +1,6 @@
 package io.sensorflow.job.alerts;
 
 import io.sensorflow.rules.EpisodeRule;
-import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.cep.RuleEvent;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ public final class MatchToResolution extends PatternProcessFunction<RuleEvent, A
         RuleEvent last = more == null ? first : more.get(more.size() - 1);
         Alert a = new Alert();
         a.ruleId = rule.id();
-        a.ruleKind = rule instanceof SequenceRule ? "sequence" : rule instanceof io.sensorflow.rules.StuckRule ? "stuck" : "rise";
+        a.ruleKind = rule.kind();
         a.severity = rule.severity().name().toLowerCase();
         a.status = Alert.RESOLVED;
         a.sensorId = last.sensorId;
