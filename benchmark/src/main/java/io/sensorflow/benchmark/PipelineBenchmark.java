@@ -70,7 +70,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     int faults;
 
     @Option(names = "--workload", defaultValue = "dht11", paramLabel = "NAME",
-            description = "dht11: DHT11 values, a reading a second per sensor, 5 % a few seconds out of order, with"
+            description = "dht11: DHT11 values, a reading a second per sensor, 5 %% a few seconds out of order, with"
                     + " spikes, rises and silences for the rules to find; seed: what the inspiration project's producer"
                     + " sends (temperatures uniform in 20-80 °C, humidity in 30-90 %%, every reading independent),"
                     + " a reading every 10 s per sensor, half of them up to 4 s out of order (below the job's 5 s bound), no other fault;"

@@ -308,7 +308,14 @@ public final class RuleFileLoader {
         JsonNode match = sensors.path("match");
         if (match.isTextual() && !match.asText().isEmpty() && match.asText().length() <= SensorScope.MAX_PATTERN_LENGTH) {
             try {
-                java.util.regex.Pattern.compile(match.asText());
+                String costly = SensorScope.costlyProbe(match.asText());
+                if (costly != null) {
+                    int run = costly.endsWith("\u0001") ? costly.length() - 1 : costly.length();
+                    problems.add(where + "field 'sensors.match': backtracks without end on an id of " + run + " '"
+                            + costly.charAt(0) + "'" + (run < costly.length() ? " and one other character" : "")
+                            + " (a repeated group with .* in it, such as (.*a){12}): it would stall the job at each new sensor id."
+                            + " Write it without them");
+                }
             } catch (java.util.regex.PatternSyntaxException e) {
                 problems.add(where + "field 'sensors.match': not a Java regular expression: " + e.getDescription()
                         + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));

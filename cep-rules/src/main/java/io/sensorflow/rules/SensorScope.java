@@ -24,6 +24,15 @@ public final class SensorScope implements Serializable {
     public static final int MAX_ID_LENGTH = 128;
     /** At most this many characters in a {@code match} pattern. */
     public static final int MAX_PATTERN_LENGTH = 500;
+    /**
+     * Reads of a sensor id that one {@code match} may make before it is given up. The length bounds
+     * do not bound a match's time: {@code (.*a){12}} reads an id of n a's and one other character about n^12 times, and a
+     * match runs on the source's thread for each new sensor. A sane pattern reads an id of 128
+     * characters a few hundred times; a million reads take a few milliseconds.
+     */
+    static final long MATCH_BUDGET = 1_000_000;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SensorScope.class);
 
     public static final SensorScope ALL = new SensorScope(null, null);
 
@@ -32,6 +41,8 @@ public final class SensorScope implements Serializable {
     /** The regex, when the scope is a pattern (else null). */
     private final String match;
     private transient Pattern pattern;
+    /** Matches given up on ({@link #MATCH_BUDGET}), for the log. */
+    private transient long givenUp;
 
     private SensorScope(Set<String> ids, String match) {
         this.ids = ids;
@@ -92,9 +103,88 @@ public final class SensorScope implements Serializable {
             if (p == null) {
                 pattern = p = Pattern.compile(match); // after deserialization
             }
-            return p.matcher(sensorId).matches();
+            try {
+                return p.matcher(new BudgetedId(sensorId)).matches();
+            } catch (MatchTooCostly e) {
+                // Not in scope rather than a stalled source: say so, without flooding the log.
+                if (givenUp++ % 1000 == 0) {
+                    LOG.warn("The scope pattern '{}' gave up on sensor id '{}' after {} reads of it (catastrophic"
+                            + " backtracking; {} ids so far): the rule does not apply to them. Rewrite the pattern"
+                            + " without a repeated group with .* in it, such as (.*a){12}.", match, sensorId, MATCH_BUDGET, givenUp);
+                }
+                return false;
+            }
         }
         return true;
+    }
+
+    /**
+     * An id on which {@code regex} gives up ({@link #MATCH_BUDGET}), or null when none of the probes
+     * makes it: for each character the pattern names, that character {@value #MAX_ID_LENGTH} times,
+     * and one fewer times followed by a character no id has. The catastrophic patterns people write
+     * (a group with {@code .*} repeated, {@code (.*a){12}}) fail on one of these; the budget at run
+     * time catches the rest.
+     */
+    public static String costlyProbe(String regex) {
+        Pattern p = Pattern.compile(regex);
+        java.util.Set<Character> chars = new java.util.TreeSet<>(java.util.List.of('a', '0', '-', '_', '.'));
+        for (char c : regex.toCharArray()) {
+            if (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' || c == ':') {
+                chars.add(c);
+            }
+        }
+        for (char c : chars) {
+            String run = String.valueOf(c).repeat(MAX_ID_LENGTH);
+            for (String probe : new String[] {run, run.substring(1) + '\u0001'}) {
+                try {
+                    p.matcher(new BudgetedId(probe)).matches();
+                } catch (MatchTooCostly e) {
+                    return probe;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final class MatchTooCostly extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MatchTooCostly() {
+            super(null, null, false, false); // thrown to unwind a match: no stack trace to fill
+        }
+    }
+
+    /** A sensor id that a regex may read at most {@link #MATCH_BUDGET} times (java.util.regex reads through charAt). */
+    private static final class BudgetedId implements CharSequence {
+        private final String id;
+        private long reads;
+
+        BudgetedId(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++reads > MATCH_BUDGET) {
+                throw new MatchTooCostly();
+            }
+            return id.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return id.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return id.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
     }
 
     /**

@@ -337,6 +337,9 @@ class RuleFileLoaderTest {
                 .startsWith(at + "'sensors.ids': ").contains("10,000");
         assertThat(problemsOf(HEADER + SILENCE + "    sensors: {match: 'freezer-(1'}\n")).containsExactly(
                 at + "'sensors.match': not a Java regular expression: Unclosed group at index 10");
+        assertThat(problemsOf(HEADER + SILENCE + "    sensors: {match: '(.*a){12}'}\n")).containsExactly(at + "'sensors.match': "
+                + "backtracks without end on an id of 127 'a' and one other character (a repeated group with .* in it, such as (.*a){12}):"
+                + " it would stall the job at each new sensor id. Write it without them");
         assertThat(problemsOf(HEADER + SILENCE + "    sensors: {match: ''}\n")).singleElement().asString()
                 .startsWith(at + "'sensors.match': ");
         assertThat(problemsOf(HEADER + SILENCE + "    sensors: {match: '" + "a".repeat(501) + "'}\n")).singleElement()
