@@ -333,8 +333,8 @@ public final class RuleFileLoader {
 
     /**
      * What the schema cannot say of an outlier rule: its window takes exactly one of
-     * {@code readings} and {@code duration}, the duration written as every duration is and longer
-     * than 0, and {@code min_readings} is at most the window's readings (or the rule never fires).
+     * {@code readings} and {@code duration} ({@link #durationProblems} checks the duration), and
+     * {@code min_readings} is at most the window's readings (or the rule never fires).
      */
     private static void outlierProblems(JsonNode r, String where, Collection<String> problems) {
         if (!r.path("kind").asText("").equals("outlier") || !r.path("kind").isTextual()) {
@@ -348,17 +348,6 @@ public final class RuleFileLoader {
             problems.add(where + "field 'window': give exactly one of 'readings' (the last N readings) and 'duration'"
                     + " (the readings of the last D)");
         }
-        JsonNode d = window.path("duration");
-        if (d.isTextual()) {
-            try {
-                Duration parsed = Durations.parse(d.asText());
-                if (parsed.isNegative() || parsed.isZero()) {
-                    problems.add(where + "field 'window.duration': must be longer than 0, not " + Durations.format(parsed));
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(where + "field 'window.duration': " + e.getMessage());
-            }
-        }
         JsonNode n = window.path("readings");
         JsonNode min = r.path("min_readings");
         if (n.isIntegralNumber() && min.isIntegralNumber() && min.asLong() > n.asLong() && n.asLong() >= 2
@@ -369,12 +358,13 @@ public final class RuleFileLoader {
     }
 
     /**
-     * The durations ({@code after}, {@code within}, {@code for}, {@code cooldown}) that are not written as every duration in
-     * sensorflow is ({@link Durations}) or are not longer than 0 (a cooldown may be 0), reported with the schema's problems so that all come at once.
+     * The durations ({@code after}, {@code within}, {@code for}, {@code cooldown}, an outlier's {@code window.duration})
+     * that are not written as every duration in sensorflow is ({@link Durations}) or are not longer than 0 (a cooldown
+     * may be 0), reported with the schema's problems so that all come at once.
      */
     private static void durationProblems(JsonNode r, String rule, Collection<String> problems) {
-        for (String field : List.of("after", "within", "for", "cooldown")) {
-            JsonNode value = r.path(field);
+        for (String field : List.of("after", "within", "for", "cooldown", "window.duration")) {
+            JsonNode value = field.equals("window.duration") ? r.path("window").path("duration") : r.path(field);
             if (!value.isTextual()) {
                 continue; // missing or not a string: the schema says so
             }
