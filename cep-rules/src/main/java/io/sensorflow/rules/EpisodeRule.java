@@ -7,7 +7,7 @@ import java.time.Duration;
  * the episode is RESOLVED by {@link #resolveReadings} readings in a row that no longer meet the
  * rule's condition, and none for {@link #cooldown} of event time after that.
  */
-public sealed interface EpisodeRule extends Rule permits SequenceRule, RiseRule, StuckRule {
+public sealed interface EpisodeRule extends Rule permits SequenceRule, RiseRule, StuckRule, OutlierRule {
 
     /** At most this many readings resolve an episode. */
     int MAX_RESOLVE_READINGS = 1000;

@@ -204,6 +204,20 @@ public final class RuleFileLoader {
                 rules.add(new StuckRule(id, severity, description, Metric.ofField(r.get("metric").asText()),
                         r.path("readings").asInt(0), r.has("for") ? duration(r.get("for")) : null, cooldown, scope));
                 break;
+            case "outlier":
+                double k = r.get("k").asDouble();
+                if (!Double.isFinite(k)) {
+                    problems.add(where + ", field 'k': " + r.get("k") + " is not a finite number");
+                    return;
+                }
+                JsonNode window = r.get("window");
+                int windowReadings = window.path("readings").asInt(0);
+                rules.add(new OutlierRule(id, severity, description, Metric.ofField(r.get("metric").asText()), k,
+                        windowReadings, window.has("duration") ? duration(window.get("duration")) : null,
+                        r.has("min_readings") ? r.get("min_readings").asInt() : OutlierRule.defaultMinReadings(windowReadings),
+                        r.has("resolve") ? r.get("resolve").get("readings").asInt() : OutlierRule.DEFAULT_RESOLVE_READINGS,
+                        cooldown, scope));
+                break;
             case "sequence":
                 boolean above = r.has("above");
                 if (above == r.has("below")) {
@@ -250,6 +264,7 @@ public final class RuleFileLoader {
                 String where = source + ": rules[" + i + "]" + (id.isEmpty() ? "" : " (id '" + id + "')") + ", ";
                 durationProblems(r, where, problems);
                 stuckAndScopeProblems(r, where, problems);
+                outlierProblems(r, where, problems);
             }
         }
     }
@@ -324,12 +339,39 @@ public final class RuleFileLoader {
     }
 
     /**
-     * The durations ({@code after}, {@code within}, {@code for}, {@code cooldown}) that are not written as every duration in
-     * sensorflow is ({@link Durations}) or are not longer than 0 (a cooldown may be 0), reported with the schema's problems so that all come at once.
+     * What the schema cannot say of an outlier rule: its window takes exactly one of
+     * {@code readings} and {@code duration} ({@link #durationProblems} checks the duration), and
+     * {@code min_readings} is at most the window's readings (or the rule never fires).
+     */
+    private static void outlierProblems(JsonNode r, String where, Collection<String> problems) {
+        if (!r.path("kind").asText("").equals("outlier") || !r.path("kind").isTextual()) {
+            return;
+        }
+        JsonNode window = r.path("window");
+        if (!window.isObject()) {
+            return; // absent, or not a mapping: the schema says so
+        }
+        if (window.has("readings") == window.has("duration")) {
+            problems.add(where + "field 'window': give exactly one of 'readings' (the last N readings) and 'duration'"
+                    + " (the readings of the last D)");
+        }
+        JsonNode n = window.path("readings");
+        JsonNode min = r.path("min_readings");
+        if (n.isIntegralNumber() && min.isIntegralNumber() && min.asLong() > n.asLong() && n.asLong() >= 2
+                && n.asLong() <= OutlierRule.MAX_WINDOW_READINGS) {
+            problems.add(where + "field 'min_readings': " + min.asLong() + " is more than the window's " + n.asLong()
+                    + " readings: the rule could never fire");
+        }
+    }
+
+    /**
+     * The durations ({@code after}, {@code within}, {@code for}, {@code cooldown}, an outlier's {@code window.duration})
+     * that are not written as every duration in sensorflow is ({@link Durations}) or are not longer than 0 (a cooldown
+     * may be 0), reported with the schema's problems so that all come at once.
      */
     private static void durationProblems(JsonNode r, String rule, Collection<String> problems) {
-        for (String field : List.of("after", "within", "for", "cooldown")) {
-            JsonNode value = r.path(field);
+        for (String field : List.of("after", "within", "for", "cooldown", "window.duration")) {
+            JsonNode value = field.equals("window.duration") ? r.path("window").path("duration") : r.path(field);
             if (!value.isTextual()) {
                 continue; // missing or not a string: the schema says so
             }

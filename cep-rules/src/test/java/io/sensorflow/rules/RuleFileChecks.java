@@ -90,6 +90,13 @@ final class RuleFileChecks {
                 check(s.metric() != null && (s.byReadings() ? s.readings() >= 2 && s.readings() <= 100_000
                         : s.forDuration() != null && !s.forDuration().isNegative() && !s.forDuration().isZero()), context,
                         "metric, readings or for of " + r);
+            } else if (r instanceof OutlierRule s) {
+                check(s.metric() != null && Double.isFinite(s.k()) && s.k() > 0 && s.k() <= 100
+                        && (s.byReadings() ? s.windowReadings() >= 2 && s.windowReadings() <= 1000
+                                && s.minReadings() <= s.windowReadings()
+                                : s.windowDuration() != null && !s.windowDuration().isNegative() && !s.windowDuration().isZero())
+                        && s.minReadings() >= 2 && s.minReadings() <= 1000 && s.resolveReadings() >= 1
+                        && s.resolveReadings() <= 1000, context, "metric, k, window or min_readings of " + r);
             }
             SensorScope scope = r.scope();
             check(scope != null && (scope.isAll() || scope.idList() != null && !scope.idList().isEmpty()

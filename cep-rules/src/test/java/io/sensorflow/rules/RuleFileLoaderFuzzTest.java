@@ -59,6 +59,25 @@ class RuleFileLoaderFuzzTest {
                 severity: info
                 after: 10m
                 sensors: {match: 'greenhouse-.*'}
+
+              - id: temperature-spike
+                kind: outlier
+                severity: warning
+                metric: temperature
+                k: 4
+                window: {readings: 30}
+                min_readings: 20
+                resolve: {readings: 5}
+                cooldown: 10m
+
+              - id: humidity-outlier
+                kind: outlier
+                severity: info
+                metric: humidity
+                k: 2.5
+                window:
+                  duration: 10m
+                sensors: {ids: [greenhouse-01]}
             """;
     private static final String DEFAULT_TEXT = new String(DEFAULTS, StandardCharsets.UTF_8) + MORE_RULES;
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -73,7 +92,7 @@ class RuleFileLoaderFuzzTest {
         "[1, 2]", "{a: 1}", "[5m]", "!!str 5", "!!int \"3\"", "!!float 2", "!!set {a, b}",
         "!!timestamp 2001-12-14", "!!null ''", "!!java.net.URL [\"http://x\"]", "|\n      multi\n      line",
         ">\n      folded\n      twice", "'x'", "\"tab\\there\"", "\"nul\\0\"", "\"\\u2028\"", "é", "🌱", "\"\\u202e\"", "x".repeat(600),
-        "temperature", "humidity", "distance_cm", "pressure", "silence", "sequence", "rise", "stuck", "info", "warning",
+        "temperature", "humidity", "distance_cm", "pressure", "silence", "sequence", "rise", "stuck", "outlier", "info", "warning",
         "{ids: [a]}", "{ids: [a, a]}", "{ids: []}", "{match: 'a.*'}", "{match: '('}", "{ids: [a], match: a}", "{}",
         "{match: ''}", "{ids: [5]}", "[sensor-1]",
         "critical", "INFO", "Warning", "\"5m\"", "'3'", "3.0", "2.0", "&a 5m", "*a", "*undefined", "&a", "? x", "- x",
@@ -95,7 +114,7 @@ class RuleFileLoaderFuzzTest {
 
     static final String[] KEYS = {
         "id", "kind", "severity", "after", "metric", "above", "below", "count", "within", "by", "description", "version",
-        "resolve", "readings", "cooldown", "for", "sensors", "ids", "match",
+        "resolve", "readings", "cooldown", "for", "sensors", "ids", "match", "k", "window", "duration", "min_readings",
         "rules", "colour", "we-ird key", "<<", "\"quoted key\"", "1", "true", "null", "~", "? complex", "Id", "ID", "'id'",
     };
 
@@ -177,6 +196,11 @@ class RuleFileLoaderFuzzTest {
                 Map.entry("sensors", nodes("[]", "{}", "\"a\"", "5", "null", "{\"ids\": []}", "{\"ids\": [\"a\", \"a\"]}",
                         "{\"ids\": [5]}", "{\"ids\": [\"\"]}", "{\"ids\": \"a\"}", "{\"match\": \"(\"}", "{\"match\": \"\"}",
                         "{\"match\": 5}", "{\"ids\": [\"a\"], \"match\": \"a\"}", "{\"pattern\": \"a\"}")),
+                Map.entry("k", nodes("0", "-1", "100.5", "\"3\"", "null", "[]", "-0.0")),
+                Map.entry("window", nodes("{}", "5", "\"5m\"", "null", "[]", "{\"readings\": 1}", "{\"readings\": 1001}",
+                        "{\"readings\": 2.5}", "{\"duration\": \"soon\"}", "{\"duration\": \"0s\"}", "{\"duration\": 5}",
+                        "{\"readings\": 5, \"duration\": \"1m\"}", "{\"count\": 5}")),
+                Map.entry("min_readings", nodes("1", "0", "1001", "2.5", "\"10\"", "null", "[]", "31")),
                 Map.entry("description", nodes("5", "[]", "{}", "\"" + "x".repeat(501) + "\"", "null")));
         int cases = 0;
         for (int i = 0; i < defaults().path("rules").size(); i++) {
@@ -190,7 +214,7 @@ class RuleFileLoaderFuzzTest {
                     expectNamed(doc, i, field, "rules[" + i + "]." + field + " = " + value);
                     cases++;
                 }
-                if (List.of("id", "kind", "severity", "after", "within", "metric", "count", "by", "readings", "for")
+                if (List.of("id", "kind", "severity", "after", "within", "metric", "count", "by", "readings", "for", "k", "window")
                         .contains(field)) {
                     ObjectNode doc = defaults();
                     ((ObjectNode) doc.path("rules").get(i)).remove(field);

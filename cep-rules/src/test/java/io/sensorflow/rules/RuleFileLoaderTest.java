@@ -349,4 +349,86 @@ class RuleFileLoaderTest {
         assertThat(problemsOf(HEADER + SILENCE + "    sensors: {pattern: 'a.*'}\n")).isNotEmpty()
                 .allSatisfy(p -> assertThat(p).startsWith(at + "'sensors"));
     }
+
+    private static final String OUTLIER = "  - id: spike\n    kind: outlier\n    severity: warning\n    metric: temperature\n"
+            + "    k: 3\n";
+
+    @Test
+    void anOutlierRuleTakesAWindowOfReadingsOrADurationAndDefaultsItsMinimumAndResolution() {
+        assertThat(only(HEADER + OUTLIER + "    window: {readings: 30}\n")).isEqualTo(new OutlierRule("spike",
+                Severity.WARNING, "", Metric.TEMPERATURE, 3, 30, null, 10, 10, Duration.ZERO, SensorScope.ALL));
+        assertThat(((OutlierRule) only(HEADER + OUTLIER + "    window: {readings: 4}\n")).minReadings())
+                .as("min(N, 10)").isEqualTo(4);
+        OutlierRule timed = (OutlierRule) only(HEADER + OUTLIER.replace("k: 3", "k: 2.5") + "    window:\n"
+                + "      duration: 10m\n    resolve: {readings: 3}\n    cooldown: 1h\n    sensors: {match: 'greenhouse-.*'}\n");
+        assertThat(timed.byReadings()).isFalse();
+        assertThat(timed.k()).isEqualTo(2.5);
+        assertThat(timed.windowDuration()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(timed.minReadings()).isEqualTo(10);
+        assertThat(timed.resolveReadings()).isEqualTo(3);
+        assertThat(timed.cooldown()).isEqualTo(Duration.ofHours(1));
+        assertThat(timed.scope().match()).isEqualTo("greenhouse-.*");
+        assertThat(timed.kind()).isEqualTo("outlier");
+        OutlierRule most = (OutlierRule) only(HEADER + OUTLIER.replace("k: 3", "k: 100")
+                + "    window: {readings: 1000}\n    min_readings: 1000\n");
+        assertThat(most.minReadings()).isEqualTo(1000);
+        assertThat(((OutlierRule) only(HEADER + OUTLIER + "    window: {readings: 2}\n    min_readings: 2\n"))
+                .windowReadings()).isEqualTo(2);
+        assertThat(((OutlierRule) only(HEADER + OUTLIER + "    window: {duration: 1m}\n    min_readings: 500\n"))
+                .minReadings()).isEqualTo(500);
+    }
+
+    @Test
+    void eachMistakeInAnOutlierRuleIsNamed() {
+        String at = "rules.yaml: rules[0] (id 'spike'), field";
+        assertThat(problemsOf(HEADER + OUTLIER)).singleElement().asString().startsWith(at + " 'window': ");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: {}\n")).containsExactly(at + " 'window': give exactly one of"
+                + " 'readings' (the last N readings) and 'duration' (the readings of the last D)");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: {readings: 10, duration: 5m}\n")).containsExactly(at
+                + " 'window': give exactly one of 'readings' (the last N readings) and 'duration' (the readings of the last D)");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: 10\n")).singleElement().asString().startsWith(at + " 'window': ");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: {readings: 1}\n")).singleElement().asString()
+                .startsWith(at + " 'window.readings': ").contains("2");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: {readings: 1001}\n")).singleElement().asString()
+                .startsWith(at + " 'window.readings': ").contains("1000");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: {readings: 2.5}\n")).singleElement().asString()
+                .startsWith(at + " 'window.readings': ");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: {duration: 0s}\n")).containsExactly(
+                at + " 'window.duration': must be longer than 0, not 0s");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: {duration: a while}\n")).singleElement().asString()
+                .startsWith(at + " 'window.duration': 'a while' is not a duration");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: {count: 5}\n")).isNotEmpty()
+                .allSatisfy(p -> assertThat(p).startsWith(at + " 'window"));
+        String ten = "    window: {readings: 10}\n";
+        assertThat(problemsOf(HEADER + OUTLIER + ten + "    min_readings: 11\n")).containsExactly(at
+                + " 'min_readings': 11 is more than the window's 10 readings: the rule could never fire");
+        assertThat(problemsOf(HEADER + OUTLIER + ten + "    min_readings: 1\n")).singleElement().asString()
+                .startsWith(at + " 'min_readings': ").contains("2");
+        assertThat(problemsOf(HEADER + OUTLIER + "    window: {duration: 1m}\n    min_readings: 1001\n")).singleElement()
+                .asString().startsWith(at + " 'min_readings': ").contains("1000");
+        assertThat(problemsOf(HEADER + OUTLIER.replace("k: 3", "k: 0") + ten)).singleElement().asString()
+                .startsWith(at + " 'k': ");
+        assertThat(problemsOf(HEADER + OUTLIER.replace("k: 3", "k: -2") + ten)).singleElement().asString()
+                .startsWith(at + " 'k': ");
+        assertThat(problemsOf(HEADER + OUTLIER.replace("k: 3", "k: 101") + ten)).singleElement().asString()
+                .startsWith(at + " 'k': ").contains("100");
+        assertThat(problemsOf(HEADER + OUTLIER.replace("k: 3", "k: three") + ten)).singleElement().asString()
+                .startsWith(at + " 'k': ");
+        assertThat(problemsOf(HEADER + OUTLIER.replace("    k: 3\n", "") + ten)).singleElement().asString()
+                .startsWith(at + " 'k': ");
+        assertThat(problemsOf(HEADER + OUTLIER.replace("    metric: temperature\n", "") + ten)).singleElement()
+                .asString().startsWith(at + " 'metric': ");
+        assertThat(problemsOf(HEADER + OUTLIER + ten + "    resolve: {readings: 0}\n")).singleElement().asString()
+                .startsWith(at + " 'resolve.readings': ");
+        assertThat(problemsOf(HEADER + OUTLIER + ten + "    resolve: {after: 5m}\n")).isNotEmpty()
+                .allSatisfy(p -> assertThat(p).startsWith(at + " 'resolve"));
+        assertThat(problemsOf(HEADER + OUTLIER + ten + "    cooldown: -1m\n")).containsExactly(
+                at + " 'cooldown': must be 0 or longer, not -1m");
+        assertThat(problemsOf(HEADER + OUTLIER + ten + "    within: 1m\n")).singleElement().asString()
+                .startsWith(at + " 'within': ");
+        assertThat(problemsOf(HEADER + OUTLIER + ten + "    late: evaluate\n")).singleElement().asString()
+                .startsWith(at + " 'late': ");
+        assertThat(problemsOf(HEADER + SILENCE + "    k: 3\n")).singleElement().asString()
+                .startsWith("rules.yaml: rules[0] (id 'quiet'), field 'k': ");
+    }
 }

@@ -1,6 +1,7 @@
 package io.sensorflow.oracle;
 
 import io.sensorflow.rules.EpisodeRule;
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.RuleSet;
@@ -8,6 +9,7 @@ import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.alert.AlertIds;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -52,7 +54,15 @@ import java.util.TreeSet;
  *       value, s its first; a match at the N-th reading r of a run (or the first r with r - s &gt;= D),
  *       over [s, r] with readings [s, r], id of (rule, sensor, s, the ordinal of runs starting at s);
  *       at most one per run; a resolution at the first reading with another value after a repeat;
- *       their life as for sequences.
+ *       their life as for sequences;
+ *   <li><b>outlier</b> (k, a window of N readings or of a duration D, min_readings m, resolved by M,
+ *       cooldown C): the window of a reading r is the N readings before it, or of the last 1000
+ *       readings before it those with a time in [r - D, r); r is an outlier iff the window holds
+ *       n &gt;= m readings, and with mean = (their sum, oldest first) / n and sd = sqrt((the sum of
+ *       (v - mean) * (v - mean), oldest first) / (n - 1)), sd &gt; 0 and |value(r) - mean| &gt; k * sd; a match
+ *       at an outlier whose previous reading was none, over [r, r] with readings [r], id of (rule,
+ *       sensor, r, the ordinal of such matches at r's time); a resolution at the M-th reading in a
+ *       row that is no outlier after one that is; their life as for sequences.
  * </ol>
  * Values are the payload's tenths as doubles, which is what the job parses from the text.
  *
@@ -81,7 +91,9 @@ public final class AlertOracle {
     private final List<Measurement> riseMetrics = new ArrayList<>();
     private final List<StuckRule> stucks = new ArrayList<>();
     private final List<Measurement> stuckMetrics = new ArrayList<>();
-    /** Per sensor, whether each rule applies to it (silences, sequences, rises, stucks); null where no rule has a scope. */
+    private final List<OutlierRule> outliers = new ArrayList<>();
+    private final List<Measurement> outlierMetrics = new ArrayList<>();
+    /** Per sensor, whether each rule applies to it (silences, sequences, rises, stucks, outliers); null where no rule has a scope. */
     private final boolean[][] inScope;
     private final boolean scoped;
     private final SensorState[] sensors;
@@ -107,6 +119,9 @@ public final class AlertOracle {
             } else if (r instanceof StuckRule stuck) {
                 stucks.add(stuck);
                 stuckMetrics.add(Measurement.fromField(stuck.metric().fieldName()));
+            } else if (r instanceof OutlierRule outlier) {
+                outliers.add(outlier);
+                outlierMetrics.add(Measurement.fromField(outlier.metric().fieldName()));
             } else {
                 throw new IllegalArgumentException("rule '" + r.id() + "': the oracle does not know " + r.getClass());
             }
@@ -127,13 +142,16 @@ public final class AlertOracle {
             all.addAll(sequences);
             all.addAll(rises);
             all.addAll(stucks);
+            all.addAll(outliers);
             in = inScope[sensor] = new boolean[all.size()];
             for (int j = 0; j < in.length; j++) {
                 in[j] = all.get(j).scope().includes(id);
             }
         }
         int offset = kind == silences ? 0 : kind == sequences ? silences.size()
-                : kind == rises ? silences.size() + sequences.size() : silences.size() + sequences.size() + rises.size();
+                : kind == rises ? silences.size() + sequences.size()
+                : kind == stucks ? silences.size() + sequences.size() + rises.size()
+                : silences.size() + sequences.size() + rises.size() + stucks.size();
         return in[offset + k];
     }
 
@@ -196,6 +214,11 @@ public final class AlertOracle {
                     s.stuck[k].episodes.copy().decide(stucks.get(k), ids.id(i), out);
                 }
             }
+            for (int k = 0; k < s.outlier.length; k++) {
+                if (s.outlier[k] != null) {
+                    s.outlier[k].episodes.copy().decide(outliers.get(k), ids.id(i), out);
+                }
+            }
             for (int k = 0; k < silences.size(); k++) {
                 SilenceRule rule = silences.get(k);
                 if (!applies(i, silences, k)) {
@@ -247,6 +270,12 @@ public final class AlertOracle {
                 s.stuck(k).accept(stucks.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
             }
         }
+        for (int k = 0; k < outliers.size(); k++) {
+            int tenths = r.value(outlierMetrics.get(k));
+            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), outliers, k)) {
+                s.outlier(k).accept(outliers.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
+            }
+        }
     }
 
     private ExpectedAlert silence(SilenceRule rule, int sensor, String status, long episodeStart, long spanEnd,
@@ -282,6 +311,7 @@ public final class AlertOracle {
         final SequenceState[] sequence = new SequenceState[sequences.size()];
         final RiseState[] rise = new RiseState[rises.size()];
         final StuckState[] stuck = new StuckState[stucks.size()];
+        final OutlierState[] outlier = new OutlierState[outliers.size()];
 
         SequenceState sequence(int k, int count) {
             if (sequence[k] == null) {
@@ -304,6 +334,13 @@ public final class AlertOracle {
             return stuck[k];
         }
 
+        OutlierState outlier(int k) {
+            if (outlier[k] == null) {
+                outlier[k] = new OutlierState();
+            }
+            return outlier[k];
+        }
+
         SensorState copy() {
             SensorState c = new SensorState();
             c.hasLast = hasLast;
@@ -316,6 +353,9 @@ public final class AlertOracle {
             }
             for (int k = 0; k < stuck.length; k++) {
                 c.stuck[k] = stuck[k] == null ? null : stuck[k].copy();
+            }
+            for (int k = 0; k < outlier.length; k++) {
+                c.outlier[k] = outlier[k] == null ? null : outlier[k].copy();
             }
             return c;
         }
@@ -589,6 +629,76 @@ public final class AlertOracle {
             c.runOrdinal = runOrdinal;
             c.length = length;
             c.fired = fired;
+            c.episodes = episodes.copy();
+            return c;
+        }
+    }
+
+    /**
+     * The readings before the next one that can be in its window (the last N, or the last 1000 for
+     * a duration window, oldest first), whether the last reading was an outlier, and the episodes.
+     */
+    private static final class OutlierState {
+        ArrayDeque<Long> times = new ArrayDeque<>();
+        ArrayDeque<Double> values = new ArrayDeque<>();
+        boolean lastOutlier;
+        long episodeStart = Long.MIN_VALUE;
+        /** Which of the outliers starting an episode at episodeStart this is: several can, at one event time. */
+        int episodeOrdinal;
+        Episodes episodes = new Episodes();
+
+        void accept(OutlierRule rule, String sensorId, long ts, double value, List<ExpectedAlert> out) {
+            episodes.at(rule, sensorId, ts, out);
+            List<Double> window = new ArrayList<>();
+            java.util.Iterator<Long> t = times.iterator();
+            for (double v : values) {
+                long time = t.next();
+                if (rule.byReadings() || time >= ts - rule.windowDuration().toMillis() && time < ts) {
+                    window.add(v);
+                }
+            }
+            boolean outlier = false;
+            int n = window.size();
+            if (n >= rule.minReadings()) {
+                double sum = 0;
+                for (double v : window) {
+                    sum += v;
+                }
+                double mean = sum / n;
+                double squares = 0;
+                for (double v : window) {
+                    squares += (v - mean) * (v - mean);
+                }
+                double sd = Math.sqrt(squares / (n - 1));
+                outlier = sd > 0 && Math.abs(value - mean) > rule.k() * sd;
+            }
+            if (outlier && !lastOutlier) {
+                episodeOrdinal = episodeStart == ts ? episodeOrdinal + 1 : 0;
+                episodeStart = ts;
+                episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts, episodeOrdinal).toString(),
+                        rule.id(), sensorId, ExpectedAlert.FIRING, ts, ts, List.of(ts), List.of(value)));
+            }
+            if (outlier) {
+                episodes.met();
+            } else {
+                episodes.notMet(rule, ts, value);
+            }
+            lastOutlier = outlier;
+            times.addLast(ts);
+            values.addLast(value);
+            if (values.size() > (rule.byReadings() ? rule.windowReadings() : OutlierRule.MAX_WINDOW_READINGS)) {
+                times.removeFirst();
+                values.removeFirst();
+            }
+        }
+
+        OutlierState copy() {
+            OutlierState c = new OutlierState();
+            c.times = times.clone();
+            c.values = values.clone();
+            c.lastOutlier = lastOutlier;
+            c.episodeStart = episodeStart;
+            c.episodeOrdinal = episodeOrdinal;
             c.episodes = episodes.copy();
             return c;
         }

@@ -12,6 +12,7 @@ import io.sensorflow.rules.Severity;
 import io.sensorflow.rules.SensorScope;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.StuckRule;
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.alert.AlertIds;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,11 @@ class AlertOracleReferenceTest {
             new SequenceRule("hot-some", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 65, 2, Duration.ofSeconds(2), 2,
                     Duration.ZERO, SensorScope.matching("sensor-0[23]")),
             new StuckRule("stuck-some", Severity.INFO, "", Metric.TEMPERATURE, 2, null, Duration.ZERO,
-                    SensorScope.matching(".*4")));
+                    SensorScope.matching(".*4")),
+            OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 1.5, 4)
+                    .with(3, 2, Duration.ofSeconds(2), SensorScope.ALL),
+            OutlierRule.ofDuration("spike-timed", Severity.INFO, Metric.DISTANCE_CM, 1, Duration.ofMillis(1_500))
+                    .with(2, 1, Duration.ZERO, SensorScope.matching("sensor-0[12]")));
 
     private final SensorIds ids = new SensorIds(SENSORS, "sensor-", 2);
 
@@ -80,7 +85,7 @@ class AlertOracleReferenceTest {
         }
         assertThat(total).as("the stream should give alerts of every kind").isGreaterThan(10);
         assertThat(oracle.outcome(Long.MAX_VALUE).alerts()).as("seed " + seed).extracting(ExpectedAlert::ruleId)
-                .contains("stuck", "frozen", "quiet-some", "hot-some", "stuck-some")
+                .contains("stuck", "frozen", "quiet-some", "hot-some", "stuck-some", "spike", "spike-timed")
                 .filteredOn(r -> r.endsWith("-some")).hasSizeGreaterThan(0);
     }
 
@@ -178,6 +183,8 @@ class AlertOracleReferenceTest {
                     sequence(q, ids.id(s), withMetric(rs, q.metric()), out);
                 } else if (rule instanceof StuckRule q) {
                     stuck(q, ids.id(s), withMetric(rs, q.metric()), out);
+                } else if (rule instanceof OutlierRule q) {
+                    outlier(q, ids.id(s), withMetric(rs, q.metric()), out);
                 } else {
                     rise((RiseRule) rule, ids.id(s), withMetric(rs, ((RiseRule) rule).metric()), out);
                 }
@@ -349,6 +356,40 @@ class AlertOracleReferenceTest {
                 }
             }
             i = end;
+        }
+        episodes(q, sensor, rs, met, matches, out);
+    }
+
+    /**
+     * Matches: an outlier whose previous reading is none, the window of reading i being the N
+     * readings before it, or of the 1000 before it those in [ts - D, ts); the rule is met by
+     * outliers. Ids count the matches at one time.
+     */
+    private static void outlier(OutlierRule q, String sensor, List<R> rs, List<ExpectedAlert> out) {
+        List<ExpectedAlert> matches = new ArrayList<>();
+        boolean[] met = new boolean[rs.size()];
+        long lastStart = Long.MIN_VALUE;
+        int ordinal = 0;
+        for (int i = 0; i < rs.size(); i++) {
+            long ts = rs.get(i).ts;
+            List<Double> window = new ArrayList<>();
+            for (int j = Math.max(0, i - (q.byReadings() ? q.windowReadings() : 1000)); j < i; j++) {
+                if (q.byReadings() || rs.get(j).ts >= ts - q.windowDuration().toMillis() && rs.get(j).ts < ts) {
+                    window.add(value(rs.get(j), q.metric()));
+                }
+            }
+            int n = window.size();
+            if (n >= q.minReadings()) {
+                double mean = window.stream().reduce(0.0, Double::sum) / n;
+                double sd = Math.sqrt(window.stream().map(v -> (v - mean) * (v - mean)).reduce(0.0, Double::sum) / (n - 1));
+                met[i] = sd > 0 && Math.abs(value(rs.get(i), q.metric()) - mean) > q.k() * sd;
+            }
+            if (met[i] && (i == 0 || !met[i - 1])) {
+                ordinal = ts == lastStart ? ordinal + 1 : 0;
+                lastStart = ts;
+                matches.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, ts, ordinal).toString(), q.id(), sensor, "FIRING",
+                        ts, ts, List.of(ts), List.of(value(rs.get(i), q.metric()))));
+            }
         }
         episodes(q, sensor, rs, met, matches, out);
     }

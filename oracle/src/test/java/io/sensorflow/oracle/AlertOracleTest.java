@@ -11,6 +11,8 @@ import io.sensorflow.rules.Severity;
 import io.sensorflow.rules.SensorScope;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.StuckRule;
+import io.sensorflow.rules.OutlierRule;
+import io.sensorflow.rules.SensorScope;
 import io.sensorflow.rules.alert.AlertIds;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -519,5 +521,87 @@ class AlertOracleTest {
         assertThat(asked.outcome()).isEqualTo(notAsked.outcome());
         assertThat(asked.outcome().alerts()).extracting(ExpectedAlert::ruleId)
                 .containsExactlyInAnyOrder("hot", "hot", "quiet", "quiet", "rise", "rise"); // resolved by 20, 21, 22 s
+    }
+
+    // ---- outlier ----
+
+    /** More than 3 sd from the last 4 readings (min_readings 4), resolved by 2, cooldown 10 s. */
+    private static final OutlierRule SPIKE = OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 3, 4)
+            .with(4, 2, Duration.ofSeconds(10), SensorScope.ALL);
+
+    private static ExpectedAlert outlierFiring(int sensor, long at, double value) {
+        return new ExpectedAlert(id(SPIKE, sensor, at), "spike", "s" + (sensor + 1), ExpectedAlert.FIRING, T0 + at, T0 + at,
+                times(at), List.of(value));
+    }
+
+    @Test
+    void anOutlierFiresAtTheFirstOfAStretchResolvesAfterMReadingsAndCoolsDown() {
+        OutcomeOracle o = oracle(SPIKE);
+        // 20, 21, 20, 21, then 40: mean 20.5, sd 0.577: an outlier; 100 after it is one too (the same stretch)
+        double[] values = {20, 21, 20, 21, 40, 100, 21, 20, 21, 20, 21, 20, 21, 20, 90, 20, 21, 20, 21, 20, 21, 20, 21, 20, 21,
+            20, 21, 20, 90};
+        for (int i = 0; i < values.length; i++) {
+            temp(o, S1, i * 1_000L, i, values[i]);
+        }
+        humidityOnly(o, S1, 100_000, 100);
+        ExpectedAlert first = outlierFiring(S1, 4_000, 40);
+        // 100 at 5 s: window 21, 20, 21, 40: mean 25.5, sd 9.7, 3 sd 29: an outlier, not the first of its stretch.
+        // 21 at 6 s and 20 at 7 s are none: resolved at 7 s. 90 at 14 s is an outlier within the cooldown
+        // (until 17 s): dropped; 90 at 28 s opens the next episode.
+        ExpectedAlert third = outlierFiring(S1, 28_000, 90);
+        assertThat(o.outcome().alerts()).containsExactly(
+                first,
+                new ExpectedAlert(first.alertId(), "spike", "s1", ExpectedAlert.RESOLVED, T0 + 4_000, T0 + 7_000,
+                        times(4_000, 7_000), List.of(40.0, 20.0)),
+                third);
+    }
+
+    @Test
+    void anOutlierNeedsMinReadingsAndASpreadAndIsStrictlyMoreThanKSdAway() {
+        OutlierRule one = OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 1, 3);
+        OutcomeOracle o = oracle(one);
+        temp(o, S1, 0, 0, 50);
+        temp(o, S1, 1_000, 1, 90); // one before it: too few
+        temp(o, S2, 0, 0, 50);
+        temp(o, S2, 1_000, 1, 50);
+        temp(o, S2, 2_000, 2, 50);
+        temp(o, S2, 3_000, 3, 90); // sd 0: none
+        temp(o, S3, 0, 0, 0);
+        temp(o, S3, 1_000, 1, 2);
+        temp(o, S3, 2_000, 2, 4);
+        temp(o, S3, 3_000, 3, 4); // mean 2, sd exactly 2: 2 away is not more than 1 sd
+        assertThat(o.outcome().alerts()).isEmpty();
+        temp(o, S3, 4_000, 4, 8); // window 2, 4, 4: mean 3.33, sd 1.15: an outlier
+        assertThat(o.outcome().alerts()).containsExactly(new ExpectedAlert(id(one, S3, 4_000), "spike", "s3",
+                ExpectedAlert.FIRING, T0 + 4_000, T0 + 4_000, times(4_000), List.of(8.0)));
+    }
+
+    @Test
+    void aDurationWindowIsTheReadingsOfTheLastDBeforeTheReadingAndAtMost1000() {
+        OutlierRule timed = OutlierRule.ofDuration("spike", Severity.WARNING, Metric.TEMPERATURE, 2, Duration.ofSeconds(3))
+                .with(2, 1, Duration.ZERO, SensorScope.ALL);
+        OutcomeOracle o = oracle(timed);
+        temp(o, S1, 0, 0, 500); // exactly D before 3 s: in its window
+        temp(o, S1, 2_000, 1, 10);
+        temp(o, S1, 3_000, 2, 11);
+        temp(o, S1, 3_000, 3, 11); // its window is still [0, 3 s): not the other reading at 3 s
+        assertThat(o.outcome().alerts()).isEmpty();
+        temp(o, S1, 4_000, 4, 12); // [1 s, 4 s): 10, 11, 11: an outlier
+        temp(o, S1, 5_000, 5, 11.5); // resolves
+        ExpectedAlert f = new ExpectedAlert(id(timed, S1, 4_000), "spike", "s1", ExpectedAlert.FIRING, T0 + 4_000,
+                T0 + 4_000, times(4_000), List.of(12.0));
+        assertThat(o.outcome().alerts()).containsExactly(f, new ExpectedAlert(f.alertId(), "spike", "s1",
+                ExpectedAlert.RESOLVED, T0 + 4_000, T0 + 5_000, times(4_000, 5_000), List.of(12.0, 11.5)));
+
+        OutlierRule hour = OutlierRule.ofDuration("spike", Severity.WARNING, Metric.TEMPERATURE, 3, Duration.ofHours(1));
+        OutcomeOracle many = oracle(hour);
+        temp(many, S2, 0, 0, 1000); // the 1001st reading before the last two: out of their windows
+        for (int i = 1; i <= 1000; i++) {
+            temp(many, S2, i, i, i % 2 == 0 ? 10 : 11);
+        }
+        temp(many, S2, 1001, 1001, 12); // 500 tens and 500 elevens: mean 10.5, sd 0.50025: none
+        temp(many, S2, 1002, 1002, 12.1); // an outlier
+        assertThat(many.outcome().alerts()).containsExactly(new ExpectedAlert(id(hour, S2, 1002), "spike", "s2",
+                ExpectedAlert.FIRING, T0 + 1002, T0 + 1002, times(1002), List.of(12.1)));
     }
 }

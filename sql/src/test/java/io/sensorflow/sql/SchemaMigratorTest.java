@@ -33,7 +33,7 @@ class SchemaMigratorTest {
         String url = databaseAt("before_v4", "3", "INSERT INTO dead_letters (source_topic, source_partition,"
                 + " source_offset, reason_code, reason, received_at, window_start, window_end, payload) VALUES"
                 + " ('t', 0, 1, 'NOT_JSON', 'x', now(), now(), now(), 'hello'::bytea)");
-        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("6");
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("7");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT payload_size, payload_sha256, payload_truncated FROM dead_letters")) {
@@ -50,7 +50,7 @@ class SchemaMigratorTest {
         String url = databaseAt("before_v5", "4", "INSERT INTO sensor_aggregates VALUES ('s1', '2026-11-21T08:00:00Z',"
                 + " '2026-11-21T08:15:00Z', 3, 0, 3, 20.0, 22.5, 21.0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0,"
                 + " '2026-11-21T08:00:01Z', '2026-11-21T08:14:59Z')");
-        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("6");
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("7");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT a.readings_late_for_rules, q.late_for_rules"
@@ -66,9 +66,9 @@ class SchemaMigratorTest {
         String first = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
         String second = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
 
-        assertThat(first).isEqualTo("6");
-        assertThat(second).isEqualTo("6");
-        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("6");
+        assertThat(first).isEqualTo("7");
+        assertThat(second).isEqualTo("7");
+        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("7");
     }
 
     @Test
@@ -78,6 +78,7 @@ class SchemaMigratorTest {
                 + " span_end, readings, message, detected_at) VALUES (gen_random_uuid(), 'r', '%s', 'info', 's', 'FIRING',"
                 + " now(), now(), '[]', 'm', now())";
         execute(String.format(row, "stuck"));
+        execute(String.format(row, "outlier"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> execute(String.format(row, "sulk")))
                 .hasMessageContaining("sensor_alerts_rule_kind_check");
         execute("DELETE FROM sensor_alerts");

@@ -1,6 +1,7 @@
 package io.sensorflow.rules.cep;
 
 import io.sensorflow.rules.EpisodeRule;
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
@@ -11,7 +12,7 @@ import java.util.UUID;
 import org.apache.flink.cep.pattern.Pattern;
 
 /**
- * A sequence, rise or stuck rule, compiled: its CEP pattern, the pattern that resolves its episodes, the
+ * A sequence, rise, stuck or outlier rule, compiled: its CEP pattern, the pattern that resolves its episodes, the
  * selector that feeds both, and the uids of its operators.
  */
 public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, CandidateSelector<?> selector) {
@@ -25,6 +26,9 @@ public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Can
         }
         if (rule instanceof StuckRule s) {
             return new CompiledRule(rule, RulePatterns.stuck(s), new StuckCandidates(s));
+        }
+        if (rule instanceof OutlierRule o) {
+            return new CompiledRule(rule, RulePatterns.outlier(o), new OutlierCandidates(o));
         }
         throw new IllegalArgumentException("rule '" + rule.id() + "' is a " + rule.getClass().getSimpleName()
                 + ", which does not compile to a pattern the job runs; silence has its own operator");
@@ -55,6 +59,10 @@ public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Can
         } else if (rule instanceof StuckRule s) {
             definition = "stuck|" + s.metric() + "|" + (s.byReadings() ? "readings|" + s.readings()
                     : "for|" + s.forDuration().toMillis());
+        } else if (rule instanceof OutlierRule o) {
+            // min_readings changes which readings are outliers, so it is part of the definition.
+            definition = "outlier|" + o.metric() + "|" + o.k() + "|" + (o.byReadings() ? "readings|" + o.windowReadings()
+                    : "duration|" + o.windowDuration().toMillis()) + "|min|" + o.minReadings();
         } else {
             definition = "silence|" + ((SilenceRule) rule).after().toMillis();
         }

@@ -24,6 +24,12 @@ public class RuleEvent {
      * and {@link #fromValue} are the first reading of the run ({@link #episodeStart} its time).
      */
     public static final byte REPEAT = 5;
+    /**
+     * A reading of an outlier rule's metric with the statistics of the window before it
+     * ({@link #windowReadings}, {@link #windowMean}, {@link #windowSd}): the first of a stretch of
+     * outliers, as {@link OutlierCandidates} found it; the pattern checks it against the rule.
+     */
+    public static final byte OUTLIER = 6;
 
     public String sensorId;
     /** Event time of the reading, epoch milliseconds. */
@@ -45,6 +51,10 @@ public class RuleEvent {
     public double fromValue;
     /** For {@link #REPEAT}: its place in its run, the run's first reading being 1. */
     public long runLength;
+    /** For {@link #OUTLIER}: how many readings the window before it held, their mean and sample standard deviation. */
+    public int windowReadings;
+    public double windowMean;
+    public double windowSd;
 
     public RuleEvent() {}
 
@@ -69,6 +79,7 @@ public class RuleEvent {
     public String toString() {
         return "RuleEvent{" + sensorId + " @" + timestamp + " " + value + " kind=" + kind + " episode=" + episodeStart
                 + (kind == RISE || kind == REPEAT ? " from=" + fromValue + "@" + fromTime : "")
-                + (kind == REPEAT ? " #" + runLength : "") + "}";
+                + (kind == REPEAT ? " #" + runLength : "")
+                + (kind == OUTLIER ? " window n=" + windowReadings + " mean=" + windowMean + " sd=" + windowSd : "") + "}";
     }
 }

@@ -1,6 +1,7 @@
 package io.sensorflow.rules.cep;
 
 import io.sensorflow.rules.EpisodeRule;
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
@@ -75,6 +76,19 @@ public final class RulePatterns {
         return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.skipPastLastEvent())
                 .where(SimpleCondition.of(e -> e.kind == RuleEvent.REPEAT && e.value == e.fromValue
                         && e.timestamp - e.fromTime >= forMs));
+    }
+
+    /**
+     * An outlier: a reading more than {@code k} standard deviations from the mean of the window
+     * before it, the window holding at least {@code min_readings} readings and a standard deviation
+     * above 0 ({@link OutlierRule#isOutlier}). One event, which carries its window's statistics:
+     * {@link OutlierCandidates} keeps each sensor's window and passes on the first reading of each
+     * stretch of outliers (a FIRING is due only there). CEP keeps no partial match.
+     */
+    public static Pattern<RuleEvent, RuleEvent> outlier(OutlierRule rule) {
+        return Pattern.<RuleEvent>begin("outlier", AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(e -> e.kind == RuleEvent.OUTLIER
+                        && rule.isOutlier(e.value, e.windowReadings, e.windowMean, e.windowSd)));
     }
 
     /** What resolves a stuck episode: the first reading with another value than the repeat before it. */

@@ -9,6 +9,7 @@ import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.rules.SensorScope;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.StuckRule;
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.Severity;
 import io.sensorflow.rules.SilenceRule;
 import java.time.Duration;
@@ -97,5 +98,31 @@ class CompiledRuleTest {
         assertThat(CompiledRule.uid(three)).isNotEqualTo(CompiledRule.uid(StuckRule.ofDuration("stuck", Severity.WARNING,
                 Metric.HUMIDITY, Duration.ofMillis(3))));
         assertThat(CompiledRule.resolutionUid(three)).endsWith("-resolved-1");
+    }
+
+    @Test
+    void anOutlierRuleIsOneEventCarryingItsWindowAndEveryFieldOfItsMeaningIsInItsUid() {
+        OutlierRule ten = OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 3, 10);
+        CompiledRule c = CompiledRule.of(ten);
+        assertThat(c.selector()).isInstanceOf(OutlierCandidates.class);
+        assertThat(c.pattern().getName()).isEqualTo("outlier");
+        assertThat(c.pattern().getPrevious()).isNull();
+        assertThat(c.resolution().getName()).isEqualTo("more");
+        assertThat(c.resolution().getPrevious().getName()).isEqualTo("back");
+        String uid = CompiledRule.uid(ten);
+        assertThat(uid).startsWith("rule-spike-");
+        assertThat(List.of(
+                OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 3.5, 10),
+                OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 3, 11),
+                OutlierRule.ofReadings("spike", Severity.WARNING, Metric.HUMIDITY, 3, 10),
+                OutlierRule.ofDuration("spike", Severity.WARNING, Metric.TEMPERATURE, 3, Duration.ofMillis(10)),
+                ten.with(9, 10, Duration.ZERO, SensorScope.ALL),
+                ten.with(10, 10, Duration.ZERO, SensorScope.ids(List.of("a")))))
+                .extracting(CompiledRule::uid).doesNotContain(uid).doesNotHaveDuplicates();
+        // what only changes an episode's life keeps the uid of the firing pattern and selector
+        assertThat(CompiledRule.uid(ten.with(10, 3, Duration.ofMinutes(5), SensorScope.ALL))).isEqualTo(uid);
+        assertThat(CompiledRule.uid(new OutlierRule("spike", Severity.CRITICAL, "other words", Metric.TEMPERATURE, 3, 10,
+                null, 10, 10, Duration.ZERO, SensorScope.ALL))).isEqualTo(uid);
+        assertThat(CompiledRule.resolutionUid(ten)).endsWith("-resolved-10");
     }
 }

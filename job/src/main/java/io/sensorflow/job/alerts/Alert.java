@@ -15,7 +15,7 @@ public class Alert {
 
     public String alertId;
     public String ruleId;
-    /** silence, sequence or rise. */
+    /** The rule's kind as a rule file writes it: silence, sequence, rise, stuck or outlier. */
     public String ruleKind;
     public String severity;
     public String status;

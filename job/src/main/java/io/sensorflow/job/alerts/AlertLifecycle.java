@@ -2,6 +2,7 @@ package io.sensorflow.job.alerts;
 
 import io.sensorflow.job.metrics.AlertMetrics;
 import io.sensorflow.rules.EpisodeRule;
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.StuckRule;
@@ -25,7 +26,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The life of a sequence, rise or stuck rule's episodes on one sensor: CLOSED, then OPEN from a FIRING
+ * The life of a sequence, rise, stuck or outlier rule's episodes on one sensor: CLOSED, then OPEN from a FIRING
  * until the RESOLVED. Its input is what the rule's two CEP operators matched, FIRING from the firing pattern
  * and RESOLVED from the resolution pattern, in no particular order between the two; it takes them
  * in event-time order once the watermark has passed them (a RESOLVED before a FIRING of the same
@@ -177,6 +178,11 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
         } else if (rule instanceof StuckRule k) {
             a.message = k.metric().fieldName() + " on sensor " + a.sensorId + " changed to " + MatchToAlert.fmt(back.values[0])
                     + ", stuck at " + MatchToAlert.fmt(fired.values[0]) + " since " + AlertJson.time(fired.spanStart);
+        } else if (rule instanceof OutlierRule o) {
+            a.message = o.metric().fieldName() + " on sensor " + a.sensorId + " within " + MatchToAlert.fmt(o.k())
+                    + " standard deviations of its recent readings for " + readings + " (last "
+                    + MatchToAlert.fmt(back.values[0]) + "), an outlier (" + MatchToAlert.fmt(fired.values[0]) + ") at "
+                    + AlertJson.time(fired.spanStart);
         } else {
             RiseRule r = (RiseRule) rule;
             a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " not up by " + MatchToAlert.fmt(r.by())

@@ -1,5 +1,6 @@
 package io.sensorflow.job.alerts;
 
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
@@ -13,7 +14,7 @@ import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns a CEP match of a sequence, rise or stuck rule into a FIRING alert: a candidate, which
+ * Turns a CEP match of a sequence, rise, stuck or outlier rule into a FIRING alert: a candidate, which
  * {@link AlertLifecycle} emits (and counts in the rule's metrics) unless an episode is open or
  * cooling down.
  */
@@ -57,6 +58,18 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             a.message = k.metric().fieldName() + " on sensor " + a.sensorId + " stuck at " + fmt(e.value) + " for "
                     + (k.byReadings() ? e.runLength + " readings" : Durations.format(java.time.Duration.ofMillis(e.timestamp - e.fromTime)))
                     + " since " + AlertJson.time(e.fromTime);
+        } else if (rule instanceof OutlierRule o) {
+            RuleEvent e = match.get("outlier").get(0);
+            a.sensorId = e.sensorId;
+            a.alertId = AlertIds.of(rule.id(), e.sensorId, e.episodeStart, e.episodeOrdinal).toString();
+            a.spanStart = e.timestamp;
+            a.spanEnd = e.timestamp;
+            a.readingTimes = new long[] {e.timestamp};
+            a.values = new double[] {e.value};
+            a.message = o.metric().fieldName() + " on sensor " + a.sensorId + " at " + fmt(e.value) + ": z = "
+                    + round((e.value - e.windowMean) / e.windowSd) + " against the mean " + round(e.windowMean) + " and sd "
+                    + round(e.windowSd) + " of its " + e.windowReadings + " readings before it"
+                    + (o.byReadings() ? "" : " within " + Durations.format(o.windowDuration())) + " (k " + fmt(o.k()) + ")";
         } else {
             RiseRule r = (RiseRule) rule;
             RuleEvent e = match.get("rise").get(0);
@@ -75,6 +88,11 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
         a.spanEnd = e.timestamp;
         a.readingTimes = new long[] {e.fromTime, e.timestamp};
         a.values = new double[] {e.fromValue, e.value};
+    }
+
+    /** Three decimals, for statistics in messages. */
+    static String round(double v) {
+        return fmt(Math.round(v * 1000) / 1000.0);
     }
 
     static String fmt(double v) {

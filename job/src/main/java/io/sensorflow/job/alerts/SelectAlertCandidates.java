@@ -265,6 +265,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         if (rule instanceof StuckRule s) {
             return s.byReadings() ? 0 : s.forDuration().toMillis();
         }
+        if (rule instanceof io.sensorflow.rules.OutlierRule o) { // a window of readings, like a stuck run, has no such bound
+            return o.byReadings() ? 0 : o.windowDuration().toMillis();
+        }
         return ((io.sensorflow.rules.RiseRule) rule).within().toMillis();
     }
 

@@ -34,7 +34,12 @@ class SelectAlertCandidatesRescaleHarnessTest {
     /** The runs of 75 across the stop are stuck runs too (the other values are random doubles). */
     static final io.sensorflow.rules.StuckRule STUCK = io.sensorflow.rules.StuckRule.ofReadings("stuck", Severity.WARNING,
             Metric.TEMPERATURE, 3);
-    static final List<Rule> RULES = List.of(RISE, HOT, STUCK);
+    /** The jumps to and from the runs of 75 across the stop are outliers against the random values about 20 before them. */
+    static final io.sensorflow.rules.OutlierRule OUTLIER = io.sensorflow.rules.OutlierRule.ofReadings("outlier",
+            Severity.WARNING, Metric.TEMPERATURE, 3, 10);
+    static final io.sensorflow.rules.OutlierRule OUTLIER_TIMED = io.sensorflow.rules.OutlierRule.ofDuration(
+            "outlier-timed", Severity.WARNING, Metric.TEMPERATURE, 3, Duration.ofSeconds(15));
+    static final List<Rule> RULES = List.of(RISE, HOT, STUCK, OUTLIER, OUTLIER_TIMED);
     static final int PARTITIONS = 4;
     static final int SENSORS = 16;
     static final int SECONDS = 200;
@@ -127,6 +132,8 @@ class SelectAlertCandidatesRescaleHarnessTest {
         uninterrupted.feed(readings, 0, SECONDS);
         assertThat(uninterrupted.candidates).as("the scenario has runs and rises").hasSizeGreaterThan(20);
         assertThat(uninterrupted.candidates).as("and stuck runs across the stop").filteredOn(c -> c.startsWith("stuck "))
+                .hasSizeGreaterThan(3);
+        assertThat(uninterrupted.candidates).as("and outliers").filteredOn(c -> c.startsWith("outlier") && c.contains(" kind=6 "))
                 .hasSizeGreaterThan(3);
 
         Run before = new Run(from, p -> p % from);

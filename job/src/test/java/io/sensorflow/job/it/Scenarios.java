@@ -77,7 +77,7 @@ final class Scenarios {
         return rulesFile("/it-rules.yaml");
     }
 
-    /** it-rules.yaml with it-rules-stuck-and-scopes.yaml: two stuck rules and two scoped ones more. */
+    /** it-rules.yaml with it-rules-stuck-and-scopes.yaml: two stuck rules, two scoped ones and two outlier rules more. */
     static java.nio.file.Path itRulesWithStuckAndScopes() throws java.io.IOException {
         return rulesFile("/it-rules.yaml", "/it-rules-stuck-and-scopes.yaml");
     }

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Silences (one sensor, and the whole fleet), runs of extreme readings, near misses, rises, stuck
- * sensors and rules with a scope through the real job; the alerts topic, read with read_committed, and the sensor_alerts table
+ * Silences (one sensor, and the whole fleet), runs of extreme readings, near misses, rises, stuck, outliers
+ * (spikes) and rules with a scope through the real job; the alerts topic, read with read_committed, and the sensor_alerts table
  * must hold exactly the alerts the simulator's oracle expects, also after a TaskManager died.
  */
 class SensorJobAlertsIT {
@@ -95,7 +95,14 @@ class SensorJobAlertsIT {
         List<ExpectedAlert> expected = Simulator.expectedOutcome(scenario, ruleSet, Long.MAX_VALUE / 2).alerts();
         assertThat(expected).extracting(ExpectedAlert::ruleId).contains("temperature-extreme-run",
                 "obstacle-close-run", "sensor-silence", "distance-stuck", "humidity-stuck", "first-five-warm-run",
-                "listed-silence");
+                "listed-silence", "temperature-spike", "humidity-jump");
+        // The scenario's temperature spikes are outliers: their first reading fires, the readings after them resolve.
+        assertThat(expected).filteredOn(a -> a.ruleId().equals("temperature-spike") && a.status().equals("FIRING"))
+                .extracting(a -> a.values().get(0)).contains(80.0, 75.0);
+        assertThat(expected).filteredOn(a -> a.ruleId().equals("temperature-spike") && a.status().equals("RESOLVED"))
+                .isNotEmpty();
+        assertThat(expected).filteredOn(a -> a.ruleId().equals("humidity-jump")).extracting(ExpectedAlert::sensorId)
+                .allMatch(id -> id.matches("sensor-0001[0-9]"));
         // The scoped rules alert on their sensors only, which other sensors would have alerted too.
         assertThat(expected).filteredOn(a -> a.ruleId().equals("first-five-warm-run")).extracting(ExpectedAlert::sensorId)
                 .allMatch(id -> id.matches("sensor-0000[1-5]"));

@@ -1,0 +1,245 @@
+package io.sensorflow.rules.cep;
+
+import io.sensorflow.rules.OutlierRule;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * The readings an outlier rule's two patterns need. Per sensor it keeps the window (the last
+ * {@code N} values, or the times and values of the last {@code D}, in a ring of primitives) and,
+ * for each reading, computes the window's mean and sample standard deviation as the rule defines
+ * them (oldest first, cep-rules/README). It passes on:
+ * <ul>
+ *   <li>the first outlier of each stretch of outliers, carrying its window's statistics
+ *       ({@link RuleEvent#OUTLIER}): the pattern checks it against {@code k} and
+ *       {@code min_readings}. A FIRING is due only at the first of a stretch, so the others cannot
+ *       make one; none of them can end or start a resolution either (a resolution needs readings
+ *       that are no outlier, and the first outlier already broke any in progress);
+ *   <li>while an outlier came since the last resolution (an episode may be open), the first
+ *       {@code resolveReadings} readings after an outlier that are none ({@link RuleEvent#BACK},
+ *       then {@link RuleEvent#NORMAL}): that many in a row resolve an episode. Readings that are no
+ *       outlier while no episode can be open, or past the first {@code resolveReadings}, change no
+ *       alert: the firing pattern matches only {@code OUTLIER}, and the resolution has matched or
+ *       has nothing to close.
+ * </ul>
+ * So CEP sees about two events per outlier, not one per reading, and keeps no partial match but
+ * a resolution's.
+ *
+ * <p>The state per sensor is bounded whatever the input: a window of {@code N} readings keeps at
+ * most {@code N} values (N at most 1,000); a duration window at most
+ * {@value OutlierRule#MAX_WINDOW_READINGS} (time, value) pairs: past that the oldest goes, so the
+ * window of a sensor that sends more than 1,000 readings within {@code D} is its last 1,000 readings
+ * (the rule's definition says so, and the oracle does the same). The work per reading is
+ * proportional to the window's size (two passes over it, to compute the statistics in one order).
+ */
+public final class OutlierCandidates implements CandidateSelector<OutlierCandidates.State> {
+
+    /** The version of the state this writes, after {@link CandidateSelector#FORMAT_VERSION_MARK}. */
+    static final int FORMAT_VERSION = 1;
+
+    private final OutlierRule rule;
+    /** How many readings the window keeps at most. */
+    private final int capacity;
+    /** The window's duration, or 0 for a window of readings. */
+    private final long durationMs;
+    private final int minReadings;
+    private final int resolveReadings;
+
+    public OutlierCandidates(OutlierRule rule) {
+        this.rule = rule;
+        this.capacity = rule.byReadings() ? rule.windowReadings() : OutlierRule.MAX_WINDOW_READINGS;
+        this.durationMs = rule.byReadings() ? 0 : rule.windowDuration().toMillis();
+        this.minReadings = rule.minReadings();
+        this.resolveReadings = rule.resolveReadings();
+    }
+
+    /** Per sensor: the window, oldest first, in a ring that grows up to the rule's capacity; and the episode's bookkeeping. */
+    public static final class State {
+        double[] values;
+        /** The readings' times, for a duration window only. */
+        long[] times;
+        int head;
+        int size;
+        /** Whether the last reading was an outlier: the next one is then no first of a stretch. */
+        boolean lastOutlier;
+        long lastTime = Long.MIN_VALUE;
+        /**
+         * The start of the last outlier episode and which of those starting then it was. Not in the
+         * checkpoint: episodes can share a start only when their readings share one time, and a
+         * sensor's readings at one time are all released at once, between two checkpoints.
+         */
+        long episodeStart = Long.MIN_VALUE;
+        int episodeOrdinal;
+        /** Readings that are no outlier since the last one that was, up to {@code resolveReadings} (fresh: none due). */
+        int normalsPassed = Integer.MAX_VALUE;
+        /** Whether an outlier came since the last resolution: only then can a resolution close an episode. */
+        boolean unresolved;
+        /**
+         * The time of the last match. A resolution at that same time does not end its episode: at one
+         * event time resolutions are taken before matches.
+         */
+        long lastMatchTime = Long.MIN_VALUE;
+
+        private int at(int i) {
+            int j = head + i;
+            return j >= values.length ? j - values.length : j;
+        }
+
+        double value(int i) {
+            return values[at(i)];
+        }
+
+        long time(int i) {
+            return times[at(i)];
+        }
+
+        void pollFirst() {
+            head = at(1);
+            size--;
+        }
+
+        /** Appends a reading, dropping the oldest when {@code capacity} are kept. */
+        void push(long t, double v, int capacity, boolean timed) {
+            if (size == capacity) {
+                pollFirst();
+            } else if (values == null || size == values.length) {
+                int grown = values == null ? Math.min(capacity, 8) : Math.min(capacity, values.length * 2);
+                double[] nv = new double[grown];
+                long[] nt = timed ? new long[grown] : null;
+                for (int i = 0; i < size; i++) {
+                    nv[i] = value(i);
+                    if (timed) {
+                        nt[i] = time(i);
+                    }
+                }
+                values = nv;
+                times = nt;
+                head = 0;
+            }
+            int at = at(size);
+            values[at] = v;
+            if (timed) {
+                times[at] = t;
+            }
+            size++;
+        }
+    }
+
+    @Override
+    public State newState() {
+        return new State();
+    }
+
+    @Override
+    public void accept(State s, String sensorId, long timestamp, double value, Consumer<RuleEvent> out) {
+        if (Double.isNaN(value)) {
+            return; // no reading of this metric: not in any window, and neither an outlier nor a normal reading
+        }
+        s.lastTime = timestamp;
+        int n = s.size;
+        if (durationMs > 0) {
+            while (s.size > 0 && timestamp - s.time(0) > durationMs) {
+                s.pollFirst(); // before timestamp - D: in no later window either
+            }
+            n = s.size;
+            while (n > 0 && s.time(n - 1) >= timestamp) {
+                n--; // readings at this very time are not before it: [r - D, r)
+            }
+        }
+        boolean outlier = false;
+        double mean = 0;
+        double sd = 0;
+        if (n >= minReadings) { // else no outlier, whatever the statistics (and n >= 2 below)
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += s.value(i);
+            }
+            mean = sum / n;
+            double squares = 0;
+            for (int i = 0; i < n; i++) {
+                double d = s.value(i) - mean;
+                squares += d * d;
+            }
+            sd = Math.sqrt(squares / (n - 1));
+            outlier = rule.isOutlier(value, n, mean, sd);
+        }
+        if (outlier && !s.lastOutlier) {
+            s.episodeOrdinal = s.episodeStart == timestamp ? s.episodeOrdinal + 1 : 0;
+            s.episodeStart = timestamp;
+            RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.OUTLIER, timestamp, s.episodeOrdinal);
+            e.windowReadings = n;
+            e.windowMean = mean;
+            e.windowSd = sd;
+            out.accept(e);
+            s.unresolved = true;
+            s.lastMatchTime = timestamp;
+        }
+        if (outlier) {
+            s.normalsPassed = 0;
+        } else if (s.normalsPassed < resolveReadings) {
+            if (s.unresolved) { // else no episode can be open: a resolution would change nothing
+                out.accept(RuleEvent.of(sensorId, timestamp, value,
+                        s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
+            }
+            if (++s.normalsPassed == resolveReadings && timestamp > s.lastMatchTime) {
+                s.unresolved = false;
+            }
+        }
+        s.lastOutlier = outlier;
+        s.push(timestamp, value, capacity, durationMs > 0);
+    }
+
+    @Override
+    public boolean isEmpty(State s, long watermark) {
+        // Every reading still to come is after the watermark: once the last one kept is a whole
+        // duration behind it, no later window holds any of them, and a reading with an empty window
+        // is no outlier, as with a fresh state. A window of readings has no such end. Readings due
+        // to a resolution keep the state.
+        return (s.size == 0 || durationMs > 0 && watermark - s.lastTime >= durationMs) && !s.unresolved;
+    }
+
+    @Override
+    public void write(State s, DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION_MARK + FORMAT_VERSION);
+        out.writeBoolean(s.lastOutlier);
+        out.writeLong(s.lastTime);
+        out.writeBoolean(s.times != null);
+        out.writeInt(s.size);
+        for (int i = 0; i < s.size; i++) {
+            if (s.times != null) {
+                out.writeLong(s.time(i));
+            }
+            out.writeDouble(s.value(i));
+        }
+        out.writeInt(s.normalsPassed);
+        out.writeBoolean(s.unresolved);
+        out.writeLong(s.lastMatchTime);
+    }
+
+    @Override
+    public State read(DataInput in) throws IOException {
+        int version = CandidateSelector.formatVersion(in.readUnsignedByte(), FORMAT_VERSION, "outlier rule state");
+        if (version == 0) {
+            throw new IOException("outlier rule state without a format version: outlier rules were versioned from the start");
+        }
+        State s = new State();
+        s.lastOutlier = in.readBoolean();
+        s.lastTime = in.readLong();
+        boolean timed = in.readBoolean();
+        int size = in.readInt();
+        if (size < 0 || size > OutlierRule.MAX_WINDOW_READINGS) {
+            throw new IOException("outlier rule state with a window of " + size + " readings, more than "
+                    + OutlierRule.MAX_WINDOW_READINGS);
+        }
+        for (int i = 0; i < size; i++) {
+            long t = timed ? in.readLong() : 0;
+            s.push(t, in.readDouble(), capacity, durationMs > 0);
+        }
+        s.normalsPassed = in.readInt();
+        s.unresolved = in.readBoolean();
+        s.lastMatchTime = in.readLong();
+        return s;
+    }
+}
