@@ -161,7 +161,7 @@ class DashboardViewsTest {
     void pipelineHealthAddsReceivedRejectedShareAndAlertsToEachWindow() throws SQLException {
         new Window("greenhouse-01", "2026-11-21T08:00:00Z").temperature(60, 19.0, 21.0, 20.0).duplicates(2).insert();
         new Window("greenhouse-02", "2026-11-21T08:00:00Z").temperature(30, 19.0, 21.0, 20.0).insert();
-        new Window("greenhouse-01", "2026-11-21T08:15:00Z").temperature(55, 19.0, 21.0, 20.0).insert();
+        new Window("greenhouse-01", "2026-11-21T08:15:00Z").temperature(55, 19.0, 21.0, 20.0).lateForRules(4).insert();
         late("greenhouse-01", "2026-11-21T08:03:00Z", 1);
         deadLetter("2026-11-21T08:00:00Z", 2);
         deadLetter("2026-11-21T08:00:00Z", 3);
@@ -172,11 +172,12 @@ class DashboardViewsTest {
         alert("temperature-rapid-rise", "rise", "warning", "greenhouse-01", "RESOLVED", "2026-11-21T08:15:00Z");
 
         assertThat(rows("SELECT window_start, sensors, accepted, duplicates, late, rejected, received,"
-                + " rejected_percent, alerts FROM pipeline_health ORDER BY window_start")).containsExactly(
+                + " rejected_percent, alerts, late_for_rules FROM pipeline_health ORDER BY window_start")).containsExactly(
                 // received 90 + 2 + 1 + 2 = 95; rejected 2 / 95 = 2.105 %
-                "2026-11-21 08:00:00+00|2|90|2|1|2|95|2.11|2",
-                "2026-11-21 08:15:00+00|1|55|0|0|0|55|0.00|1",
-                "2026-11-21 08:30:00+00|0|0|0|0|1|1|100.00|0");
+                "2026-11-21 08:00:00+00|2|90|2|1|2|95|2.11|2|0",
+                // 4 of the 55 accepted came behind the watermark: counted, seen by no rule
+                "2026-11-21 08:15:00+00|1|55|0|0|0|55|0.00|1|4",
+                "2026-11-21 08:30:00+00|0|0|0|0|1|1|100.00|0|0");
     }
 
     @Test
@@ -232,6 +233,11 @@ class DashboardViewsTest {
 
         Window duplicates(int count) {
             columns.put("duplicate_count", count);
+            return this;
+        }
+
+        Window lateForRules(int count) {
+            columns.put("readings_late_for_rules", count);
             return this;
         }
 

@@ -33,7 +33,7 @@ class SchemaMigratorTest {
         String url = databaseAt("before_v4", "3", "INSERT INTO dead_letters (source_topic, source_partition,"
                 + " source_offset, reason_code, reason, received_at, window_start, window_end, payload) VALUES"
                 + " ('t', 0, 1, 'NOT_JSON', 'x', now(), now(), now(), 'hello'::bytea)");
-        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("7");
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("8");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT payload_size, payload_sha256, payload_truncated FROM dead_letters")) {
@@ -50,7 +50,7 @@ class SchemaMigratorTest {
         String url = databaseAt("before_v5", "4", "INSERT INTO sensor_aggregates VALUES ('s1', '2026-11-21T08:00:00Z',"
                 + " '2026-11-21T08:15:00Z', 3, 0, 3, 20.0, 22.5, 21.0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0,"
                 + " '2026-11-21T08:00:01Z', '2026-11-21T08:14:59Z')");
-        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("7");
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("8");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT a.readings_late_for_rules, q.late_for_rules"
@@ -66,9 +66,9 @@ class SchemaMigratorTest {
         String first = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
         String second = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
 
-        assertThat(first).isEqualTo("7");
-        assertThat(second).isEqualTo("7");
-        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("7");
+        assertThat(first).isEqualTo("8");
+        assertThat(second).isEqualTo("8");
+        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("8");
     }
 
     @Test
