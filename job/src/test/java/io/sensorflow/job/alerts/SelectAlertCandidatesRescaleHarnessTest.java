@@ -9,6 +9,7 @@ import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.Severity;
 import io.sensorflow.rules.cep.RuleEvent;
+import io.sensorflow.rules.cep.SilenceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,9 @@ class SelectAlertCandidatesRescaleHarnessTest {
     static final io.sensorflow.rules.StuckRule STUCK = io.sensorflow.rules.StuckRule.ofReadings("stuck", Severity.WARNING,
             Metric.TEMPERATURE, 3);
     static final List<Rule> RULES = List.of(RISE, HOT, STUCK);
+    /** A silence rule beside them: the selector keeps each sensor's latest reading for it. */
+    static final io.sensorflow.rules.SilenceRule QUIET = new io.sensorflow.rules.SilenceRule("quiet", Severity.WARNING, "",
+            Duration.ofSeconds(30));
     static final int PARTITIONS = 4;
     static final int SENSORS = 16;
     static final int SECONDS = 200;
@@ -73,7 +77,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
         Run after = new Run(3, p -> (p + 1) % 3, savepoint, 2);
         after.feed(readings, STOP_AT, SECONDS);
         after.snapshot(2);
-        for (OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat> h : after.subtasks) {
+        for (OneInputStreamOperatorTestHarness<Reading, SilenceEvent> h : after.subtasks) {
             assertThat(((SelectAlertCandidates) h.getOperator()).unclaimedSensors()).isZero();
         }
         after.close();
@@ -191,7 +195,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
 
     /** The selector at one parallelism; partition p is read by subtask {@code owner(p)}. */
     static final class Run {
-        final List<OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat>> subtasks = new ArrayList<>();
+        final List<OneInputStreamOperatorTestHarness<Reading, SilenceEvent>> subtasks = new ArrayList<>();
         final IntUnaryOperator owner;
         final List<String> candidates = new ArrayList<>();
         private long maxTime = Long.MIN_VALUE;
@@ -206,8 +210,8 @@ class SelectAlertCandidatesRescaleHarnessTest {
             OperatorSubtaskState all = restore == null ? null
                     : AbstractStreamOperatorTestHarness.repackageState(restore.toArray(new OperatorSubtaskState[0]));
             for (int i = 0; i < parallelism; i++) {
-                var h = new OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat>(
-                        new SelectAlertCandidates(RULES, 30_000, Duration.ofDays(7).toMillis(), 1_000_000), MAX_PARALLELISM, parallelism, i);
+                var h = new OneInputStreamOperatorTestHarness<Reading, SilenceEvent>(
+                        new SelectAlertCandidates(RULES, List.of(QUIET), Duration.ofDays(7).toMillis(), 1_000_000), MAX_PARALLELISM, parallelism, i);
                 if (all != null) {
                     h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
                             all, MAX_PARALLELISM, oldParallelism, parallelism, i));
