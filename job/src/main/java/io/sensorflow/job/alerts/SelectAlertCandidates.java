@@ -106,7 +106,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
     private transient SensorScope[] ruleScopes;
     private transient Map<String, SensorState> sensors;
     private transient List<SensorState> holding;
-    private transient PriorityQueue<SensorState> due;
+    /** Sensors by when to look at their silence deadlines next; an entry whose time is not its sensor's {@code dueAt} is stale. */
+    private transient PriorityQueue<Due> due;
     private transient long watermark;
     /** The watermark before the one being released. */
     private transient long watermarkBefore;
@@ -285,7 +286,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         collectUsedMetrics();
         sensors = new HashMap<>();
         holding = new ArrayList<>();
-        due = new PriorityQueue<>((a, b) -> Long.compare(a.dueAt, b.dueAt));
+        due = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
         watermark = Long.MIN_VALUE;
         watermarkBefore = Long.MIN_VALUE;
         unclaimed = new HashMap<>();
@@ -446,18 +447,22 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         if (upTo == Long.MAX_VALUE) {
             return;
         }
-        while (!due.isEmpty() && due.peek().dueAt <= upTo) {
-            SensorState s = due.poll();
-            s.queued = false;
-            if (s.dropped) {
-                continue;
+        while (!due.isEmpty() && due.peek().at <= upTo) {
+            Due d = due.poll();
+            SensorState s = d.sensor;
+            if (s.dropped || d.at != s.dueAt) {
+                continue; // the sensor was queued earlier since
             }
             if (nextDeadline(s.lastTime, s.quietReported, s.scopes) <= upTo) {
                 // Quiet from its latest reading up to the watermark: the patterns decide whether a silence starts.
                 sendSilence(SilenceEvent.quiet(s.sensorId, s.lastTime, s.quietReported, upTo, s.scopes.silences()), upTo);
                 s.quietReported = upTo;
             }
-            scheduleSilence(s);
+            s.dueAt = nextDeadline(s.lastTime, s.quietReported, s.scopes);
+            if (s.dueAt != Long.MAX_VALUE) {
+                d.at = s.dueAt; // moved lazily: readings since only recorded their time
+                due.add(d);
+            }
         }
     }
 
@@ -477,15 +482,27 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         return Long.MAX_VALUE;
     }
 
-    /** Queues the sensor at its next silence deadline, unless it is queued already (a deadline earlier is moved when due). */
+    /**
+     * Queues the sensor at its next silence deadline unless it is queued at or before it already:
+     * an earlier time is moved on when it comes. A deadline before the queued time (a reading
+     * ending a gap that only a longer threshold had still to report) queues it once more.
+     */
     private void scheduleSilence(SensorState s) {
-        if (!s.queued) {
-            long at = nextDeadline(s.lastTime, s.quietReported, s.scopes);
-            if (at != Long.MAX_VALUE) {
-                s.dueAt = at;
-                s.queued = true;
-                due.add(s);
-            }
+        long at = nextDeadline(s.lastTime, s.quietReported, s.scopes);
+        if (at < s.dueAt) {
+            s.dueAt = at;
+            due.add(new Due(s, at));
+        }
+    }
+
+    /** A sensor in the queue of silence deadlines. */
+    static final class Due {
+        final SensorState sensor;
+        long at;
+
+        Due(SensorState sensor, long at) {
+            this.sensor = sensor;
+            this.at = at;
         }
     }
 
@@ -535,7 +552,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         for (Iterator<SensorState> it = sensors.values().iterator(); it.hasNext(); ) {
             SensorState s = it.next();
             if (s.held() == 0 && (s.rulesEmpty(this) && !s.scopes.anySilence() || forgotten(s))) {
-                if (!s.holding && !s.queued) {
+                if (!s.holding && s.dueAt == Long.MAX_VALUE) {
                     s.dropped = true; // nothing to remember: a sensor back later starts fresh
                     it.remove();
                 }
@@ -654,9 +671,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         // silence
         /** The quiet time after {@link #lastTime} is reported up to here ({@link SilenceEvent#quietFrom}); lastTime when not at all. */
         long quietReported = Long.MIN_VALUE;
-        /** When to look at the sensor's silence deadlines next; in the queue of sensors due. */
-        long dueAt;
-        boolean queued;
+        /** When to look at the sensor's silence deadlines next (in the queue {@code due}); Long.MAX_VALUE: not queued. */
+        long dueAt = Long.MAX_VALUE;
 
         SensorState(String sensorId, SelectAlertCandidates op, Scopes scopes) {
             this.sensorId = sensorId;

@@ -183,4 +183,45 @@ class SilenceRuleHarnessTest {
         List<Alert> second = h.takeAlerts();
         assertThat(second).extracting(a -> a.status + "@" + a.spanStart).containsExactly(Alert.FIRING + "@" + 7 * MIN);
     }
+
+    @Test
+    void twoRulesWithDifferentThresholdsFireEachAtItsOwnTimeFromOneEventEach() throws Exception {
+        SilenceRule longQuiet = new SilenceRule("long-quiet", Severity.CRITICAL, "", Duration.ofMinutes(12));
+        try (AlertRulesHarness two = new AlertRulesHarness(List.of(QUIET, longQuiet))) {
+            two.reading("a", 0, 20);
+            two.watermark(5 * MIN);
+            assertThat(two.takeAlerts()).extracting(a -> a.ruleId + " " + a.status).containsExactly("quiet FIRING");
+            two.watermark(12 * MIN - 1);
+            assertThat(two.takeAlerts()).isEmpty();
+            two.watermark(12 * MIN);
+            assertThat(two.takeAlerts()).extracting(a -> a.ruleId + " " + a.status).containsExactly("long-quiet FIRING");
+            // Back after 8 minutes, then quiet again: an end only the shorter rule resolves.
+            two.reading("a", 20 * MIN, 20);
+            two.reading("a", 28 * MIN, 20);
+            two.watermark(28 * MIN);
+            assertThat(two.takeAlerts()).extracting(a -> a.ruleId + " " + a.status + "@" + a.spanStart).containsExactlyInAnyOrder(
+                    "quiet RESOLVED@0", "long-quiet RESOLVED@0", "quiet FIRING@" + 20 * MIN, "quiet RESOLVED@" + 20 * MIN);
+            assertThat(two.silenceEvents).extracting(e -> e.kind).containsExactly(SilenceEvent.QUIET, SilenceEvent.QUIET,
+                    SilenceEvent.BACK, SilenceEvent.QUIET, SilenceEvent.BACK);
+        }
+    }
+
+    @Test
+    void aRestoreAfterTheFiringRepeatsNothingAndTheSensorBackResolvesIt() throws Exception {
+        h.reading("a", 0, 20);
+        h.watermark(6 * MIN);
+        assertThat(h.takeAlerts()).extracting(a -> a.status).containsExactly(Alert.FIRING);
+        List<OperatorSubtaskState> snapshot = h.snapshot(1);
+        h.close();
+
+        h = new AlertRulesHarness(List.of(QUIET), snapshot);
+        h.watermark(6 * MIN); // the sources' first watermark after the restore
+        h.watermark(7 * MIN);
+        assertThat(h.takeAlerts()).isEmpty();
+        h.reading("a", 8 * MIN, 20);
+        h.watermark(8 * MIN);
+        List<Alert> back = h.takeAlerts();
+        assertThat(back).extracting(a -> a.status).containsExactly(Alert.RESOLVED);
+        assertThat(back.get(0).alertId).isEqualTo(AlertIds.of("quiet", "a", 0).toString());
+    }
 }
