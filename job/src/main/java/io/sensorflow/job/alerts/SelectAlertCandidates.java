@@ -619,7 +619,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
     static final int FORMAT_VERSION_MARK = 0x40;
     static final int FORMAT_VERSION = 1;
     /** The key of a sensor's silence state among its rules' states in an entry. */
-    static final String SILENCE_KEY = "silence-quiet-reported";
+    static final String SILENCE_KEY = "silence";
 
     /** An entry's header: its format version, whether it was claimed, and by which subtask of how many. */
     record Header(int version, boolean claimed, int writer, int writerParallelism) {
@@ -858,9 +858,19 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
             // Each rule's state under its uid, so adding, removing or changing a rule keeps the others'.
             // The silence rules' (how far the quiet time was reported) under SILENCE_KEY: a job
             // that does not know the key skips it, as it does a removed rule's.
+            // A rule whose state is empty is left out (it reads back as fresh): with a silence rule
+            // every sensor heard from within --forget-sensor-after has an entry, most of them with
+            // no run open.
             boolean silence = quietReported > lastTime;
-            out.writeInt(ruleStates.length + (silence ? 1 : 0));
+            int kept = silence ? 1 : 0;
             for (int k = 0; k < ruleStates.length; k++) {
+                kept += op.selectors[k].isEmpty(ruleStates[k], op.watermark) ? 0 : 1;
+            }
+            out.writeInt(kept);
+            for (int k = 0; k < ruleStates.length; k++) {
+                if (op.selectors[k].isEmpty(ruleStates[k], op.watermark)) {
+                    continue;
+                }
                 ByteArrayOutputStream one = new ByteArrayOutputStream(32);
                 op.selectors[k].write(ruleStates[k], new DataOutputStream(one));
                 out.writeUTF(op.ruleUids.get(k));

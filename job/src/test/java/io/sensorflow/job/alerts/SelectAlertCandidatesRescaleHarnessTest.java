@@ -42,6 +42,8 @@ class SelectAlertCandidatesRescaleHarnessTest {
     static final int PARTITIONS = 4;
     static final int SENSORS = 16;
     static final int SECONDS = 200;
+    /** A sensor that says nothing from the stop on, on a partition that goes on: its silence comes after the restore. */
+    static final int STOPS = 5;
     static final int STOP_AT = 60;
     static final long BOUND_MS = 3_000;
     static final int MAX_PARALLELISM = 128;
@@ -94,7 +96,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
     private static List<String> withoutPartition(List<String> candidates, int partition) {
         List<String> kept = new ArrayList<>();
         for (String c : candidates) {
-            int sensor = Integer.parseInt(c.replaceAll("^.*RuleEvent\\{sensor-(\\d+) .*$", "$1"));
+            int sensor = Integer.parseInt(c.replaceAll("^.*Event\\{sensor-(\\d+) .*$", "$1"));
             if (sensor % PARTITIONS != partition) {
                 kept.add(c);
             }
@@ -132,6 +134,8 @@ class SelectAlertCandidatesRescaleHarnessTest {
         assertThat(uninterrupted.candidates).as("the scenario has runs and rises").hasSizeGreaterThan(20);
         assertThat(uninterrupted.candidates).as("and stuck runs across the stop").filteredOn(c -> c.startsWith("stuck "))
                 .hasSizeGreaterThan(3);
+        assertThat(uninterrupted.candidates).as("and a silence after it").filteredOn(c -> c.startsWith("silence "))
+                .anyMatch(c -> c.contains("{sensor-" + STOPS + " quiet"));
 
         Run before = new Run(from, p -> p % from);
         before.feed(readings, 0, STOP_AT);
@@ -151,7 +155,8 @@ class SelectAlertCandidatesRescaleHarnessTest {
 
     /**
      * Readings of {@link #SENSORS} sensors once a second, a little out of order, some twice; some
-     * sensors heat up across the stop (a rise, a run over 70), others at random times.
+     * sensors heat up across the stop (a rise, a run over 70), others at random times; sensor
+     * {@link #STOPS} goes quiet at the stop.
      * {@code quietPartition} (or -1) sends nothing from {@link #STOP_AT} on.
      */
     static List<Reading> scenario(long seed, int quietPartition) {
@@ -161,7 +166,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
             List<Reading> second = new ArrayList<>();
             for (int s = 0; s < SENSORS; s++) {
                 int partition = s % PARTITIONS;
-                if (partition == quietPartition && t >= STOP_AT) {
+                if (partition == quietPartition && t >= STOP_AT || s == STOPS && t >= STOP_AT) {
                     continue;
                 }
                 Reading r = new Reading();
@@ -247,6 +252,11 @@ class SelectAlertCandidatesRescaleHarnessTest {
 
         private void collect() {
             for (var h : subtasks) {
+                for (Object o; (o = h.getOutput().poll()) != null; ) {
+                    if (o instanceof StreamRecord<?> rec) {
+                        candidates.add("silence " + rec.getValue());
+                    }
+                }
                 for (Rule rule : RULES) {
                     var side = h.getSideOutput(SelectAlertCandidates.ruleOutput(rule));
                     if (side != null) {
