@@ -69,11 +69,11 @@ import org.apache.flink.util.OutputTag;
  * At another parallelism nobody can tell yet which subtask will read which partition, so every
  * subtask keeps the entries unclaimed, and the one that reads the first record of a partition
  * claims that partition's entries ({@link #claim}); the others drop their copies once the
- * watermark has passed everything in them. So after a rescale a sensor's silence is told to CEP by
- * the subtask that claimed it: a partition that sends nothing after the rescale reports no silence
- * until it sends again, late then (every subtask has a copy of its sensors, and none knows it reads
- * it); one quiet for longer than the longest threshold starts afresh. A sensor's silence state (its latest reading, and up
- * to when its quiet time has been reported) is part of its entry.
+ * watermark has passed everything in them. A sensor's silence state (its latest reading, and up
+ * to when its quiet time has been reported) is part of its entry, so after a rescale a sensor's
+ * silence is told to CEP by the subtask that claimed it: a partition that sends nothing after the
+ * rescale reports no silence until it sends again, late then (every subtask has a copy of its
+ * sensors, and none knows it reads it); one quiet for longer than the longest threshold starts afresh.
  */
 public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceEvent>
         implements OneInputStreamOperator<Reading, SilenceEvent>, BoundedOneInput {
@@ -126,11 +126,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
      * {@code rules}: the rules that compile to patterns, in the order of their side outputs.
      * {@code forgetAfterMs}: a sensor's state goes once its last reading is that far behind the
      * watermark, even with a run still open. {@code sensorCountWarning}: above this many sensors
-     * (and at each doubling) a warning is logged.
-     */
-    /**
-     * With the silence rules of the rule set, in order: that order is their index in
-     * {@link SilenceEvent#rules}, which says, when any has a scope, which of them apply to the event's sensor.
+     * (and at each doubling) a warning is logged. {@code silences}: the silence rules of the rule
+     * set, in order: that order is their index in {@link SilenceEvent#rules}, which says, when any
+     * has a scope, which of them apply to the event's sensor.
      */
     public SelectAlertCandidates(List<Rule> rules, List<SilenceRule> silences, long forgetAfterMs, int sensorCountWarning) {
         this.rules = List.copyOf(rules);
