@@ -272,11 +272,13 @@ final class ScaleRun {
     }
 
     /**
-     * RocksDB's own estimate of the keys in each state (column family) of the silence detector: one
-     * per sensor it tracks. An estimate: overwritten keys not yet compacted away count too.
+     * RocksDB's own estimate of the keys in each state (column family) of the silence rule's CEP
+     * operator (before silence went through CEP, its timer function kept one per sensor it tracked;
+     * CEP keeps none once a silence event is taken). An estimate: overwritten keys not yet
+     * compacted away count too.
      */
     private static void rocksDbKeys(List<String> report, JobProcess job) throws Exception {
-        String silence = job.rest.vertex(job.jobId, "Detect silence");
+        String silence = job.rest.vertex(job.jobId, "CEP silence");
         for (JsonNode m : job.rest.get("/jobs/" + job.jobId + "/vertices/" + silence + "/subtasks/metrics")) {
             String id = m.get("id").asText();
             if (id.endsWith("estimate-num-keys")) {

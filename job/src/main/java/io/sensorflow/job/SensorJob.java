@@ -11,17 +11,18 @@ import io.sensorflow.job.deadletter.SplitOffRejected;
 import io.sensorflow.job.late.LateReading;
 import io.sensorflow.job.alerts.Alert;
 import io.sensorflow.job.alerts.AlertLifecycle;
-import io.sensorflow.job.alerts.DetectSilence;
 import io.sensorflow.job.alerts.MatchToAlert;
 import io.sensorflow.job.alerts.MatchToResolution;
+import io.sensorflow.job.alerts.MatchToSilenceAlert;
 import io.sensorflow.job.alerts.SelectAlertCandidates;
-import io.sensorflow.job.alerts.SensorHeartbeat;
 import io.sensorflow.job.readings.Reading;
 import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
+import io.sensorflow.rules.cep.RulePatterns;
+import io.sensorflow.rules.cep.SilenceEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.cep.CEP;
@@ -209,7 +210,8 @@ public final class SensorJob {
 
     /**
      * On-time readings → the few each rule can act on → per rule: CEP (sequence, rise: a pattern
-     * that fires, one that resolves, and their episodes' life) or the silence detector → one
+     * that fires, one that resolves, and their episodes' life; silence: one pattern over the
+     * selector's silence events, which fires and resolves) → one
      * stream of alerts. Every rule's operators have uids made of its id and
      * definition, so a restart from a savepoint keeps the state of the rules that did not change.
      */
@@ -223,8 +225,8 @@ public final class SensorJob {
                 silences.add((SilenceRule) rule);
             }
         }
-        SingleOutputStreamOperator<SensorHeartbeat> heartbeats = onTime
-                .transform("Select alert candidates", TypeInformation.of(SensorHeartbeat.class),
+        SingleOutputStreamOperator<SilenceEvent> selected = onTime
+                .transform("Select alert candidates", TypeInformation.of(SilenceEvent.class),
                         new SelectAlertCandidates(patternRules, silences, config.forgetSensorAfter.toMillis(),
                                 config.sensorCountWarning))
                 .uid("select-alert-candidates");
@@ -233,14 +235,15 @@ public final class SensorJob {
         for (Rule rule : rules) {
             String uid = CompiledRule.uid(rule);
             if (rule instanceof SilenceRule silence) {
-                perRule.add(heartbeats
-                        .keyBy(hb -> hb.sensorId, Types.STRING)
-                        .process(new DetectSilence(silence, config.forgetSensorAfter, silences.indexOf(silence)),
-                                TypeInformation.of(Alert.class))
-                        .name("Detect silence: " + rule.id())
-                        .uid(uid));
+                // One event per silence start or end, not per reading: the pattern decides with the rule's after.
+                perRule.add(CEP.pattern(selected.keyBy(e -> e.sensorId, Types.STRING),
+                                RulePatterns.silenceOverQuiet(silence, silences.indexOf(silence)))
+                        .inEventTime()
+                        .process(new MatchToSilenceAlert(silence), TypeInformation.of(Alert.class))
+                        .name("CEP silence: " + rule.id())
+                        .uid(CompiledRule.silenceUid(silence)));
             } else {
-                KeyedStream<RuleEvent, String> candidates = heartbeats
+                KeyedStream<RuleEvent, String> candidates = selected
                         .getSideOutput(SelectAlertCandidates.ruleOutput(rule))
                         .keyBy(e -> e.sensorId, Types.STRING);
                 CompiledRule compiled = CompiledRule.of(rule);

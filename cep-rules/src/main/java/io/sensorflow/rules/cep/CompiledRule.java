@@ -81,6 +81,16 @@ public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Can
         return uid(rule) + "-resolved-" + rule.resolveReadings();
     }
 
+    /**
+     * The uid of a silence rule's CEP operator. Before silence went through CEP, the rule's uid
+     * named a timer function whose keyed state CEP cannot read: a savepoint of that job restores
+     * into this one with {@code --allowNonRestoredState} (that state is dropped; the selector's,
+     * which holds each sensor's latest reading, is kept).
+     */
+    public static String silenceUid(SilenceRule rule) {
+        return uid(rule) + "-cep";
+    }
+
     /** The uid of the operator that keeps each episode's life (open, resolved, cooled down): it survives a changed resolution or cooldown. */
     public static String lifecycleUid(Rule rule) {
         return uid(rule) + "-lifecycle";

@@ -100,12 +100,32 @@ public final class RulePatterns {
     /**
      * A reading not followed by another within {@code after}: the textbook silence pattern. It is
      * correct only when it sees every reading of the sensor, so it starts a partial match per
-     * reading; the job detects silence with one timer per sensor instead (see the job's
-     * {@code DetectSilence}), and the benchmark compares the two.
+     * reading; the job runs {@link #silenceOverQuiet} instead, and a differential test (the job's
+     * {@code SilenceDifferentialTest}) holds the two to the same alerts. The benchmark's
+     * {@code --naive-cep} run measures what this one costs.
      */
     public static Pattern<RuleEvent, RuleEvent> silence(SilenceRule rule) {
         return Pattern.<RuleEvent>begin("last", AfterMatchSkipStrategy.skipPastLastEvent())
                 .notFollowedBy("next")
                 .within(rule.after());
+    }
+
+    /**
+     * The silence rule as the job runs it, the {@code index}-th silence rule of the rule set, over
+     * {@link SilenceEvent}s: a silence starts where the time known to be quiet after a sensor's
+     * latest reading first reaches {@code after} (the watermark at that reading plus {@code after},
+     * nothing heard in between: a reading exactly {@code after} later is heard in between), and ends
+     * at the first reading more than {@code after} after the one before it. One event, one match:
+     * the selector sends a sensor's events only when its quiet time may reach the shortest
+     * {@code after} of its rules, or when a gap that long ends, so CEP's work grows with silences,
+     * not with readings, and it keeps no partial match.
+     */
+    public static Pattern<SilenceEvent, SilenceEvent> silenceOverQuiet(SilenceRule rule, int index) {
+        long after = rule.after().toMillis();
+        return Pattern.<SilenceEvent>begin("silence", AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(e -> e.appliesTo(index) && e.kind == SilenceEvent.QUIET
+                        && e.quietFrom - e.last < after && e.quietTo - e.last >= after))
+                .or(SimpleCondition.of(e -> e.appliesTo(index) && e.kind == SilenceEvent.BACK
+                        && e.back - e.last > after));
     }
 }

@@ -10,6 +10,7 @@ import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.cep.CandidateSelector;
 import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
+import io.sensorflow.rules.cep.SilenceEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -52,11 +53,14 @@ import org.apache.flink.util.OutputTag;
  *   <li>each sequence and rise rule's {@link CandidateSelector}, whose picks go to the rule's side
  *       output ({@link #ruleOutput}) and on to its CEP operator. They are ahead of every watermark
  *       this operator has forwarded, so CEP never drops them as late;
- *   <li>silence: the released readings are summed up as {@link SensorHeartbeat}s, stretches without
- *       a gap longer than the (shortest) silence threshold. A stretch is sent on the main output when
- *       a gap ends it, or at the latest when the watermark is about to pass the last sent heartbeat
- *       plus the threshold, which is when silence detection downstream would otherwise fire. So a
- *       sensor costs about one record per silence threshold, not one per reading.
+ *   <li>silence: what the released readings and the watermark say about the time after a sensor's
+ *       latest reading, as {@link SilenceEvent}s on the main output, to the silence rules' CEP
+ *       operators: {@link SilenceEvent#QUIET} when the watermark reaches the latest reading plus
+ *       one of the sensor's silence thresholds (a deadline kept per sensor and moved lazily: a
+ *       reading only records its time), {@link SilenceEvent#QUIET} and {@link SilenceEvent#BACK}
+ *       when a reading ends a gap longer than the sensor's shortest threshold. A reading that is
+ *       followed within that threshold by the next can start or end no silence, and is left out.
+ *       The patterns decide; a sensor that keeps reporting sends nothing.
  * </ul>
  *
  * <p>The held readings and the rules' per-sensor state are kept in union operator state, each
@@ -65,11 +69,14 @@ import org.apache.flink.util.OutputTag;
  * At another parallelism nobody can tell yet which subtask will read which partition, so every
  * subtask keeps the entries unclaimed, and the one that reads the first record of a partition
  * claims that partition's entries ({@link #claim}); the others drop their copies once the
- * watermark has passed everything in them. Heartbeats are all sent before a checkpoint barrier
- * instead.
+ * watermark has passed everything in them. A sensor's silence state (its latest reading, and up
+ * to when its quiet time has been reported) is part of its entry, so after a rescale a sensor's
+ * silence is told to CEP by the subtask that claimed it: a partition that sends nothing after the
+ * rescale reports no silence until it sends again, late then (every subtask has a copy of its
+ * sensors, and none knows it reads it); one quiet for longer than the longest threshold starts afresh.
  */
-public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHeartbeat>
-        implements OneInputStreamOperator<Reading, SensorHeartbeat>, BoundedOneInput {
+public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceEvent>
+        implements OneInputStreamOperator<Reading, SilenceEvent>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SelectAlertCandidates.class);
@@ -79,15 +86,17 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private final int sensorCountWarning;
     /** The sensor count above which the next warning is logged. */
     private transient long warnAbove;
-    /** The shortest silence threshold, or 0 without silence rules. */
-    private final long silenceMs;
-    /** The silence rules' scopes, in the order of their {@link DetectSilence} indexes; empty when none has one. */
+    /** The silence rules' thresholds, in the order of their indexes ({@link SilenceEvent#rules}). */
+    private final long[] silenceAfters;
+    /** The silence rules' scopes, in that order; empty when none has one. */
     private final List<SensorScope> silenceScopes;
+    /** The rules that apply to a sensor when no rule has a scope. */
+    private transient Scopes allScopes;
 
     private transient CandidateSelector<Object>[] selectors;
     private transient List<String> ruleUids;
     private transient Metric[] metrics;
-    /** The longest {@code within} of the rules: an unclaimed entry that old can start no match. */
+    /** The longest {@code within} or silence threshold of the rules: an unclaimed entry that old can start no match. */
     private transient long longestWindowMs;
     private transient boolean[] metricUsed;
     /** The metrics some rule reads, the only ones held. */
@@ -97,8 +106,11 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private transient SensorScope[] ruleScopes;
     private transient Map<String, SensorState> sensors;
     private transient List<SensorState> holding;
-    private transient PriorityQueue<SensorState> due;
+    /** Sensors by when to look at their silence deadlines next; an entry whose time is not its sensor's {@code dueAt} is stale. */
+    private transient PriorityQueue<Due> due;
     private transient long watermark;
+    /** The watermark before the one being released. */
+    private transient long watermarkBefore;
     /**
      * Restored entries nobody has claimed yet, by Kafka partition: after a restore at another
      * parallelism, until the subtask that now reads the partition sees its first record.
@@ -108,41 +120,22 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private transient int parallelism;
     private transient ListState<byte[]> sensorState;
     private transient Counter candidates;
-    private transient Counter heartbeats;
+    private transient Counter silenceEvents;
 
     /**
      * {@code rules}: the rules that compile to patterns, in the order of their side outputs.
      * {@code forgetAfterMs}: a sensor's state goes once its last reading is that far behind the
      * watermark, even with a run still open. {@code sensorCountWarning}: above this many sensors
-     * (and at each doubling) a warning is logged.
-     */
-    public SelectAlertCandidates(List<Rule> rules, long silenceMs, long forgetAfterMs, int sensorCountWarning) {
-        this(rules, silenceMs, List.of(), forgetAfterMs, sensorCountWarning);
-    }
-
-    /**
-     * With the silence rules of the rule set, in order: heartbeats carry which of them apply to
-     * their sensor ({@link SensorHeartbeat#silenceRules}) when any has a scope.
+     * (and at each doubling) a warning is logged. {@code silences}: the silence rules of the rule
+     * set, in order: that order is their index in {@link SilenceEvent#rules}, which says, when any
+     * has a scope, which of them apply to the event's sensor.
      */
     public SelectAlertCandidates(List<Rule> rules, List<SilenceRule> silences, long forgetAfterMs, int sensorCountWarning) {
-        this(rules, shortestSilence(silences), scopesOf(silences), forgetAfterMs, sensorCountWarning);
-    }
-
-    private SelectAlertCandidates(List<Rule> rules, long silenceMs, List<SensorScope> silenceScopes, long forgetAfterMs,
-            int sensorCountWarning) {
         this.rules = List.copyOf(rules);
-        this.silenceMs = silenceMs;
-        this.silenceScopes = silenceScopes;
+        this.silenceAfters = silences.stream().mapToLong(r -> r.after().toMillis()).toArray();
+        this.silenceScopes = scopesOf(silences);
         this.forgetAfterMs = forgetAfterMs;
         this.sensorCountWarning = sensorCountWarning;
-    }
-
-    private static long shortestSilence(List<SilenceRule> silences) {
-        long ms = 0;
-        for (SilenceRule s : silences) {
-            ms = ms == 0 ? s.after().toMillis() : Math.min(ms, s.after().toMillis());
-        }
-        return ms;
     }
 
     private static List<SensorScope> scopesOf(List<SilenceRule> silences) {
@@ -203,7 +196,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
      */
     private Scopes scopesOf(String sensorId, SensorSlot slot) {
         if (ruleScopes == null) {
-            return Scopes.ALL;
+            return allScopes;
         }
         if (slot != null && slot.alertScopes instanceof Scopes kept) {
             return kept;
@@ -213,31 +206,38 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             in[k] = ruleScopes[k].includes(sensorId);
         }
         boolean[] silences = null;
-        boolean anySilence = silenceMs > 0;
         if (!silenceScopes.isEmpty()) {
             silences = new boolean[silenceScopes.size()];
-            anySilence = false;
             for (int j = 0; j < silences.length; j++) {
                 silences[j] = silenceScopes.get(j).includes(sensorId);
-                anySilence |= silences[j];
             }
         }
-        Scopes scopes = new Scopes(in, silences, anySilence);
+        Scopes scopes = new Scopes(in, silences, deadlines(silences));
         if (slot != null) {
             slot.alertScopes = scopes;
         }
         return scopes;
     }
 
+    /** The distinct thresholds of the silence rules that apply ({@code in}, null: all), ascending. */
+    private long[] deadlines(boolean[] in) {
+        return java.util.stream.IntStream.range(0, silenceAfters.length).filter(j -> in == null || in[j])
+                .mapToLong(j -> silenceAfters[j]).distinct().sorted().toArray();
+    }
+
     /**
      * Which rules apply to one sensor: per pattern rule ({@code rules}, null when all do), per
-     * silence rule ({@code silences}, null when all do), and whether any silence rule does.
+     * silence rule ({@code silences}, null when all do), and the distinct thresholds of the silence
+     * rules that do, ascending (empty when none does).
      */
-    record Scopes(boolean[] rules, boolean[] silences, boolean anySilence) {
-        static final Scopes ALL = new Scopes(null, null, true);
+    record Scopes(boolean[] rules, boolean[] silences, long[] silenceAfters) {
 
         boolean rule(int k) {
             return rules == null || rules[k];
+        }
+
+        boolean anySilence() {
+            return silenceAfters.length > 0;
         }
     }
 
@@ -279,12 +279,17 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         setUpRules();
+        allScopes = new Scopes(null, null, deadlines(null));
+        for (long after : silenceAfters) {
+            longestWindowMs = Math.max(longestWindowMs, after); // an unclaimed sensor quiet that long has had its silences
+        }
         collectScopes();
         collectUsedMetrics();
         sensors = new HashMap<>();
         holding = new ArrayList<>();
-        due = new PriorityQueue<>((a, b) -> Long.compare(a.dueAt, b.dueAt));
+        due = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
         watermark = Long.MIN_VALUE;
+        watermarkBefore = Long.MIN_VALUE;
         unclaimed = new HashMap<>();
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
@@ -340,6 +345,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             s.holding = true;
             holding.add(s);
         }
+        scheduleSilence(s);
     }
 
     /**
@@ -371,7 +377,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     public void open() throws Exception {
         super.open();
         candidates = getMetricGroup().counter("alertCandidates");
-        heartbeats = getMetricGroup().counter("sensorHeartbeats");
+        silenceEvents = getMetricGroup().counter("silenceEvents");
         getMetricGroup().gauge("alertSensorsTracked", () -> sensors.size() + unclaimedSensors());
         warnAbove = sensorCountWarning;
     }
@@ -412,13 +418,18 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         if (mark.getTimestamp() > watermark) {
+            watermarkBefore = watermark;
             watermark = mark.getTimestamp();
             release(watermark);
         }
         super.processWatermark(mark);
     }
 
-    /** Releases every held reading at or before {@code upTo}, then sends the heartbeats that are due. */
+    /**
+     * Releases every held reading at or before {@code upTo}, then tells the silence rules of the
+     * sensors whose quiet time has reached a deadline. The final watermark of a bounded input
+     * (Long.MAX_VALUE) is the end of the data, not time passing: it reaches no deadline.
+     */
     private void release(long upTo) {
         List<SensorState> list = holding;
         int kept = 0;
@@ -434,26 +445,85 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         for (int i = list.size() - 1; i >= kept; i--) {
             list.remove(i);
         }
-        while (!due.isEmpty() && due.peek().dueAt <= upTo) {
-            SensorState s = due.poll();
-            s.queued = false;
-            sendHeartbeat(s);
+        if (upTo == Long.MAX_VALUE) {
+            return;
+        }
+        while (!due.isEmpty() && due.peek().at <= upTo) {
+            Due d = due.poll();
+            SensorState s = d.sensor;
+            if (s.dropped || d.at != s.dueAt) {
+                continue; // the sensor was queued earlier since
+            }
+            if (nextDeadline(s.lastTime, s.quietReported, s.scopes) <= upTo) {
+                // Quiet from its latest reading up to the watermark: the patterns decide whether a silence starts.
+                sendSilence(SilenceEvent.quiet(s.sensorId, s.lastTime, s.quietReported, upTo, s.scopes.silences()), upTo);
+                s.quietReported = upTo;
+            }
+            s.dueAt = nextDeadline(s.lastTime, s.quietReported, s.scopes);
+            if (s.dueAt != Long.MAX_VALUE) {
+                d.at = s.dueAt; // moved lazily: readings since only recorded their time
+                due.add(d);
+            }
         }
     }
 
-    private void sendHeartbeat(SensorState s) {
-        if (s.stretchFirst != Long.MIN_VALUE) {
-            heartbeats.inc();
-            SensorHeartbeat hb = new SensorHeartbeat(s.sensorId, s.stretchFirst, s.stretchLast);
-            hb.silenceRules = s.scopes.silences();
-            output.collect(new StreamRecord<>(hb, s.stretchLast));
-            s.lastSent = s.stretchLast;
-            s.stretchFirst = Long.MIN_VALUE;
+    /**
+     * The first of the sensor's silence deadlines (its latest reading plus a threshold) that its
+     * quiet time has not been reported to reach yet, or Long.MAX_VALUE when none is left.
+     */
+    private static long nextDeadline(long last, long quietReported, Scopes scopes) {
+        if (last == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        for (long after : scopes.silenceAfters()) {
+            if (last <= Long.MAX_VALUE - after && last + after > quietReported) {
+                return last + after;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * Queues the sensor at its next silence deadline unless it is queued at or before it already:
+     * an earlier time is moved on when it comes. A deadline before the queued time (a reading
+     * ending a gap that only a longer threshold had still to report) queues it once more.
+     */
+    private void scheduleSilence(SensorState s) {
+        long at = nextDeadline(s.lastTime, s.quietReported, s.scopes);
+        if (at < s.dueAt) {
+            s.dueAt = at;
+            due.add(new Due(s, at));
         }
     }
 
-    /** One released reading, in event-time order. */
-    private void onReleased(SensorState s, long time, int index) {
+    /** A sensor in the queue of silence deadlines. */
+    static final class Due {
+        final SensorState sensor;
+        long at;
+
+        Due(SensorState sensor, long at) {
+            this.sensor = sensor;
+            this.at = at;
+        }
+    }
+
+    /**
+     * To the silence rules' CEP operators, stamped ahead of their watermark (which is at most this
+     * operator's last one) and, when there is room, behind the watermark being released: CEP keeps
+     * a count per key of the events at each timestamp until its watermark is past that timestamp,
+     * and with no partial match left it looks at the key again only when the key's next event comes.
+     */
+    private void sendSilence(SilenceEvent e, long releasing) {
+        silenceEvents.inc();
+        long stamp = releasing - 1 > watermarkBefore ? releasing - 1 : releasing;
+        output.collect(new StreamRecord<>(e, stamp));
+    }
+
+    /**
+     * One released reading, in event-time order: {@code before} is the time of the reading
+     * released before it (Long.MIN_VALUE: none), {@code releasing} the watermark releasing it.
+     */
+    private void onReleased(SensorState s, long before, long time, int index, long releasing) {
         Scopes scopes = s.scopes;
         for (int k = 0; k < selectors.length; k++) {
             if (scopes.rule(k)) { // else the sensor is outside the rule's scope: its state stays fresh
@@ -461,31 +531,18 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
                 selectors[k].accept(s.ruleStates[k], s.sensorId, time, values[index], emitters[k]);
             }
         }
-        if (silenceMs > 0 && scopes.anySilence()) {
-            if (s.stretchFirst != Long.MIN_VALUE && time - s.stretchLast > silenceMs) {
-                sendHeartbeat(s); // a gap: the stretch before it must be seen on its own
-            }
-            if (s.stretchFirst == Long.MIN_VALUE) {
-                s.stretchFirst = time;
-                if (!s.queued) {
-                    // Never sent since it was (re)created: send at once, the detector knows the rest.
-                    s.dueAt = s.lastSent == Long.MIN_VALUE ? Long.MIN_VALUE : s.lastSent + silenceMs;
-                    s.queued = true;
-                    due.add(s);
+        if (scopes.anySilence() && time != before) {
+            if (before != Long.MIN_VALUE && time - before > scopes.silenceAfters()[0]) {
+                // A gap the sensor's shortest silence can see: what was not reported of it, when that
+                // may reach a threshold, and its end.
+                if (nextDeadline(before, s.quietReported, scopes) <= time - 1) {
+                    sendSilence(SilenceEvent.quiet(s.sensorId, before, s.quietReported, time - 1, scopes.silences()),
+                            releasing);
                 }
+                sendSilence(SilenceEvent.back(s.sensorId, before, time, scopes.silences()), releasing);
             }
-            s.stretchLast = time;
-        }
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        super.prepareSnapshotPreBarrier(checkpointId);
-        // Heartbeats are not part of the checkpoint: the detector downstream gets them now.
-        while (!due.isEmpty()) {
-            SensorState s = due.poll();
-            s.queued = false;
-            sendHeartbeat(s);
+            s.quietReported = time; // nothing reported yet of the quiet after this reading
+            scheduleSilence(s);
         }
     }
 
@@ -495,8 +552,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         List<byte[]> snapshot = new ArrayList<>();
         for (Iterator<SensorState> it = sensors.values().iterator(); it.hasNext(); ) {
             SensorState s = it.next();
-            if (s.held() == 0 && (s.rulesEmpty(this) || forgotten(s))) {
-                if (!s.holding && !s.queued) {
+            if (s.held() == 0 && (s.rulesEmpty(this) && !s.scopes.anySilence() || forgotten(s))) {
+                if (!s.holding && s.dueAt == Long.MAX_VALUE) {
                     s.dropped = true; // nothing to remember: a sensor back later starts fresh
                     it.remove();
                 }
@@ -512,7 +569,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         for (Iterator<List<SensorState>> lists = unclaimed.values().iterator(); lists.hasNext(); ) {
             List<SensorState> entries = lists.next();
             entries.removeIf(s -> s.lastHeld() <= watermark
-                    && (s.rulesEmpty(this) || quietFor(s, longestWindowMs)));
+                    && (s.rulesEmpty(this) && !s.scopes.anySilence() || quietFor(s, longestWindowMs)));
             if (entries.isEmpty()) {
                 lists.remove();
             }
@@ -551,12 +608,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
 
     @Override
     public void endInput() {
+        watermarkBefore = watermark;
         release(Long.MAX_VALUE);
-        while (!due.isEmpty()) {
-            SensorState s = due.poll();
-            s.queued = false;
-            sendHeartbeat(s);
-        }
     }
 
     /**
@@ -566,6 +619,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
      */
     static final int FORMAT_VERSION_MARK = 0x40;
     static final int FORMAT_VERSION = 1;
+    /** The key of a sensor's silence state among its rules' states in an entry. */
+    static final String SILENCE_KEY = "silence";
 
     /** An entry's header: its format version, whether it was claimed, and by which subtask of how many. */
     record Header(int version, boolean claimed, int writer, int writerParallelism) {
@@ -615,11 +670,10 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         long lastTime = Long.MIN_VALUE;
         final ContentsAtOneTime releasedAtLast = new ContentsAtOneTime();
         // silence
-        long stretchFirst = Long.MIN_VALUE;
-        long stretchLast;
-        long lastSent = Long.MIN_VALUE;
-        long dueAt;
-        boolean queued;
+        /** The quiet time after {@link #lastTime} is reported up to here ({@link SilenceEvent#quietFrom}); lastTime when not at all. */
+        long quietReported = Long.MIN_VALUE;
+        /** When to look at the sensor's silence deadlines next (in the queue {@code due}); Long.MAX_VALUE: not queued. */
+        long dueAt = Long.MAX_VALUE;
 
         SensorState(String sensorId, SelectAlertCandidates op, Scopes scopes) {
             this.sensorId = sensorId;
@@ -721,12 +775,13 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             int n = start;
             while (n < size && times[n] <= upTo) {
                 long t = times[n];
+                long before = lastTime;
                 if (t != lastTime) {
                     lastTime = t;
                     releasedAtLast.clear();
                 }
                 if (releasedAtLast.add(ids[n])) { // else a duplicate
-                    op.onReleased(this, t, n);
+                    op.onReleased(this, before, t, n, upTo);
                 }
                 n++;
             }
@@ -802,13 +857,31 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
                 }
             }
             // Each rule's state under its uid, so adding, removing or changing a rule keeps the others'.
-            out.writeInt(ruleStates.length);
+            // The silence rules' (how far the quiet time was reported) under SILENCE_KEY: a job
+            // that does not know the key skips it, as it does a removed rule's.
+            // A rule whose state is empty is left out (it reads back as fresh): with a silence rule
+            // every sensor heard from within --forget-sensor-after has an entry, most of them with
+            // no run open.
+            boolean silence = quietReported > lastTime;
+            int kept = silence ? 1 : 0;
             for (int k = 0; k < ruleStates.length; k++) {
+                kept += op.selectors[k].isEmpty(ruleStates[k], op.watermark) ? 0 : 1;
+            }
+            out.writeInt(kept);
+            for (int k = 0; k < ruleStates.length; k++) {
+                if (op.selectors[k].isEmpty(ruleStates[k], op.watermark)) {
+                    continue;
+                }
                 ByteArrayOutputStream one = new ByteArrayOutputStream(32);
                 op.selectors[k].write(ruleStates[k], new DataOutputStream(one));
                 out.writeUTF(op.ruleUids.get(k));
                 out.writeInt(one.size());
                 one.writeTo(out);
+            }
+            if (silence) {
+                out.writeUTF(SILENCE_KEY);
+                out.writeInt(Long.BYTES);
+                out.writeLong(quietReported);
             }
             out.flush();
             return bytes.toByteArray();
@@ -828,6 +901,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             s.topic = topic.isEmpty() ? null : topic;
             s.partition = partition;
             s.lastTime = in.readLong();
+            s.quietReported = s.lastTime; // unless the entry says more (a job before silence through CEP did not)
             if (version == 0) {
                 in.readLong();
             } else {
@@ -854,6 +928,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
                 int k = op.ruleUids.indexOf(uid);
                 if (k >= 0) { // else a rule that was removed or changed: its state goes
                     s.ruleStates[k] = op.selectors[k].read(new DataInputStream(new ByteArrayInputStream(state)));
+                } else if (uid.equals(SILENCE_KEY)) {
+                    s.quietReported = new DataInputStream(new ByteArrayInputStream(state)).readLong();
                 }
             }
             return s;

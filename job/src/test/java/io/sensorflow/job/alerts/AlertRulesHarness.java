@@ -6,6 +6,8 @@ import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
+import io.sensorflow.rules.cep.RulePatterns;
+import io.sensorflow.rules.cep.SilenceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +28,8 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 /**
  * The job's alert operators as the job chains them, each in its test harness: readings →
- * {@link SelectAlertCandidates} → per rule a real {@link CepOperator} (sequence, rise, stuck) or
- * {@link DetectSilence}; for a sequence, rise or stuck rule also the CEP operator of its resolution, and
+ * {@link SelectAlertCandidates} → per rule a real {@link CepOperator} (of its silence events for a
+ * silence rule); for a sequence, rise or stuck rule also the CEP operator of its resolution, and
  * the {@link AlertLifecycle} both feed. Records and watermarks are carried from one harness to the next in the
  * order the job's network would deliver them from a single upstream subtask.
  */
@@ -37,8 +39,8 @@ final class AlertRulesHarness implements AutoCloseable {
 
     private final List<Rule> rules;
     private final List<Rule> patternRules = new ArrayList<>();
-    final OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat> selector;
-    /** Per rule, the operator the selector feeds first: its CEP operator, or its silence detector. */
+    final OneInputStreamOperatorTestHarness<Reading, SilenceEvent> selector;
+    /** Per rule, the operator the selector feeds first: its CEP operator. */
     final List<KeyedOneInputStreamOperatorTestHarness<String, ?, Alert>> downstream = new ArrayList<>();
     /** Per rule, for a sequence or rise rule: the CEP operator of its resolution, and its lifecycle (else null). */
     final List<KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert>> resolutions = new ArrayList<>();
@@ -46,9 +48,11 @@ final class AlertRulesHarness implements AutoCloseable {
     private final List<Alert> alerts = new ArrayList<>();
     /** What the batching operator lends the selector in the job: one slot per sensor. */
     private final java.util.Map<String, io.sensorflow.job.readings.SensorSlot> slots = new java.util.HashMap<>();
-    /** Records that reached CEP operators or the silence detector. */
+    /** Records that reached the CEP operators of sequence, rise or stuck rules, and of silence rules. */
     long candidatesSeen;
-    long heartbeatsSeen;
+    long silenceEventsSeen;
+    /** The silence events the selector sent, in order. */
+    final List<SilenceEvent> silenceEvents = new ArrayList<>();
 
     AlertRulesHarness(List<Rule> rules) throws Exception {
         this(rules, null);
@@ -121,23 +125,25 @@ final class AlertRulesHarness implements AutoCloseable {
     /** A real CEP operator of {@code pattern}, its matches made alerts by {@code toAlert}, keyed by sensor. */
     private static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert> cepHarness(
             Pattern<RuleEvent, RuleEvent> pattern, PatternProcessFunction<RuleEvent, Alert> toAlert) throws Exception {
-        CepOperator<RuleEvent, String, Alert> cep = new CepOperator<>(
-                TypeInformation.of(RuleEvent.class).createSerializer(new SerializerConfigImpl()), false,
+        return cepHarness(pattern, toAlert, RuleEvent.class, e -> e.sensorId);
+    }
+
+    /** A real CEP operator of {@code pattern} over events of {@code type}, keyed by {@code sensor}. */
+    static <E> KeyedOneInputStreamOperatorTestHarness<String, E, Alert> cepHarness(Pattern<E, E> pattern,
+            PatternProcessFunction<E, Alert> toAlert, Class<E> type,
+            org.apache.flink.api.java.functions.KeySelector<E, String> sensor) throws Exception {
+        CepOperator<E, String, Alert> cep = new CepOperator<>(
+                TypeInformation.of(type).createSerializer(new SerializerConfigImpl()), false,
                 NFACompiler.compileFactory(pattern, false), null, pattern.getAfterMatchSkipStrategy(),
                 toAlert, null);
-        return new KeyedOneInputStreamOperatorTestHarness<>(cep, e -> e.sensorId, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(cep, sensor, Types.STRING);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, SensorHeartbeat, Alert> silenceHarness(SilenceRule rule)
+    /** The {@code index}-th silence rule of the rule set: its pattern over the selector's silence events, in CEP. */
+    static KeyedOneInputStreamOperatorTestHarness<String, SilenceEvent, Alert> silenceHarness(SilenceRule rule, int index)
             throws Exception {
-        return silenceHarness(rule, 0);
-    }
-
-    /** The {@code index}-th silence rule of the rule set. */
-    static KeyedOneInputStreamOperatorTestHarness<String, SensorHeartbeat, Alert> silenceHarness(SilenceRule rule, int index)
-            throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DetectSilence(rule, FORGET_AFTER, index)), hb -> hb.sensorId, Types.STRING);
+        return cepHarness(RulePatterns.silenceOverQuiet(rule, index), new MatchToSilenceAlert(rule), SilenceEvent.class,
+                e -> e.sensorId);
     }
 
     void reading(String sensor, long time, double temperature) throws Exception {
@@ -205,7 +211,8 @@ final class AlertRulesHarness implements AutoCloseable {
             if (o instanceof Watermark w) {
                 watermarks.add(w);
             } else if (o instanceof StreamRecord<?> rec) {
-                heartbeatsSeen++;
+                silenceEventsSeen++;
+                silenceEvents.add((SilenceEvent) rec.getValue());
                 for (int i = 0; i < rules.size(); i++) {
                     if (rules.get(i) instanceof SilenceRule) {
                         ((KeyedOneInputStreamOperatorTestHarness) downstream.get(i)).processElement((StreamRecord) rec);

@@ -9,6 +9,7 @@ import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.Severity;
 import io.sensorflow.rules.cep.RuleEvent;
+import io.sensorflow.rules.cep.SilenceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +41,14 @@ class SelectAlertCandidatesRescaleHarnessTest {
     static final io.sensorflow.rules.OutlierRule OUTLIER_TIMED = io.sensorflow.rules.OutlierRule.ofDuration(
             "outlier-timed", Severity.WARNING, Metric.TEMPERATURE, 3, Duration.ofSeconds(15));
     static final List<Rule> RULES = List.of(RISE, HOT, STUCK, OUTLIER, OUTLIER_TIMED);
+    /** A silence rule beside them: the selector keeps each sensor's latest reading for it. */
+    static final io.sensorflow.rules.SilenceRule QUIET = new io.sensorflow.rules.SilenceRule("quiet", Severity.WARNING, "",
+            Duration.ofSeconds(30));
     static final int PARTITIONS = 4;
     static final int SENSORS = 16;
     static final int SECONDS = 200;
+    /** A sensor that says nothing from the stop on, on a partition that goes on: its silence comes after the restore. */
+    static final int STOPS = 5;
     static final int STOP_AT = 60;
     static final long BOUND_MS = 3_000;
     static final int MAX_PARALLELISM = 128;
@@ -78,7 +84,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
         Run after = new Run(3, p -> (p + 1) % 3, savepoint, 2);
         after.feed(readings, STOP_AT, SECONDS);
         after.snapshot(2);
-        for (OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat> h : after.subtasks) {
+        for (OneInputStreamOperatorTestHarness<Reading, SilenceEvent> h : after.subtasks) {
             assertThat(((SelectAlertCandidates) h.getOperator()).unclaimedSensors()).isZero();
         }
         after.close();
@@ -95,7 +101,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
     private static List<String> withoutPartition(List<String> candidates, int partition) {
         List<String> kept = new ArrayList<>();
         for (String c : candidates) {
-            int sensor = Integer.parseInt(c.replaceAll("^.*RuleEvent\\{sensor-(\\d+) .*$", "$1"));
+            int sensor = Integer.parseInt(c.replaceAll("^.*Event\\{sensor-(\\d+) .*$", "$1"));
             if (sensor % PARTITIONS != partition) {
                 kept.add(c);
             }
@@ -135,6 +141,8 @@ class SelectAlertCandidatesRescaleHarnessTest {
                 .hasSizeGreaterThan(3);
         assertThat(uninterrupted.candidates).as("and outliers").filteredOn(c -> c.startsWith("outlier") && c.contains(" kind=6 "))
                 .hasSizeGreaterThan(3);
+        assertThat(uninterrupted.candidates).as("and a silence after it").filteredOn(c -> c.startsWith("silence "))
+                .anyMatch(c -> c.contains("{sensor-" + STOPS + " quiet"));
 
         Run before = new Run(from, p -> p % from);
         before.feed(readings, 0, STOP_AT);
@@ -154,7 +162,8 @@ class SelectAlertCandidatesRescaleHarnessTest {
 
     /**
      * Readings of {@link #SENSORS} sensors once a second, a little out of order, some twice; some
-     * sensors heat up across the stop (a rise, a run over 70), others at random times.
+     * sensors heat up across the stop (a rise, a run over 70), others at random times; sensor
+     * {@link #STOPS} goes quiet at the stop.
      * {@code quietPartition} (or -1) sends nothing from {@link #STOP_AT} on.
      */
     static List<Reading> scenario(long seed, int quietPartition) {
@@ -164,7 +173,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
             List<Reading> second = new ArrayList<>();
             for (int s = 0; s < SENSORS; s++) {
                 int partition = s % PARTITIONS;
-                if (partition == quietPartition && t >= STOP_AT) {
+                if (partition == quietPartition && t >= STOP_AT || s == STOPS && t >= STOP_AT) {
                     continue;
                 }
                 Reading r = new Reading();
@@ -198,7 +207,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
 
     /** The selector at one parallelism; partition p is read by subtask {@code owner(p)}. */
     static final class Run {
-        final List<OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat>> subtasks = new ArrayList<>();
+        final List<OneInputStreamOperatorTestHarness<Reading, SilenceEvent>> subtasks = new ArrayList<>();
         final IntUnaryOperator owner;
         final List<String> candidates = new ArrayList<>();
         private long maxTime = Long.MIN_VALUE;
@@ -213,8 +222,8 @@ class SelectAlertCandidatesRescaleHarnessTest {
             OperatorSubtaskState all = restore == null ? null
                     : AbstractStreamOperatorTestHarness.repackageState(restore.toArray(new OperatorSubtaskState[0]));
             for (int i = 0; i < parallelism; i++) {
-                var h = new OneInputStreamOperatorTestHarness<Reading, SensorHeartbeat>(
-                        new SelectAlertCandidates(RULES, 30_000, Duration.ofDays(7).toMillis(), 1_000_000), MAX_PARALLELISM, parallelism, i);
+                var h = new OneInputStreamOperatorTestHarness<Reading, SilenceEvent>(
+                        new SelectAlertCandidates(RULES, List.of(QUIET), Duration.ofDays(7).toMillis(), 1_000_000), MAX_PARALLELISM, parallelism, i);
                 if (all != null) {
                     h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
                             all, MAX_PARALLELISM, oldParallelism, parallelism, i));
@@ -250,6 +259,11 @@ class SelectAlertCandidatesRescaleHarnessTest {
 
         private void collect() {
             for (var h : subtasks) {
+                for (Object o; (o = h.getOutput().poll()) != null; ) {
+                    if (o instanceof StreamRecord<?> rec) {
+                        candidates.add("silence " + rec.getValue());
+                    }
+                }
                 for (Rule rule : RULES) {
                     var side = h.getSideOutput(SelectAlertCandidates.ruleOutput(rule));
                     if (side != null) {

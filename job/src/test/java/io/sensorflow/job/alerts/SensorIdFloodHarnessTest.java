@@ -35,9 +35,7 @@ class SensorIdFloodHarnessTest {
             }
             h.watermark(span);
             long heapFlooded = usedHeapAfterGc();
-            assertThat(selector.trackedSensors()).as("sensors with open runs, before they are forgotten")
-                    .isGreaterThanOrEqualTo(SENSORS / 3);
-            assertThat(h.downstream.get(2).numKeyedStateEntries()).as("silence state, one sensor each")
+            assertThat(selector.trackedSensors()).as("the latest reading of each, for the silence rule")
                     .isGreaterThanOrEqualTo(SENSORS);
 
             // Every silence fires 5 minutes after its reading, and is forgotten an hour after that.
@@ -55,7 +53,7 @@ class SensorIdFloodHarnessTest {
             }
             long heapAfter = usedHeapAfterGc();
             System.out.printf("sensor id flood: %,d ids; heap used %,d MB before, %,d MB flooded (%,d bytes per sensor in"
-                    + " the selector, CEP, the silence detector and the harness), %,d MB once forgotten%n", SENSORS,
+                    + " the selector, CEP and the harness), %,d MB once forgotten%n", SENSORS,
                     heapBefore >> 20, heapFlooded >> 20, (heapFlooded - heapBefore) / SENSORS, heapAfter >> 20);
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorflow.rules.Severity;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.alert.AlertIds;
+import io.sensorflow.rules.cep.SilenceEvent;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** No reading for five minutes, through the selector's heartbeats and {@link DetectSilence}. */
+/**
+ * No reading for five minutes, through the selector's silence events and the rule's pattern in a
+ * real CEP operator ({@link io.sensorflow.rules.cep.RulePatterns#silenceOverQuiet}).
+ */
 class SilenceRuleHarnessTest {
 
     static final long S = 1_000L;
@@ -115,13 +119,18 @@ class SilenceRuleHarnessTest {
     }
 
     @Test
-    void heartbeatsAreAboutOnePerSensorPerThresholdNotOnePerReading() throws Exception {
+    void aSensorThatKeepsReportingSendsCepNothingAndASilenceTwoEvents() throws Exception {
         for (long t = 0; t < 60 * MIN; t += S) {
             h.reading("a", t, 20);
             h.watermark(t - 5 * S);
         }
         assertThat(h.takeAlerts()).isEmpty();
-        assertThat(h.heartbeatsSeen).isLessThanOrEqualTo(13); // 3,600 readings
+        assertThat(h.silenceEventsSeen).isZero(); // 3,600 readings
+        h.watermark(65 * MIN); // silent since 59:59
+        h.reading("a", 70 * MIN, 20);
+        h.watermark(70 * MIN);
+        assertThat(h.takeAlerts()).extracting(a -> a.status).containsExactly(Alert.FIRING, Alert.RESOLVED);
+        assertThat(h.silenceEvents).extracting(e -> e.kind).containsExactly(SilenceEvent.QUIET, SilenceEvent.BACK);
     }
 
     @Test
@@ -143,18 +152,24 @@ class SilenceRuleHarnessTest {
     }
 
     @Test
-    void stateAndTimersAreDroppedWhenASilentSensorIsNeverHeardFromAgain() throws Exception {
+    void cepKeepsNothingAndTheSelectorForgetsASilentSensorNeverHeardFromAgain() throws Exception {
         h.reading("a", 0, 20);
         h.watermark(5 * MIN);
         assertThat(h.takeAlerts()).hasSize(1);
-        KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> detector = h.downstream.get(0);
-        assertThat(detector.numEventTimeTimers()).isEqualTo(1);
-        assertThat(detector.numKeyedStateEntries()).isPositive();
+        KeyedOneInputStreamOperatorTestHarness<String, ?, Alert> cep = h.downstream.get(0);
+        assertThat(cep.numKeyedStateEntries()).as("no partial match, nothing buffered").isZero();
+        SelectAlertCandidates selector = (SelectAlertCandidates) h.selector.getOperator();
+        h.snapshot(1);
+        assertThat(selector.trackedSensors()).as("the latest reading, for the RESOLVED").isOne();
 
-        h.watermark(5 * MIN + AlertRulesHarness.FORGET_AFTER.toMillis());
-        assertThat(detector.numEventTimeTimers()).isZero();
-        assertThat(detector.numKeyedStateEntries()).isZero();
+        h.watermark(AlertRulesHarness.FORGET_AFTER.toMillis());
+        h.snapshot(2);
+        assertThat(selector.trackedSensors()).isZero();
+        // Back after that, it is a new sensor: no RESOLVED.
+        h.reading("a", AlertRulesHarness.FORGET_AFTER.toMillis() + MIN, 20);
+        h.watermark(AlertRulesHarness.FORGET_AFTER.toMillis() + MIN);
         assertThat(h.takeAlerts()).isEmpty();
+        assertThat(cep.numKeyedStateEntries()).isZero();
     }
 
     @Test
@@ -167,5 +182,46 @@ class SilenceRuleHarnessTest {
         h.watermark(12 * MIN);
         List<Alert> second = h.takeAlerts();
         assertThat(second).extracting(a -> a.status + "@" + a.spanStart).containsExactly(Alert.FIRING + "@" + 7 * MIN);
+    }
+
+    @Test
+    void twoRulesWithDifferentThresholdsFireEachAtItsOwnTimeFromOneEventEach() throws Exception {
+        SilenceRule longQuiet = new SilenceRule("long-quiet", Severity.CRITICAL, "", Duration.ofMinutes(12));
+        try (AlertRulesHarness two = new AlertRulesHarness(List.of(QUIET, longQuiet))) {
+            two.reading("a", 0, 20);
+            two.watermark(5 * MIN);
+            assertThat(two.takeAlerts()).extracting(a -> a.ruleId + " " + a.status).containsExactly("quiet FIRING");
+            two.watermark(12 * MIN - 1);
+            assertThat(two.takeAlerts()).isEmpty();
+            two.watermark(12 * MIN);
+            assertThat(two.takeAlerts()).extracting(a -> a.ruleId + " " + a.status).containsExactly("long-quiet FIRING");
+            // Back after 8 minutes, then quiet again: an end only the shorter rule resolves.
+            two.reading("a", 20 * MIN, 20);
+            two.reading("a", 28 * MIN, 20);
+            two.watermark(28 * MIN);
+            assertThat(two.takeAlerts()).extracting(a -> a.ruleId + " " + a.status + "@" + a.spanStart).containsExactlyInAnyOrder(
+                    "quiet RESOLVED@0", "long-quiet RESOLVED@0", "quiet FIRING@" + 20 * MIN, "quiet RESOLVED@" + 20 * MIN);
+            assertThat(two.silenceEvents).extracting(e -> e.kind).containsExactly(SilenceEvent.QUIET, SilenceEvent.QUIET,
+                    SilenceEvent.BACK, SilenceEvent.QUIET, SilenceEvent.BACK);
+        }
+    }
+
+    @Test
+    void aRestoreAfterTheFiringRepeatsNothingAndTheSensorBackResolvesIt() throws Exception {
+        h.reading("a", 0, 20);
+        h.watermark(6 * MIN);
+        assertThat(h.takeAlerts()).extracting(a -> a.status).containsExactly(Alert.FIRING);
+        List<OperatorSubtaskState> snapshot = h.snapshot(1);
+        h.close();
+
+        h = new AlertRulesHarness(List.of(QUIET), snapshot);
+        h.watermark(6 * MIN); // the sources' first watermark after the restore
+        h.watermark(7 * MIN);
+        assertThat(h.takeAlerts()).isEmpty();
+        h.reading("a", 8 * MIN, 20);
+        h.watermark(8 * MIN);
+        List<Alert> back = h.takeAlerts();
+        assertThat(back).extracting(a -> a.status).containsExactly(Alert.RESOLVED);
+        assertThat(back.get(0).alertId).isEqualTo(AlertIds.of("quiet", "a", 0).toString());
     }
 }
