@@ -93,6 +93,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     /** The metrics some rule reads, the only ones held. */
     private transient Metric[] usedMetrics;
     private transient Consumer<RuleEvent>[] emitters;
+    /** The time of the reading being released: what the selectors send now is stamped with it. */
+    private transient long releasing;
     /** Per rule its scope, or null when no rule (silence included) has one: then every sensor is in every rule. */
     private transient SensorScope[] ruleScopes;
     private transient Map<String, SensorState> sensors;
@@ -178,7 +180,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
             OutputTag<RuleEvent> tag = ruleOutput(rule);
             emitters[i] = e -> {
                 candidates.inc();
-                output.collect(tag, new StreamRecord<>(e, e.timestamp));
+                // Stamped with the reading being released: a selector may send readings it held, which are
+                // behind the watermark by now (the patterns read the events' own times).
+                output.collect(tag, new StreamRecord<>(e, releasing));
             };
         }
     }
@@ -451,6 +455,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
 
     /** One released reading, in event-time order. */
     private void onReleased(SensorState s, long time, int index) {
+        releasing = time;
         Scopes scopes = s.scopes;
         for (int k = 0; k < selectors.length; k++) {
             if (scopes.rule(k)) { // else the sensor is outside the rule's scope: its state stays fresh
