@@ -49,9 +49,11 @@ import org.apache.flink.util.OutputTag;
  * order (readings at the same time in the order they came; an exact repeat of a reading, same time and
  * content, dropped), through:
  * <ul>
- *   <li>each sequence and rise rule's {@link CandidateSelector}, whose picks go to the rule's side
- *       output ({@link #ruleOutput}) and on to its CEP operator. They are ahead of every watermark
- *       this operator has forwarded, so CEP never drops them as late;
+ *   <li>each sequence, rise and stuck rule's {@link CandidateSelector}, whose picks go to the rule's
+ *       side output ({@link #ruleOutput}) and on to its CEP operators, stamped with the time of the
+ *       reading being released (a selector may send readings it held back; the patterns read the
+ *       events' own times). So they are ahead of every watermark this operator has forwarded, and
+ *       CEP never drops them as late;
  *   <li>silence: the released readings are summed up as {@link SensorHeartbeat}s, stretches without
  *       a gap longer than the (shortest) silence threshold. A stretch is sent on the main output when
  *       a gap ends it, or at the latest when the watermark is about to pass the last sent heartbeat
@@ -87,7 +89,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
     private transient CandidateSelector<Object>[] selectors;
     private transient List<String> ruleUids;
     private transient Metric[] metrics;
-    /** The longest {@code within} of the rules: an unclaimed entry that old can start no match. */
+    /** The longest {@code within} (or cooldown) of the rules: an unclaimed entry that old can start no match and leaves out none. */
     private transient long longestWindowMs;
     private transient boolean[] metricUsed;
     /** The metrics some rule reads, the only ones held. */
@@ -266,10 +268,13 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SensorHe
         if (rule instanceof io.sensorflow.rules.SequenceRule s) {
             return s.within().toMillis();
         }
+        // A rise or stuck selector follows the episodes' life: its state may leave matches out while
+        // a cooldown lasts, and a fresh one, which knows of none, would leave out the wrong ones.
+        long cooldown = ((io.sensorflow.rules.EpisodeRule) rule).cooldown().toMillis();
         if (rule instanceof StuckRule s) {
-            return s.byReadings() ? 0 : s.forDuration().toMillis();
+            return Math.max(cooldown, s.byReadings() ? 0 : s.forDuration().toMillis());
         }
-        return ((io.sensorflow.rules.RiseRule) rule).within().toMillis();
+        return Math.max(cooldown, ((io.sensorflow.rules.RiseRule) rule).within().toMillis());
     }
 
     private static Metric metricOf(Rule rule) {

@@ -108,6 +108,31 @@ final class DifferentialStreams {
         return steps;
     }
 
+    /**
+     * {@code stream} moved to start well after everything in {@code before} (ten minutes after its
+     * latest reading, so the sensors of {@code before} have gone quiet), its sensors renamed with
+     * {@code prefix}: streams one after the other through one set of operators.
+     */
+    static List<Step> after(List<Step> before, String prefix, List<Step> stream) {
+        long end = 0;
+        for (Step s : before) {
+            end = Math.max(end, s.reading() != null ? s.reading().eventTime : s.watermark());
+        }
+        long shift = before.isEmpty() ? 0 : end + 600 * S;
+        List<Step> out = new ArrayList<>(stream.size());
+        for (Step s : stream) {
+            if (s.reading() == null) {
+                out.add(new Step(null, s.watermark() + shift));
+            } else {
+                Reading r = copy(s.reading());
+                r.sensorId = prefix + r.sensorId;
+                r.eventTime += shift;
+                out.add(new Step(r, 0));
+            }
+        }
+        return out;
+    }
+
     private static Reading copy(Reading r) {
         Reading c = new Reading();
         c.sensorId = r.sensorId;
@@ -136,18 +161,19 @@ final class DifferentialStreams {
 
     /**
      * Runs {@code steps} through the job's operators ({@link AlertRulesHarness}) and returns every
-     * alert. At {@code restoreAt} (a step index, or -1 for none) it takes a snapshot, goes on with a
-     * few more steps whose alerts are then lost, as in a failure, and restores from the snapshot
-     * into new operators that replay the stream from there.
+     * alert. At each of {@code restores} (step indexes) it takes a snapshot, goes on with a few more
+     * steps whose alerts are then lost, as in a failure, and restores from the snapshot into new
+     * operators that replay the stream from there.
      */
-    static List<Alert> throughTheJob(List<io.sensorflow.rules.Rule> rules, List<Step> steps, int restoreAt)
-            throws Exception {
+    static List<Alert> throughTheJob(List<io.sensorflow.rules.Rule> rules, List<Step> steps,
+            java.util.SortedSet<Integer> restores) throws Exception {
         List<Alert> alerts = new ArrayList<>();
         AlertRulesHarness h = new AlertRulesHarness(rules);
+        long checkpoint = 0;
         try {
             for (int i = 0; i < steps.size(); i++) {
-                if (i == restoreAt) {
-                    List<OperatorSubtaskState> snapshot = h.snapshot(1);
+                if (restores.contains(i)) {
+                    List<OperatorSubtaskState> snapshot = h.snapshot(++checkpoint);
                     alerts.addAll(h.takeAlerts());
                     for (int j = i; j < Math.min(steps.size(), i + 7); j++) {
                         feed(h, steps.get(j)); // after the checkpoint, lost in the failure
