@@ -16,7 +16,7 @@ import java.io.IOException;
  * <p>A match at time {@code t} can open an episode only if it is the first match at {@code t} and,
  * once {@code t}'s resolutions are taken, none is open and no cooldown lasts. So a selector sends
  * the first match of a stretch of them always (the resolution pattern needs it, and it costs one
- * event), and a later one ({@link #mayOpen}) only when it can be the alert: no episode open and the
+ * event), and a later one ({@link #later}) only when it can be the alert: no episode open and the
  * cooldown over, or (cooldown 0) an open episode that a resolution at the same time may still
  * close; that last one it keeps until the time is decided ({@link #deferred}), sending it if the
  * resolution came.
@@ -60,29 +60,31 @@ final class Episodes {
         deferred = null;
     }
 
+    /** What to do with a later match: leave it out, send it, or keep it as {@link #deferred}. */
+    static final int LEAVE = 0;
+    static final int SEND = 1;
+    static final int DEFER = 2;
+
     /**
-     * A match at the current time that is not the first of its stretch: whether it must be sent
-     * now; when it may be the alert only if a resolution comes at this time, it is kept as
-     * {@link #deferred}. Either way it is the time's match.
+     * A match at the current time that is not the first of its stretch: {@link #SEND} when it may
+     * open an episode; {@link #DEFER} when it may only if a resolution comes at this time (the
+     * caller keeps it as {@link #deferred}); else {@link #LEAVE}. Either way it is the time's match.
      */
-    boolean mayOpen(RuleEvent match, long cooldownMs) {
+    int later(long cooldownMs) {
         if (matchAt) {
-            return !exact; // not the first of its time: that one decides
+            return exact ? LEAVE : SEND; // not the first of its time: that one decides
         }
         matchAt = true;
         if (!exact) {
-            return true;
+            return SEND;
         }
         if (!open) {
-            return resolvedAt == Long.MIN_VALUE || at - resolvedAt >= cooldownMs;
+            return resolvedAt == Long.MIN_VALUE || at - resolvedAt >= cooldownMs ? SEND : LEAVE;
         }
         if (resolutionAt) {
-            return cooldownMs == 0;
+            return cooldownMs == 0 ? SEND : LEAVE; // closed at this time, and a cooldown starts with it
         }
-        if (cooldownMs == 0) {
-            deferred = match; // opens if a resolution at this time closes the open episode
-        }
-        return false;
+        return cooldownMs == 0 ? DEFER : LEAVE;
     }
 
     /** The first of a stretch of matches, which is always sent. */

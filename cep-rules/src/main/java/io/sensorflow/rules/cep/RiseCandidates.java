@@ -32,14 +32,12 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
     static final int FORMAT_VERSION = 2;
 
     private final RiseRule rule;
-    private final double by;
     private final long withinMs;
     private final int resolveReadings;
     private final long cooldownMs;
 
     public RiseCandidates(RiseRule rule) {
         this.rule = rule;
-        this.by = rule.by();
         this.withinMs = rule.within().toMillis();
         this.resolveReadings = rule.resolveReadings();
         this.cooldownMs = rule.cooldown().toMillis();
@@ -113,25 +111,31 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         while (s.size > 0 && timestamp - s.time(0) >= withinMs) {
             s.pollFirst();
         }
-        RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.NORMAL, timestamp);
-        e.fromTime = s.size > 0 ? s.time(0) : RuleEvent.NONE;
-        e.fromValue = s.size > 0 ? s.value(0) : Double.NaN;
-        boolean rises = RulePatterns.rises(rule, e);
+        long fromTime = s.size > 0 ? s.time(0) : RuleEvent.NONE;
+        double fromValue = s.size > 0 ? s.value(0) : Double.NaN;
+        boolean rises = RulePatterns.rises(rule, timestamp, value, fromTime, fromValue);
         if (rises) {
-            e.kind = RuleEvent.RISE;
+            int later = Episodes.SEND;
             if (!s.rising) {
                 s.episodes.matched();
-                out.accept(e);
-            } else if (s.episodes.mayOpen(e, cooldownMs)) {
-                out.accept(e);
+            } else {
+                later = s.episodes.later(cooldownMs);
+            }
+            if (later != Episodes.LEAVE) {
+                RuleEvent e = event(sensorId, timestamp, value, RuleEvent.RISE, fromTime, fromValue);
+                if (later == Episodes.SEND) {
+                    out.accept(e);
+                } else {
+                    s.episodes.deferred = e;
+                }
             }
             s.unresolved = true;
             s.lastMatchTime = timestamp;
             s.normalsPassed = 0;
         } else if (s.normalsPassed < resolveReadings) {
             if (s.unresolved) { // else no episode can be open: a resolution would change nothing
-                e.kind = s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL;
-                out.accept(e);
+                out.accept(event(sensorId, timestamp, value, s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL,
+                        fromTime, fromValue));
             }
             if (++s.normalsPassed == resolveReadings) {
                 RuleEvent deferred = s.episodes.resolved();
@@ -148,6 +152,13 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             s.size--;
         }
         s.push(timestamp, value);
+    }
+
+    private static RuleEvent event(String sensorId, long timestamp, double value, byte kind, long fromTime, double fromValue) {
+        RuleEvent e = RuleEvent.of(sensorId, timestamp, value, kind, timestamp);
+        e.fromTime = fromTime;
+        e.fromValue = fromValue;
+        return e;
     }
 
     @Override

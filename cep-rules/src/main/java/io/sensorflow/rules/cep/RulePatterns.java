@@ -82,8 +82,12 @@ public final class RulePatterns {
 
     /** Whether {@code e} rises by the rule's {@code by} over the reading it carries, within the rule's {@code within}. */
     public static boolean rises(RiseRule rule, RuleEvent e) {
-        return e.fromTime != RuleEvent.NONE && e.value - e.fromValue >= rule.by()
-                && e.timestamp - e.fromTime < rule.within().toMillis();
+        return rises(rule, e.timestamp, e.value, e.fromTime, e.fromValue);
+    }
+
+    /** {@link #rises(RiseRule, RuleEvent)} on the fields of an event not made yet. */
+    static boolean rises(RiseRule rule, long timestamp, double value, long fromTime, double fromValue) {
+        return fromTime != RuleEvent.NONE && value - fromValue >= rule.by() && timestamp - fromTime < rule.within().toMillis();
     }
 
     /**

@@ -82,16 +82,23 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
                 s.runLength++;
             }
             s.lastValue = value;
-            RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.REPEAT, s.runStart, s.runOrdinal);
-            e.fromTime = s.runStart;
-            e.fromValue = s.runValue;
-            e.runLength = s.runLength;
             if (rule.byReadings() ? s.runLength >= rule.readings() : timestamp - s.runStart >= rule.forDuration().toMillis()) {
+                int later = Episodes.SEND;
                 if (!s.matched) {
                     s.episodes.matched();
-                    out.accept(e);
-                } else if (s.episodes.mayOpen(e, cooldownMs)) {
-                    out.accept(e);
+                } else {
+                    later = s.episodes.later(cooldownMs);
+                }
+                if (later != Episodes.LEAVE) {
+                    RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.REPEAT, s.runStart, s.runOrdinal);
+                    e.fromTime = s.runStart;
+                    e.fromValue = s.runValue;
+                    e.runLength = s.runLength;
+                    if (later == Episodes.SEND) {
+                        out.accept(e);
+                    } else {
+                        s.episodes.deferred = e;
+                    }
                 }
                 s.matched = true;
                 s.unresolved = true;
