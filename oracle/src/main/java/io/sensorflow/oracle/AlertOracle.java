@@ -36,25 +36,25 @@ import java.util.TreeSet;
  *       (rule, sensor, a); after the last reading z, FIRING iff the event time reached is at least
  *       z + D. Silence alerts carry no values (null);
  *   <li><b>sequence</b> (N extremes within D, resolved by M, cooldown C): in a run r1..rk of
- *       consecutive extreme readings, a match at the first j &gt;= N with r_j - r_{j-N+1} &lt; D, over
- *       [r_{j-N+1}, r_j] with those N readings, id of (rule, sensor, r1); at most one per run; and a
- *       resolution at the M-th reading in a row within the threshold after an extreme one. Per rule
- *       and sensor, the matches and resolutions of one event time are taken resolutions first: a
- *       match is a FIRING when no episode is open and the last RESOLVED (if any) is at least C
- *       before it, and opens one; a resolution of an open episode is its RESOLVED, with the
- *       FIRING's id, over [its start, the resolution], with its readings and the resolving one;
- *       anything else is dropped;
+ *       consecutive extreme readings, a match at every j &gt;= N with r_j - r_{j-N+1} &lt; D, over
+ *       [r_{j-N+1}, r_j] with those N readings, id of (rule, sensor, r1); and a resolution at the
+ *       M-th reading in a row within the threshold after an extreme one. Per rule and sensor, the
+ *       matches and resolutions of one event time are taken resolutions first: the first match of
+ *       the time is a FIRING when no episode is open and the last RESOLVED (if any) is at least C
+ *       before it, and opens one (so a run that goes on past a cooldown fires when it is over); a
+ *       resolution of an open episode is its RESOLVED, with the FIRING's id, over [its start, the
+ *       resolution], with its readings and the resolving one; anything else is dropped;
  *   <li><b>rise</b> (by X within T, resolved by M, cooldown C): b rises iff an earlier reading a
  *       has b - a &lt; T and value(b) - value(a) &gt;= X, a being the lowest of them (the latest on a
- *       tie); a match at the first rising reading b of each stretch of consecutive rising readings,
- *       over [a, b] with readings [a, b], id of (rule, sensor, b); a resolution at the M-th reading
- *       in a row that does not rise after one that does; their life as for sequences;
+ *       tie); a match at every rising reading b, over [a, b] with readings [a, b], id of (rule,
+ *       sensor, b); a resolution at the M-th reading in a row that does not rise after one that
+ *       does; their life as for sequences;
  *   <li><b>stuck</b> (N readings or a duration D, cooldown C): a repeat is a reading whose value
  *       equals the previous one's ({@code ==} on doubles); a run is a stretch of readings with one
- *       value, s its first; a match at the N-th reading r of a run (or the first r with r - s &gt;= D),
- *       over [s, r] with readings [s, r], id of (rule, sensor, s, the ordinal of runs starting at s);
- *       at most one per run; a resolution at the first reading with another value after a repeat;
- *       their life as for sequences;
+ *       value, s its first; a match at every reading r of a run from its N-th (or every r with
+ *       r - s &gt;= D), over [s, r] with readings [s, r], id of (rule, sensor, s, the ordinal of runs
+ *       starting at s); a resolution at the first reading with another value after a repeat; their
+ *       life as for sequences;
  *   <li><b>outlier</b> (k, a window of N readings or of a duration D, min_readings m, resolved by M,
  *       cooldown C): the window of a reading r is the N readings before it, or of the last 1000
  *       readings before it those with a time in [r - D, r); r is an outlier iff the window holds
@@ -448,7 +448,6 @@ public final class AlertOracle {
         /** Which of the runs starting at runStart this is: several can, at one event time. */
         int runOrdinal;
         long length;
-        boolean fired;
         final long[] times;
         final double[] values;
         Episodes episodes = new Episodes();
@@ -470,17 +469,15 @@ public final class AlertOracle {
             if (length == 0) {
                 runOrdinal = runStart == ts ? runOrdinal + 1 : 0;
                 runStart = ts;
-                fired = false;
             }
             times[(int) (length % n)] = ts;
             values[(int) (length % n)] = value;
             length++;
-            if (fired || length < n) {
+            if (length < n) {
                 return;
             }
             long first = length - n;
             if (ts - times[(int) (first % n)] < rule.within().toMillis()) {
-                fired = true;
                 List<Long> t = new ArrayList<>(n);
                 List<Double> v = new ArrayList<>(n);
                 for (long i = first; i < length; i++) {
@@ -497,7 +494,6 @@ public final class AlertOracle {
             c.runStart = runStart;
             c.runOrdinal = runOrdinal;
             c.length = length;
-            c.fired = fired;
             System.arraycopy(times, 0, c.times, 0, times.length);
             System.arraycopy(values, 0, c.values, 0, values.length);
             c.episodes = episodes.copy();
@@ -508,17 +504,13 @@ public final class AlertOracle {
     /**
      * The readings of the last {@code within} that can still be the lowest point of a rise: a
      * queue ascending in time and strictly ascending in value (a reading drops every earlier one
-     * that is not lower, so on equal values the later stays); and whether a rise is going on.
+     * that is not lower, so on equal values the later stays).
      */
     private static final class RiseState {
         long[] times = new long[8];
         double[] values = new double[8];
         int head;
         int size;
-        boolean rising;
-        long episodeStart = Long.MIN_VALUE;
-        /** Which of the rises starting at episodeStart this is: several can, at one event time. */
-        int episodeOrdinal;
 
         Episodes episodes = new Episodes();
 
@@ -530,11 +522,11 @@ public final class AlertOracle {
                 size--;
             }
             boolean rises = size > 0 && value - values[head] >= rule.by();
-            if (rises && !rising) {
+            if (rises) {
+                // Every rising reading is a match; only the first of its time may open an episode, so
+                // its time names the episode.
                 long from = times[head];
-                episodeOrdinal = episodeStart == ts ? episodeOrdinal + 1 : 0;
-                episodeStart = ts;
-                episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts, episodeOrdinal).toString(), rule.id(),
+                episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts).toString(), rule.id(),
                         sensorId, ExpectedAlert.FIRING, from, ts, List.of(from, ts), List.of(values[head], value)));
             }
             if (rises) {
@@ -542,7 +534,6 @@ public final class AlertOracle {
             } else {
                 episodes.notMet(rule, ts, value);
             }
-            rising = rises;
             while (size > 0 && values[(head + size - 1) % values.length] >= value) {
                 size--;
             }
@@ -573,9 +564,6 @@ public final class AlertOracle {
             c.values = values.clone();
             c.head = head;
             c.size = size;
-            c.rising = rising;
-            c.episodeStart = episodeStart;
-            c.episodeOrdinal = episodeOrdinal;
             c.episodes = episodes.copy();
             return c;
         }
@@ -590,7 +578,6 @@ public final class AlertOracle {
         /** Which of the runs starting at runStart this is: several can, at one event time. */
         int runOrdinal;
         long length;
-        boolean fired;
         Episodes episodes = new Episodes();
 
         void accept(StuckRule rule, String sensorId, long ts, double value, List<ExpectedAlert> out) {
@@ -599,9 +586,7 @@ public final class AlertOracle {
                 last = value;
                 length++;
                 episodes.met();
-                if (!fired && (rule.byReadings() ? length >= rule.readings()
-                        : ts - runStart >= rule.forDuration().toMillis())) {
-                    fired = true;
+                if (rule.byReadings() ? length >= rule.readings() : ts - runStart >= rule.forDuration().toMillis()) {
                     episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, runStart, runOrdinal).toString(),
                             rule.id(), sensorId, ExpectedAlert.FIRING, runStart, ts, List.of(runStart, ts),
                             List.of(runValue, value)));
@@ -615,7 +600,6 @@ public final class AlertOracle {
             runStart = ts;
             runValue = value;
             length = 1;
-            fired = false;
             hasLast = true;
             last = value;
         }
@@ -628,7 +612,6 @@ public final class AlertOracle {
             c.runValue = runValue;
             c.runOrdinal = runOrdinal;
             c.length = length;
-            c.fired = fired;
             c.episodes = episodes.copy();
             return c;
         }

@@ -223,7 +223,7 @@ class AlertOracleReferenceTest {
         }
     }
 
-    /** Matches: the first N extremes within D of each run; the rule is met by extreme readings. */
+    /** Matches: every N extremes in a row within D; the rule is met by extreme readings. */
     private static void sequence(SequenceRule q, String sensor, List<R> rs, List<ExpectedAlert> out) {
         int n = q.count();
         List<ExpectedAlert> matches = new ArrayList<>();
@@ -247,7 +247,6 @@ class AlertOracleReferenceTest {
                     matches.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, rs.get(i).ts).toString(), q.id(), sensor,
                             "FIRING", window.get(0).ts, rs.get(j).ts, window.stream().map(R::ts).toList(),
                             window.stream().map(r -> value(r, q.metric())).toList()));
-                    break;
                 }
             }
             i = end;
@@ -300,11 +299,10 @@ class AlertOracleReferenceTest {
         }
     }
 
-    /** Matches: the first rising reading of each stretch; the rule is met by rising readings. */
+    /** Matches: every rising reading; the rule is met by rising readings. */
     private static void rise(RiseRule q, String sensor, List<R> rs, List<ExpectedAlert> out) {
         List<ExpectedAlert> matches = new ArrayList<>();
         boolean[] met = new boolean[rs.size()];
-        boolean previousRose = false;
         for (int i = 0; i < rs.size(); i++) {
             R b = rs.get(i);
             R low = null;
@@ -316,19 +314,18 @@ class AlertOracleReferenceTest {
                 }
             }
             boolean rises = low != null && value(b, q.metric()) - value(low, q.metric()) >= q.by();
-            if (rises && !previousRose) {
+            if (rises) {
                 matches.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, b.ts).toString(), q.id(), sensor, "FIRING",
                         low.ts, b.ts, List.of(low.ts, b.ts), List.of(value(low, q.metric()), value(b, q.metric()))));
             }
             met[i] = rises;
-            previousRose = rises;
         }
         episodes(q, sensor, rs, met, matches, out);
     }
 
     /**
-     * Matches: of each run of equal values (s its first reading), the N-th reading, or the first at
-     * least D after s; the rule is met by readings equal to the one before. Ids count the runs that
+     * Matches: of each run of equal values (s its first reading), every reading from the N-th, or
+     * every one at least D after s; the rule is met by readings equal to the one before. Ids count the runs that
      * start at one time.
      */
     private static void stuck(StuckRule q, String sensor, List<R> rs, List<ExpectedAlert> out) {
@@ -348,11 +345,10 @@ class AlertOracleReferenceTest {
             ordinal = rs.get(i).ts == lastStart ? ordinal + 1 : 0;
             lastStart = rs.get(i).ts;
             for (int j = i + 1; j < end; j++) {
-                if (q.byReadings() ? j - i + 1 == q.readings() : rs.get(j).ts - rs.get(i).ts >= q.forDuration().toMillis()) {
+                if (q.byReadings() ? j - i + 1 >= q.readings() : rs.get(j).ts - rs.get(i).ts >= q.forDuration().toMillis()) {
                     matches.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, rs.get(i).ts, ordinal).toString(), q.id(), sensor,
                             "FIRING", rs.get(i).ts, rs.get(j).ts, List.of(rs.get(i).ts, rs.get(j).ts),
                             List.of(value(rs.get(i), q.metric()), value(rs.get(j), q.metric()))));
-                    break;
                 }
             }
             i = end;

@@ -7,29 +7,40 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * The readings a rise rule's two patterns need: the first reading of each stretch of rising
- * readings, carrying the reading it rose from, and, while a rise began since the last resolution,
- * the first {@code resolveReadings} readings after a rising one that do not rise (that many in a
- * row resolve an episode; the rest, and resolutions with no rise since the last, change no alert). The lowest reading of the last {@code within} is kept with a monotonic
- * queue (ascending values; on equal values the later reading wins), so each reading costs O(1)
- * amortized and the state holds at most the readings of one window.
- *
- * <p>CEP cannot take the starting point of a rise from the stream itself: that reading is
- * usually behind the watermark by the time the rise shows, and CEP drops such records as late.
+ * The readings of a rise rule's metric that can change one of its alerts, each carrying the
+ * reading it may rise from: the lowest of the sensor's readings less than {@code within} before it
+ * (on equal values the later), kept with a monotonic queue (ascending values), so each reading
+ * costs O(1) amortized and the state holds at most the readings of one window. CEP cannot take
+ * that reading from the stream itself: it is usually behind the watermark by the time the rise
+ * shows, and CEP drops such records as late. The patterns ({@link RulePatterns#rise},
+ * {@link RulePatterns#resolved}) decide on what the events carry; what is left out, and why that
+ * cannot change an alert:
+ * <ul>
+ *   <li>a rising reading after the first of a stretch of them, when it provably opens no episode
+ *       ({@link Episodes}: one is open and nothing at its time can close it, or a cooldown lasts,
+ *       or an earlier match of its time is the one that decides); the first of each stretch is
+ *       sent, as the resolution pattern needs a rising reading right before the readings that
+ *       resolve;
+ *   <li>readings without a rise other than the first {@code resolveReadings} after a rising one
+ *       while an episode may be open (a match since the last resolution): the resolution has
+ *       matched by the {@code resolveReadings}-th, or there is nothing to resolve.
+ * </ul>
  */
 public final class RiseCandidates implements CandidateSelector<RiseCandidates.State> {
 
     /** The version of the state this writes, after {@link CandidateSelector#FORMAT_VERSION_MARK}. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
-    private final double by;
+    private final RiseRule rule;
     private final long withinMs;
     private final int resolveReadings;
+    private final long cooldownMs;
 
     public RiseCandidates(RiseRule rule) {
-        this.by = rule.by();
+        this.rule = rule;
         this.withinMs = rule.within().toMillis();
         this.resolveReadings = rule.resolveReadings();
+        this.cooldownMs = rule.cooldown().toMillis();
     }
 
     /** Per sensor: a queue of (time, value), ascending in both, and whether a rise is going on. */
@@ -40,13 +51,8 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         int size;
         boolean rising;
         long lastTime = Long.MIN_VALUE;
-        /**
-         * The start of the last rise episode and which of those starting then it was. Not in the
-         * checkpoint: episodes can share a start only when their readings share one time, and a
-         * sensor's readings at one time are all released at once, between two checkpoints.
-         */
-        long episodeStart = Long.MIN_VALUE;
-        int episodeOrdinal;
+        /** The rule's episodes on the sensor, as far as the selector can tell. */
+        Episodes episodes = new Episodes();
         /** Readings without a rise since the last rising one, up to {@code resolveReadings} (fresh: none due). */
         int normalsPassed = Integer.MAX_VALUE;
         /** Whether a rise began since the last resolution: only then can readings without one close an episode. */
@@ -101,29 +107,44 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             return;
         }
         s.lastTime = timestamp;
+        s.episodes.at(timestamp, cooldownMs);
         while (s.size > 0 && timestamp - s.time(0) >= withinMs) {
             s.pollFirst();
         }
-        boolean rises = s.size > 0 && value - s.value(0) >= by;
-        if (rises && !s.rising) {
-            s.episodeOrdinal = s.episodeStart == timestamp ? s.episodeOrdinal + 1 : 0;
-            s.episodeStart = timestamp;
-            RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.RISE, timestamp, s.episodeOrdinal);
-            e.fromTime = s.time(0);
-            e.fromValue = s.value(0);
-            out.accept(e);
+        long fromTime = s.size > 0 ? s.time(0) : RuleEvent.NONE;
+        double fromValue = s.size > 0 ? s.value(0) : Double.NaN;
+        boolean rises = RulePatterns.rises(rule, timestamp, value, fromTime, fromValue);
+        if (rises) {
+            int later = Episodes.SEND;
+            if (!s.rising) {
+                s.episodes.matched();
+            } else {
+                later = s.episodes.later(cooldownMs);
+            }
+            if (later != Episodes.LEAVE) {
+                RuleEvent e = event(sensorId, timestamp, value, RuleEvent.RISE, fromTime, fromValue);
+                if (later == Episodes.SEND) {
+                    out.accept(e);
+                } else {
+                    s.episodes.deferred = e;
+                }
+            }
             s.unresolved = true;
             s.lastMatchTime = timestamp;
-        }
-        if (rises) {
             s.normalsPassed = 0;
         } else if (s.normalsPassed < resolveReadings) {
             if (s.unresolved) { // else no episode can be open: a resolution would change nothing
-                out.accept(RuleEvent.of(sensorId, timestamp, value,
-                        s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
+                out.accept(event(sensorId, timestamp, value, s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL,
+                        fromTime, fromValue));
             }
-            if (++s.normalsPassed == resolveReadings && timestamp > s.lastMatchTime) {
-                s.unresolved = false;
+            if (++s.normalsPassed == resolveReadings) {
+                RuleEvent deferred = s.episodes.resolved();
+                if (deferred != null) {
+                    out.accept(deferred); // a rise of this time that opens once the resolution closed the episode
+                }
+                if (timestamp > s.lastMatchTime) {
+                    s.unresolved = false;
+                }
             }
         }
         s.rising = rises;
@@ -133,12 +154,21 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         s.push(timestamp, value);
     }
 
+    private static RuleEvent event(String sensorId, long timestamp, double value, byte kind, long fromTime, double fromValue) {
+        RuleEvent e = RuleEvent.of(sensorId, timestamp, value, kind, timestamp);
+        e.fromTime = fromTime;
+        e.fromValue = fromValue;
+        return e;
+    }
+
     @Override
     public boolean isEmpty(State s, long watermark) {
         // Every reading still to come is after the watermark, so once the last one is a whole window
         // behind it nothing kept can be a starting point; a rise still open then ends with the
         // next reading anyway, which has nothing to rise from. Readings due to a resolution keep it.
-        return (s.size == 0 || watermark - s.lastTime >= withinMs) && !s.unresolved;
+        // Kept while the episodes' life may still leave out a match (open, cooling down).
+        return (s.size == 0 || watermark - s.lastTime >= withinMs) && !s.unresolved
+                && s.episodes.isEmpty(watermark, cooldownMs);
     }
 
     @Override
@@ -154,9 +184,13 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         out.writeInt(s.normalsPassed);
         out.writeBoolean(s.unresolved);
         out.writeLong(s.lastMatchTime);
+        s.episodes.write(out);
     }
 
-    /** Reads this version's form and the unversioned one before it, which had no resolution: nothing is due. */
+    /**
+     * Reads this version's form and the two before it: version 0 had no resolution (nothing is
+     * due), neither followed the episodes (every match is sent, {@link Episodes#unknown}).
+     */
     @Override
     public State read(DataInput in) throws IOException {
         State s = new State();
@@ -173,6 +207,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             s.unresolved = in.readBoolean();
             s.lastMatchTime = in.readLong();
         }
+        s.episodes = version >= 2 ? Episodes.read(in) : Episodes.unknown();
         return s;
     }
 }

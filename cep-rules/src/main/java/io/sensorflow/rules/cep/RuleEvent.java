@@ -31,6 +31,9 @@ public class RuleEvent {
      */
     public static final byte OUTLIER = 6;
 
+    /** {@link #fromTime} when there is no such reading. */
+    public static final long NONE = Long.MIN_VALUE;
+
     public String sensorId;
     /** Event time of the reading, epoch milliseconds. */
     public long timestamp;
@@ -44,12 +47,14 @@ public class RuleEvent {
     /** Which of the episodes starting at {@link #episodeStart} it is, from 0 ({@link io.sensorflow.rules.alert.AlertIds}). */
     public int episodeOrdinal;
     /**
-     * For {@link #RISE}: the reading the rise is measured from; for {@link #REPEAT}: the first
-     * reading of the run; for a stuck rule's {@link #BACK} and {@link #NORMAL}: the reading before it.
+     * For a rise rule's events: the lowest of the sensor's readings less than {@code within}
+     * before it, the reading a rise is measured from ({@link #NONE} when there is none); for a
+     * stuck rule's {@link #REPEAT}: the first reading of the run; for its {@link #BACK}: the
+     * reading before it.
      */
     public long fromTime;
     public double fromValue;
-    /** For {@link #REPEAT}: its place in its run, the run's first reading being 1. */
+    /** For {@link #REPEAT}: its place in its run, the run's first reading being 1; for a stuck rule's {@link #BACK}: that of the reading before it. */
     public long runLength;
     /** For {@link #OUTLIER}: how many readings the window before it held, their mean and sample standard deviation. */
     public int windowReadings;

@@ -8,6 +8,7 @@ import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.StuckRule;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 
 /** Each rule kind as a FlinkCEP pattern over {@link RuleEvent}s. */
@@ -16,65 +17,100 @@ public final class RulePatterns {
     private RulePatterns() {}
 
     /**
-     * {@code count} extreme events in a row within {@code within}. Fed by
-     * {@link SequenceCandidates}, a reading within the threshold separates runs, and a run stops being fed once it has
-     * matched; skipping past the match drops the partial matches it overlapped.
+     * {@code count} readings in a row past the threshold, the last less than {@code within} after
+     * the first: a match at every reading where that holds (no skipping: which of them makes an
+     * alert is the episode's life, {@code AlertLifecycle}). {@code within} is a condition on the
+     * readings' own times rather than FlinkCEP's {@code within()}, which reads the records'
+     * timestamps: {@link SequenceCandidates} holds the first readings of a run until the run is
+     * long enough to match and then sends them stamped with the time of the one that completed it.
+     * With every reading fed, this is the textbook
+     * {@code begin.where(past).times(count).consecutive().within(within)}.
      */
     public static Pattern<RuleEvent, RuleEvent> sequence(SequenceRule rule) {
-        return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(e -> e.kind == RuleEvent.EXTREME))
-                .times(rule.count())
+        long withinMs = rule.within().toMillis();
+        SequenceRule r = rule;
+        return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.noSkip())
+                .where(SimpleCondition.of(e -> r.isExtreme(e.value)))
+                .times(rule.count() - 1)
                 .consecutive()
-                .within(rule.within());
+                .next("last")
+                .where(new IterativeCondition<RuleEvent>() {
+                    @Override
+                    public boolean filter(RuleEvent e, Context<RuleEvent> ctx) throws Exception {
+                        return r.isExtreme(e.value)
+                                && e.timestamp - ctx.getEventsForPattern("run").iterator().next().timestamp < withinMs;
+                    }
+                });
     }
 
     /**
-     * {@code resolveReadings} readings in a row that do not meet the rule, the first of them right
-     * after one that does ({@link RuleEvent#BACK}): what resolves an episode. A partial match starts
-     * only at that first reading, not at every reading of the row (which would keep
-     * {@code resolveReadings} partial matches going per sensor), and a reading that meets the rule
-     * ends it (strict contiguity). The selector passes on the first reading of each stretch that
-     * meets the rule and the first {@code resolveReadings} after it that do not.
+     * What resolves an episode: {@code resolveReadings} readings in a row that do not meet the rule
+     * right after one that does (a match at the last of them). A stuck rule's: a reading with
+     * another value than the repeat before it.
      */
     public static Pattern<RuleEvent, RuleEvent> resolved(EpisodeRule rule) {
         if (rule instanceof StuckRule) {
             return stuckResolved();
         }
-        Pattern<RuleEvent, RuleEvent> back = Pattern.<RuleEvent>begin("back", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(e -> e.kind == RuleEvent.BACK));
-        if (rule.resolveReadings() == 1) {
-            return back;
+        SimpleCondition<RuleEvent> meets;
+        SimpleCondition<RuleEvent> not;
+        if (rule instanceof SequenceRule s) {
+            meets = SimpleCondition.of(e -> s.isExtreme(e.value));
+            not = SimpleCondition.of(e -> !s.isExtreme(e.value));
+        } else if (rule instanceof OutlierRule o) {
+            // OutlierCandidates sends the first outlier of a stretch, with its window's statistics,
+            // and the readings after it while an episode may be open, without them.
+            meets = SimpleCondition.of(e -> isOutlier(o, e));
+            not = SimpleCondition.of(e -> !isOutlier(o, e));
+        } else {
+            RiseRule r = (RiseRule) rule;
+            meets = SimpleCondition.of(e -> rises(r, e));
+            not = SimpleCondition.of(e -> !rises(r, e));
         }
-        return back.next("more")
-                .where(SimpleCondition.of(e -> e.kind == RuleEvent.NORMAL))
-                .times(rule.resolveReadings() - 1)
+        return Pattern.<RuleEvent>begin("met", AfterMatchSkipStrategy.noSkip())
+                .where(meets)
+                .next("back")
+                .where(not)
+                .times(rule.resolveReadings())
                 .consecutive();
     }
 
-    /** The start of a rise episode, as {@link RiseCandidates} found it. */
+    /**
+     * A reading at least {@code by} above the reading it carries ({@link RuleEvent#fromTime}: the
+     * lowest of the sensor's readings less than {@code within} before it, which
+     * {@link RiseCandidates} keeps, since that reading is usually behind the watermark, where CEP
+     * cannot look back at it). One event: a match at every rising reading fed.
+     */
     public static Pattern<RuleEvent, RuleEvent> rise(RiseRule rule) {
-        double by = rule.by();
-        return Pattern.<RuleEvent>begin("rise", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(e -> e.kind == RuleEvent.RISE && e.value - e.fromValue >= by));
+        return Pattern.<RuleEvent>begin("rise", AfterMatchSkipStrategy.noSkip())
+                .where(SimpleCondition.of(e -> rises(rule, e)));
+    }
+
+    /** Whether {@code e} rises by the rule's {@code by} over the reading it carries, within the rule's {@code within}. */
+    public static boolean rises(RiseRule rule, RuleEvent e) {
+        return rises(rule, e.timestamp, e.value, e.fromTime, e.fromValue);
+    }
+
+    /** {@link #rises(RiseRule, RuleEvent)} on the fields of an event not made yet. */
+    static boolean rises(RiseRule rule, long timestamp, double value, long fromTime, double fromValue) {
+        return fromTime != RuleEvent.NONE && value - fromValue >= rule.by() && timestamp - fromTime < rule.within().toMillis();
     }
 
     /**
-     * A stuck run: a repeat (a reading equal to the run's first, so to the one before it) that is
-     * the {@code readings}-th reading of its run, or at least {@code for} after the run's first
-     * reading. One event, which carries the run: {@link StuckCandidates} passes on, of each run,
-     * the first repeat that can match (a repeat before it cannot, one after it is the same
-     * episode). So CEP keeps no partial match per run, whatever {@code readings} (up to 100,000).
+     * A stuck run: a reading equal to the first of its run ({@link RuleEvent#fromValue}, so to every
+     * one between) that is at least the {@code readings}-th of the run, or at least {@code for}
+     * after its first reading. One event, which carries its run, so CEP keeps no partial match per
+     * run, whatever {@code readings} (up to 100,000); a match at every such reading fed.
      */
     public static Pattern<RuleEvent, RuleEvent> stuck(StuckRule rule) {
         if (rule.byReadings()) {
             long readings = rule.readings();
-            return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.skipPastLastEvent())
-                    .where(SimpleCondition.of(e -> e.kind == RuleEvent.REPEAT && e.value == e.fromValue
-                            && e.runLength >= readings));
+            return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.noSkip())
+                    .where(SimpleCondition.of(e -> e.value == e.fromValue && e.runLength >= readings));
         }
         long forMs = rule.forDuration().toMillis();
-        return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(e -> e.kind == RuleEvent.REPEAT && e.value == e.fromValue
+        return Pattern.<RuleEvent>begin("run", AfterMatchSkipStrategy.noSkip())
+                .where(SimpleCondition.of(e -> e.value == e.fromValue && e.runLength >= 2
                         && e.timestamp - e.fromTime >= forMs));
     }
 
@@ -87,14 +123,17 @@ public final class RulePatterns {
      */
     public static Pattern<RuleEvent, RuleEvent> outlier(OutlierRule rule) {
         return Pattern.<RuleEvent>begin("outlier", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(e -> e.kind == RuleEvent.OUTLIER
-                        && rule.isOutlier(e.value, e.windowReadings, e.windowMean, e.windowSd)));
+                .where(SimpleCondition.of(e -> isOutlier(rule, e)));
     }
 
-    /** What resolves a stuck episode: the first reading with another value than the repeat before it. */
+    private static boolean isOutlier(OutlierRule rule, RuleEvent e) {
+        return e.kind == RuleEvent.OUTLIER && rule.isOutlier(e.value, e.windowReadings, e.windowMean, e.windowSd);
+    }
+
+    /** What resolves a stuck episode: a reading with another value than the one before it, that one a repeat (its run 2 or more). */
     private static Pattern<RuleEvent, RuleEvent> stuckResolved() {
-        return Pattern.<RuleEvent>begin("back", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(e -> e.kind == RuleEvent.BACK && e.value != e.fromValue));
+        return Pattern.<RuleEvent>begin("back", AfterMatchSkipStrategy.noSkip())
+                .where(SimpleCondition.of(e -> e.value != e.fromValue && e.runLength >= 2));
     }
 
     /**

@@ -7,13 +7,20 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * The readings a stuck rule's two patterns need: of each run of one value, the first repeat that
- * can match the firing pattern (the {@code readings}-th reading of the run, or the first at least
- * {@code for} after its start), carrying the run; and, while a run has matched since the last
- * resolution, the first reading with another value after a repeat (it resolves an episode). The
- * rest cannot change an alert: a repeat before that one matches nothing (the pattern is one event),
- * one after it is the same run, already matched; a change of value with no match since the last
- * resolution closes nothing. So CEP sees about one event per stuck run, not one per reading.
+ * The readings of a stuck rule's metric that can change one of its alerts, each carrying its run
+ * (the first reading of the run of its value, and its place in it): the patterns
+ * ({@link RulePatterns#stuck}, {@link RulePatterns#resolved}) decide on that. What is left out, and
+ * why that cannot change an alert:
+ * <ul>
+ *   <li>a repeat before the first that meets the rule ({@code readings}-th, or {@code for} after
+ *       the run's start): a match is one such reading, and the first reading with another value
+ *       resolves whatever came before it;
+ *   <li>a later repeat of a run, when it provably opens no episode ({@link Episodes}: one is open
+ *       and nothing at its time can close it, or a cooldown lasts, or an earlier match of its time
+ *       is the one that decides);
+ *   <li>a change of value with no match since the last resolution: nothing is open to close.
+ * </ul>
+ * So CEP sees about two events per stuck run, not one per reading.
  *
  * <p>Values are doubles compared with {@code ==} (-0.0 equals 0.0). The state is the last value
  * and the run: it is never empty once the sensor reported (the next reading may repeat the last),
@@ -22,14 +29,14 @@ import java.util.function.Consumer;
 public final class StuckCandidates implements CandidateSelector<StuckCandidates.State> {
 
     /** The version of the state this writes, after {@link CandidateSelector#FORMAT_VERSION_MARK}. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
-    private final int readings;
-    private final long forMs;
+    private final StuckRule rule;
+    private final long cooldownMs;
 
     public StuckCandidates(StuckRule rule) {
-        this.readings = rule.readings();
-        this.forMs = rule.byReadings() ? 0 : rule.forDuration().toMillis();
+        this.rule = rule;
+        this.cooldownMs = rule.cooldown().toMillis();
     }
 
     /** Per sensor: the last value, the run of it (start, first value, length), and the episode's bookkeeping. */
@@ -40,15 +47,16 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
         double runValue;
         long runLength;
         /**
-         * Which run starting at {@code runStart} this is. Not in the checkpoint: runs can share a
-         * start only when their readings share one time, and a sensor's readings at one time are all
-         * released at once, between two checkpoints.
+         * Which run starting at {@code runStart} this is (in the checkpoint since version 2: a run that
+         * began in a burst of readings at one time may make its alert after a restore).
          */
         int runOrdinal;
-        /** Whether a run started since this state was made (also not in the checkpoint). */
+        /** Whether a run started since this state was made. */
         boolean started;
-        /** Whether this run has matched: its later repeats are the same episode. */
+        /** Whether this run has matched: its later repeats are the same stretch of matches. */
         boolean matched;
+        /** The rule's episodes on the sensor, as far as the selector can tell. */
+        Episodes episodes = new Episodes();
         /** Whether a run matched since the last resolution: only then can a change of value close an episode. */
         boolean unresolved;
         /**
@@ -68,17 +76,30 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
         if (Double.isNaN(value)) {
             return; // no reading of this metric: neither extends nor breaks a run
         }
+        s.episodes.at(timestamp, cooldownMs);
         if (s.hasLast && value == s.lastValue) {
             if (s.runLength < Long.MAX_VALUE) {
                 s.runLength++;
             }
             s.lastValue = value;
-            if (!s.matched && (readings != 0 ? s.runLength >= readings : timestamp - s.runStart >= forMs)) {
-                RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.REPEAT, s.runStart, s.runOrdinal);
-                e.fromTime = s.runStart;
-                e.fromValue = s.runValue;
-                e.runLength = s.runLength;
-                out.accept(e);
+            if (rule.byReadings() ? s.runLength >= rule.readings() : timestamp - s.runStart >= rule.forDuration().toMillis()) {
+                int later = Episodes.SEND;
+                if (!s.matched) {
+                    s.episodes.matched();
+                } else {
+                    later = s.episodes.later(cooldownMs);
+                }
+                if (later != Episodes.LEAVE) {
+                    RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.REPEAT, s.runStart, s.runOrdinal);
+                    e.fromTime = s.runStart;
+                    e.fromValue = s.runValue;
+                    e.runLength = s.runLength;
+                    if (later == Episodes.SEND) {
+                        out.accept(e);
+                    } else {
+                        s.episodes.deferred = e;
+                    }
+                }
                 s.matched = true;
                 s.unresolved = true;
                 s.lastMatchTime = timestamp;
@@ -90,7 +111,12 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
                 RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.BACK, timestamp);
                 e.fromTime = s.runStart;
                 e.fromValue = s.lastValue;
+                e.runLength = s.runLength;
                 out.accept(e);
+            }
+            RuleEvent deferred = s.episodes.resolved();
+            if (deferred != null) {
+                out.accept(deferred); // a repeat of this time that opens once this closed the episode
             }
             if (timestamp > s.lastMatchTime) {
                 s.unresolved = false;
@@ -122,6 +148,9 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
         out.writeBoolean(s.matched);
         out.writeBoolean(s.unresolved);
         out.writeLong(s.lastMatchTime);
+        s.episodes.write(out);
+        out.writeBoolean(s.started);
+        out.writeInt(s.runOrdinal);
     }
 
     @Override
@@ -139,6 +168,13 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
         s.matched = in.readBoolean();
         s.unresolved = in.readBoolean();
         s.lastMatchTime = in.readLong();
+        if (version >= 2) {
+            s.episodes = Episodes.read(in);
+            s.started = in.readBoolean();
+            s.runOrdinal = in.readInt();
+        } else {
+            s.episodes = Episodes.unknown(); // version 1 did not follow episodes
+        }
         return s;
     }
 }

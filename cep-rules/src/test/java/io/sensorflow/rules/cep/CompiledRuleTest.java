@@ -42,14 +42,17 @@ class CompiledRuleTest {
     }
 
     @Test
-    void aSequenceIsCountConsecutiveExtremesWithinTheDurationSkippingPastEachMatch() {
+    void aSequenceIsCountConsecutiveReadingsPastTheThresholdMatchedAtEveryOneWithWithinOnTheirOwnTimes() {
         Pattern<RuleEvent, RuleEvent> p = RulePatterns.sequence(HOT);
-        assertThat(p.getName()).isEqualTo("run");
-        assertThat(p.getTimes()).isEqualTo(Quantifier.Times.of(3, 3, null));
-        assertThat(p.getQuantifier().hasProperty(Quantifier.QuantifierProperty.TIMES)).isTrue();
-        assertThat(p.getQuantifier().getInnerConsumingStrategy()).isEqualTo(Quantifier.ConsumingStrategy.STRICT);
-        assertThat(p.getWindowSize(org.apache.flink.cep.pattern.WithinType.FIRST_AND_LAST)).contains(Duration.ofMinutes(1));
-        assertThat(p.getAfterMatchSkipStrategy()).isEqualTo(AfterMatchSkipStrategy.skipPastLastEvent());
+        assertThat(p.getName()).isEqualTo("last");
+        Pattern<RuleEvent, ?> run = p.getPrevious();
+        assertThat(run.getName()).isEqualTo("run");
+        assertThat(run.getTimes()).isEqualTo(Quantifier.Times.of(2, 2, null));
+        assertThat(run.getQuantifier().getInnerConsumingStrategy()).isEqualTo(Quantifier.ConsumingStrategy.STRICT);
+        assertThat(p.getQuantifier().getConsumingStrategy()).isEqualTo(Quantifier.ConsumingStrategy.STRICT);
+        // within is a condition on the events' own times (held readings come stamped later), not CEP's window
+        assertThat(p.getWindowSize(org.apache.flink.cep.pattern.WithinType.FIRST_AND_LAST)).isEmpty();
+        assertThat(run.getAfterMatchSkipStrategy()).isEqualTo(AfterMatchSkipStrategy.noSkip());
     }
 
     @Test
@@ -107,8 +110,8 @@ class CompiledRuleTest {
         assertThat(c.selector()).isInstanceOf(OutlierCandidates.class);
         assertThat(c.pattern().getName()).isEqualTo("outlier");
         assertThat(c.pattern().getPrevious()).isNull();
-        assertThat(c.resolution().getName()).isEqualTo("more");
-        assertThat(c.resolution().getPrevious().getName()).isEqualTo("back");
+        assertThat(c.resolution().getName()).isEqualTo("back");
+        assertThat(c.resolution().getPrevious().getName()).isEqualTo("met");
         String uid = CompiledRule.uid(ten);
         assertThat(uid).startsWith("rule-spike-");
         assertThat(List.of(

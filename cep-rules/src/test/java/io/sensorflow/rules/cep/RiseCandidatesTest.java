@@ -81,7 +81,7 @@ class RiseCandidatesTest {
         assertThat(out.get(0).fromTime).isEqualTo(999_000);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         selector.write(s, new DataOutputStream(bytes));
-        assertThat(bytes.size()).as("the queue holds two readings, not a thousand").isLessThan(64);
+        assertThat(bytes.size()).as("the queue holds two readings, not a thousand").isLessThan(96);
         RiseCandidates.State read = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         out.clear();
         feed(read, 1_001_000, 41);

@@ -33,34 +33,54 @@ class SequenceCandidatesTest {
     }
 
     @Test
-    void passesTheRunUpToItsFirstMatchThenTheReadingsThatCanResolveIt() {
+    void holdsARunUntilItsCountthReadingThenSendsItWholeAndTheReadingsThatCanResolveIt() {
         SequenceCandidates.State s = selector.newState();
         for (int i = 1; i <= 6; i++) {
             feed(s, i * 10_000L, 75);
+            if (i == 2) {
+                assertThat(picked()).as("two of three: held").isEmpty();
+            }
         }
         for (int i = 7; i <= 11; i++) {
             feed(s, i * 10_000L, 20);
         }
-        // The resolution needs 3 (the rule's count) in a row within the threshold: the rest can change nothing.
-        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N70/70", "N80/80", "N90/90");
+        // Every reading of a run of three may be a match (the pattern judges within); the resolution
+        // needs 3 (the rule's count) in a row within the threshold: the rest can change nothing.
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "E40/10", "E50/10", "E60/10",
+                "N70/70", "N80/80", "N90/90");
         assertThat(selector.isEmpty(s, 0)).isTrue();
     }
 
     @Test
-    void afterARunThatDidNotMatchOnlyTheReadingThatEndsItIsPassedOn() {
+    void aRunBrokenBeforeItsCountIsLeftOutWithTheReadingThatBrokeIt() {
         SequenceCandidates.State s = selector.newState();
         feed(s, 10_000, 20); // nothing to break, nothing to resolve
         feed(s, 20_000, 75);
         feed(s, 30_000, 75);
-        feed(s, 40_000, 20); // breaks the run
+        feed(s, 40_000, 20); // breaks the run: it was part of no match
         feed(s, 50_000, 75); // a new run: the count starts again
         feed(s, 60_000, 20);
         feed(s, 70_000, 20);
         feed(s, 80_000, 20);
         feed(s, 90_000, 20);
-        // Neither run matched: only the reading that ends each is passed on, no episode can be open to resolve.
-        assertThat(picked()).containsExactly("E20/20", "E30/20", "N40/40", "E50/50", "N60/60");
+        assertThat(picked()).isEmpty();
         assertThat(selector.isEmpty(s, 0)).isTrue();
+    }
+
+    @Test
+    void whileAnEpisodeMayBeOpenARunIsSentFromItsFirstReadingForItBreaksAResolution() {
+        SequenceCandidates.State s = selector.newState();
+        feed(s, 10_000, 75);
+        feed(s, 20_000, 75);
+        feed(s, 30_000, 75); // a run of three: an episode may be open
+        feed(s, 40_000, 20);
+        feed(s, 50_000, 75); // one reading past the threshold: the resolution starts again
+        feed(s, 60_000, 20);
+        feed(s, 70_000, 20);
+        feed(s, 80_000, 20); // resolved
+        feed(s, 90_000, 75); // nothing open: held
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40", "E50/50", "N60/60", "N70/70",
+                "N80/80");
     }
 
     @Test
@@ -68,10 +88,12 @@ class SequenceCandidatesTest {
         SequenceCandidates one = new SequenceCandidates(new SequenceRule("hot", Severity.CRITICAL, "", Metric.TEMPERATURE,
                 true, 70, 3, Duration.ofSeconds(60), 1, Duration.ZERO));
         SequenceCandidates.State s = one.newState();
-        one.accept(s, "a", 10_000, 75, out::add);
-        one.accept(s, "a", 20_000, 20, out::add);
-        one.accept(s, "a", 30_000, 20, out::add);
-        assertThat(picked()).containsExactly("E10/10", "N20/20");
+        for (int i = 1; i <= 3; i++) {
+            one.accept(s, "a", i * 10_000L, 75, out::add);
+        }
+        one.accept(s, "a", 40_000, 20, out::add);
+        one.accept(s, "a", 50_000, 20, out::add);
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40");
     }
 
     @Test
@@ -80,40 +102,58 @@ class SequenceCandidatesTest {
         feed(s, 10_000, 75);
         feed(s, 15_000, Double.NaN);
         feed(s, 20_000, 75);
-        assertThat(picked()).containsExactly("E10/10", "E20/10");
-        assertThat(selector.isEmpty(s, 0)).isFalse();
+        assertThat(picked()).isEmpty();
+        assertThat(selector.isEmpty(s, 0)).as("a run held").isFalse();
+        feed(s, 25_000, Double.NaN);
+        feed(s, 30_000, 75);
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10");
     }
 
     @Test
-    void keepsPassingWhileTheLastThreeSpanAMinuteOrMore() {
+    void leavesWithinToThePattern() {
         SequenceCandidates.State s = selector.newState();
         feed(s, 0, 75);
         feed(s, 30_000, 75);
-        feed(s, 60_000, 75); // span of exactly 60 s: no match yet
-        feed(s, 89_999, 75); // 30 s .. 89.999 s: a match
+        feed(s, 60_000, 75); // span of exactly 60 s: no match there, but later ones of the run may be
+        feed(s, 89_999, 75);
         feed(s, 95_000, 75);
-        assertThat(picked()).containsExactly("E0/0", "E30/0", "E60/0", "E89/0");
+        assertThat(picked()).containsExactly("E0/0", "E30/0", "E60/0", "E89/0", "E95/0");
     }
 
     @Test
-    void stateSurvivesBeingWrittenAndRead() throws Exception {
+    void stateSurvivesBeingWrittenAndReadHeldReadingsToo() throws Exception {
         SequenceCandidates.State s = selector.newState();
         feed(s, 10_000, 75);
         feed(s, 20_000, 75);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        selector.write(s, new DataOutputStream(bytes));
-        SequenceCandidates.State read = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        out.clear();
+        SequenceCandidates.State read = roundTrip(s);
         feed(read, 30_000, 75);
         feed(read, 40_000, 75);
-        assertThat(picked()).containsExactly("E30/10"); // the third of the run matched: nothing after
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "E40/10");
         out.clear();
         feed(read, 50_000, 20);
         assertThat(picked()).containsExactly("N50/50");
     }
 
     @Test
-    void readsTheStateOfTheVersionBeforeResolutions() throws Exception {
+    void runsStartingAtOneTimeKeepTheirOrdinalAcrossACheckpoint() throws Exception {
+        SequenceCandidates.State s = selector.newState();
+        feed(s, 10_000, 75);
+        feed(s, 10_000, 20);
+        feed(s, 10_000, 75); // the second run starting at 10 s
+        SequenceCandidates.State read = roundTrip(s);
+        feed(read, 20_000, 75);
+        feed(read, 30_000, 75);
+        assertThat(out).extracting(e -> e.episodeOrdinal).containsExactly(1, 1, 1);
+    }
+
+    private SequenceCandidates.State roundTrip(SequenceCandidates.State s) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        selector.write(s, new DataOutputStream(bytes));
+        return selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    }
+
+    @Test
+    void readsTheStateOfTheVersionsBefore() throws Exception {
         // Written by the unversioned form: in a run, not matched, started at 10 s, two readings (10 s, 20 s).
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream old = new DataOutputStream(bytes);
@@ -124,9 +164,9 @@ class SequenceCandidatesTest {
         old.writeLong(10_000);
         old.writeLong(20_000);
         SequenceCandidates.State read = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        feed(read, 30_000, 20); // the run it was in needs its end
-        feed(read, 40_000, 75);
-        assertThat(picked()).containsExactly("N30/30", "E40/40");
+        feed(read, 30_000, 20); // the run it was in reached CEP: it needs its end
+        feed(read, 40_000, 75); // nothing open: held
+        assertThat(picked()).containsExactly("N30/30");
 
         bytes.reset();
         old.writeBoolean(false); // not in a run: nothing is due
@@ -138,6 +178,27 @@ class SequenceCandidatesTest {
         feed(idle, 50_000, 20);
         assertThat(picked()).isEmpty();
         assertThat(selector.isEmpty(idle, 0)).isTrue();
+
+        // Version 1: in a run that matched at 30 s (10, 20, 30 s), an episode maybe open.
+        bytes.reset();
+        old.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 1);
+        old.writeBoolean(true);
+        old.writeBoolean(true);
+        old.writeLong(10_000);
+        old.writeInt(3);
+        old.writeLong(10_000);
+        old.writeLong(20_000);
+        old.writeLong(30_000);
+        old.writeInt(0);
+        old.writeBoolean(true);
+        old.writeLong(30_000);
+        SequenceCandidates.State v1 = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        feed(v1, 40_000, 75); // the run goes on reaching CEP
+        feed(v1, 50_000, 20);
+        feed(v1, 60_000, 20);
+        feed(v1, 70_000, 20);
+        assertThat(picked()).containsExactly("E40/10", "N50/50", "N60/60", "N70/70");
+        assertThat(selector.isEmpty(v1, 0)).isTrue();
     }
 
     @Test
@@ -145,6 +206,6 @@ class SequenceCandidatesTest {
         byte[] newer = {(byte) (CandidateSelector.FORMAT_VERSION_MARK + SequenceCandidates.FORMAT_VERSION + 1)};
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> selector.read(new DataInputStream(new ByteArrayInputStream(newer))))
-                .hasMessageContaining("format version 2").hasMessageContaining("newer");
+                .hasMessageContaining("format version " + (SequenceCandidates.FORMAT_VERSION + 1)).hasMessageContaining("newer");
     }
 }

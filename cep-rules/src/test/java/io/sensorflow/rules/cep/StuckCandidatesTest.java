@@ -114,8 +114,9 @@ class StuckCandidatesTest {
     void aStateOfANewerFormatOrWithoutOneIsRefused() {
         StuckCandidates selector = new StuckCandidates(THREE);
         assertThatThrownBy(() -> selector.read(new DataInputStream(new ByteArrayInputStream(
-                new byte[] {(byte) (CandidateSelector.FORMAT_VERSION_MARK + 2)})))).isInstanceOf(IOException.class)
-                .hasMessageContaining("stuck rule state of format version 2");
+                new byte[] {(byte) (CandidateSelector.FORMAT_VERSION_MARK + StuckCandidates.FORMAT_VERSION + 1)}))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("stuck rule state of format version " + (StuckCandidates.FORMAT_VERSION + 1));
         assertThatThrownBy(() -> selector.read(new DataInputStream(new ByteArrayInputStream(new byte[] {1}))))
                 .isInstanceOf(IOException.class).hasMessageContaining("without a format version");
     }

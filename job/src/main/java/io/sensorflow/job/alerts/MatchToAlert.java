@@ -37,7 +37,9 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
         a.status = Alert.FIRING;
         a.detectedAt = System.currentTimeMillis();
         if (rule instanceof SequenceRule s) {
-            List<RuleEvent> run = match.get("run");
+            List<RuleEvent> run = new java.util.ArrayList<>(s.count());
+            run.addAll(match.get("run"));
+            run.addAll(match.get("last"));
             RuleEvent first = run.get(0);
             RuleEvent last = run.get(run.size() - 1);
             a.sensorId = first.sensorId;

@@ -24,9 +24,9 @@ public final class MatchToResolution extends PatternProcessFunction<RuleEvent, A
 
     @Override
     public void processMatch(Map<String, List<RuleEvent>> match, Context ctx, Collector<Alert> out) {
-        List<RuleEvent> more = match.get("more");
-        RuleEvent first = match.get("back").get(0);
-        RuleEvent last = more == null ? first : more.get(more.size() - 1);
+        List<RuleEvent> back = match.get("back");
+        RuleEvent first = back.get(0);
+        RuleEvent last = back.get(back.size() - 1);
         Alert a = new Alert();
         a.ruleId = rule.id();
         a.ruleKind = rule.kind();

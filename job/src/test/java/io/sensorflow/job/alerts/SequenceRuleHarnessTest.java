@@ -137,13 +137,43 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
-    void aLongRunGivesOneAlertAndCepSeesOnlyItsFirstReadings() throws Exception {
+    void aLongRunGivesOneAlertWhileItsEpisodeIsOpen() throws Exception {
         for (int i = 1; i <= 20; i++) {
             h.reading("a", i * 10 * S, 75);
         }
         h.watermark(300 * S);
         assertThat(h.takeAlerts()).hasSize(1);
-        assertThat(h.candidatesSeen).isEqualTo(3);
+        assertThat(h.candidatesSeen).as("every reading of the run may match: the lifecycle decides").isEqualTo(20);
+    }
+
+    @Test
+    void aRunThatGoesOnPastTheCooldownFiresWhenItIsOver() throws Exception {
+        h.close();
+        SequenceRule cooling = new SequenceRule("hot", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 70, 3,
+                Duration.ofMinutes(1), 3, Duration.ofSeconds(50));
+        h = new AlertRulesHarness(List.of(cooling));
+        // fires at 30 s, resolved at 60 s; the next run matches at 90 and 100 s (within the cooldown) and at 110 s
+        double[] values = {71, 72, 73, 50, 50, 50, 71, 72, 73, 74, 75};
+        for (int i = 0; i < values.length; i++) {
+            h.reading("a", (i + 1) * 10 * S, values[i]);
+        }
+        h.watermark(200 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).extracting(a -> a.status + "@" + a.spanEnd / S).containsExactly(
+                "FIRING@30", "RESOLVED@60", "FIRING@110");
+        assertThat(alerts.get(2).alertId).as("named by the run's first reading").isEqualTo(AlertIds.of("hot", "a", 70 * S).toString());
+        assertThat(alerts.get(2).readingTimes).containsExactly(90 * S, 100 * S, 110 * S);
+    }
+
+    @Test
+    void aRunShorterThanCountIsNeverSeenByCep() throws Exception {
+        double[] values = {71, 72, 50, 71, 50, 50, 71, 72};
+        for (int i = 0; i < values.length; i++) {
+            h.reading("a", (i + 1) * 10 * S, values[i]);
+        }
+        h.watermark(200 * S);
+        assertThat(h.takeAlerts()).isEmpty();
+        assertThat(h.candidatesSeen).isZero();
     }
 
     @Test
@@ -178,7 +208,7 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
-    void withinIsStrictInCepAndInTheSelectorAlike() throws Exception {
+    void withinIsStrict() throws Exception {
         h.reading("a", 0, 71);
         h.reading("a", 30 * S, 71);
         h.reading("a", 60 * S, 71); // span of exactly one minute

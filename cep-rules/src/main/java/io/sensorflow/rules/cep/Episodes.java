@@ -1,0 +1,144 @@
+package io.sensorflow.rules.cep;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * What a selector knows of its rule's episodes on one sensor, so that it can leave out a match
+ * that provably makes no alert. It follows the episode's life as {@code AlertLifecycle} keeps it
+ * (an episode opens at a match while none is open and the last resolution is at least
+ * {@code cooldown} before; a resolution closes it; at one event time resolutions come before
+ * matches, and the first match of that time is the one that may open), from the matches and
+ * resolutions the rule's patterns make, which the selector can tell exactly (rise and stuck: their
+ * conditions are on the reading and what it carries). A time is decided when the next time comes.
+ *
+ * <p>A match at time {@code t} can open an episode only if it is the first match at {@code t} and,
+ * once {@code t}'s resolutions are taken, none is open and no cooldown lasts. So a selector sends
+ * the first match of a stretch of them always (the resolution pattern needs it, and it costs one
+ * event), and a later one ({@link #later}) only when it can be the alert: no episode open and the
+ * cooldown over, or (cooldown 0) an open episode that a resolution at the same time may still
+ * close; that last one it keeps until the time is decided ({@link #deferred}), sending it if the
+ * resolution came.
+ */
+final class Episodes {
+
+    /** The decided state: whether an episode is open, and when the last one was resolved. */
+    boolean open;
+    long resolvedAt = Long.MIN_VALUE;
+    /** The time being decided, and what it has had so far. */
+    long at = Long.MIN_VALUE;
+    boolean matchAt;
+    boolean resolutionAt;
+    /** A match at {@link #at} kept until a resolution at that time comes, or the time passes. */
+    RuleEvent deferred;
+    /**
+     * False for a state restored from a version that did not follow episodes: then every match is sent,
+     * as the lifecycle may be in any state.
+     */
+    boolean exact = true;
+
+    /** A reading at {@code t} comes: the times before it are decided. */
+    void at(long t, long cooldownMs) {
+        if (t != at) {
+            decide(cooldownMs);
+            at = t;
+        }
+    }
+
+    /** Takes what {@link #at} had: no reading of that time can come any more. */
+    private void decide(long cooldownMs) {
+        if (resolutionAt && open) {
+            open = false;
+            resolvedAt = at;
+        }
+        if (matchAt && !open && (resolvedAt == Long.MIN_VALUE || at - resolvedAt >= cooldownMs)) {
+            open = true;
+        }
+        matchAt = false;
+        resolutionAt = false;
+        deferred = null;
+    }
+
+    /** What to do with a later match: leave it out, send it, or keep it as {@link #deferred}. */
+    static final int LEAVE = 0;
+    static final int SEND = 1;
+    static final int DEFER = 2;
+
+    /**
+     * A match at the current time that is not the first of its stretch: {@link #SEND} when it may
+     * open an episode; {@link #DEFER} when it may only if a resolution comes at this time (the
+     * caller keeps it as {@link #deferred}); else {@link #LEAVE}. Either way it is the time's match.
+     */
+    int later(long cooldownMs) {
+        if (matchAt) {
+            return exact ? LEAVE : SEND; // not the first of its time: that one decides
+        }
+        matchAt = true;
+        if (!exact) {
+            return SEND;
+        }
+        if (!open) {
+            return resolvedAt == Long.MIN_VALUE || at - resolvedAt >= cooldownMs ? SEND : LEAVE;
+        }
+        if (resolutionAt) {
+            return cooldownMs == 0 ? SEND : LEAVE; // closed at this time, and a cooldown starts with it
+        }
+        return cooldownMs == 0 ? DEFER : LEAVE;
+    }
+
+    /** The first of a stretch of matches, which is always sent. */
+    void matched() {
+        matchAt = true;
+    }
+
+    /** A resolution at the current time; returns the deferred match to send now, or null. */
+    RuleEvent resolved() {
+        resolutionAt = true;
+        RuleEvent d = deferred;
+        deferred = null;
+        return d;
+    }
+
+    /**
+     * Whether a fresh state would say the same from now on: no episode open or maybe closing at the
+     * time being decided, no cooldown that can still suppress a match after {@code watermark}.
+     */
+    boolean isEmpty(long watermark, long cooldownMs) {
+        if (watermark >= at) {
+            decide(cooldownMs); // every reading at that time has been taken
+        }
+        if (!exact || open || matchAt || resolutionAt) {
+            return false;
+        }
+        return resolvedAt == Long.MIN_VALUE || cooldownMs == 0 || watermark - resolvedAt >= cooldownMs;
+    }
+
+    void write(DataOutput out) throws IOException {
+        out.writeBoolean(exact);
+        out.writeBoolean(open);
+        out.writeLong(resolvedAt);
+        out.writeLong(at);
+        out.writeBoolean(matchAt);
+        out.writeBoolean(resolutionAt);
+    }
+
+    /** A state written by {@link #write}; a deferred match is none (a sensor's readings of one time are released between two checkpoints). */
+    static Episodes read(DataInput in) throws IOException {
+        Episodes e = new Episodes();
+        e.exact = in.readBoolean();
+        e.open = in.readBoolean();
+        e.resolvedAt = in.readLong();
+        e.at = in.readLong();
+        e.matchAt = in.readBoolean();
+        e.resolutionAt = in.readBoolean();
+        return e;
+    }
+
+    /** For a state of an earlier version: sends every match. */
+    static Episodes unknown() {
+        Episodes e = new Episodes();
+        e.exact = false;
+        return e;
+    }
+}
