@@ -233,7 +233,6 @@ public final class SensorJob {
 
         List<DataStream<Alert>> perRule = new ArrayList<>();
         for (Rule rule : rules) {
-            String uid = CompiledRule.uid(rule);
             if (rule instanceof SilenceRule silence) {
                 // One event per silence start or end, not per reading: the pattern decides with the rule's after.
                 perRule.add(CEP.pattern(selected.keyBy(e -> e.sensorId, Types.STRING),
@@ -252,7 +251,7 @@ public final class SensorJob {
                         .inEventTime()
                         .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
                         .name("CEP " + kind + ": " + rule.id())
-                        .uid(uid);
+                        .uid(CompiledRule.patternUid(rule));
                 // Fired and resolved episodes, each once: FIRING, no repeat while open, RESOLVED, cooldown.
                 EpisodeRule episodes = (EpisodeRule) rule;
                 DataStream<Alert> resolutions = CEP.pattern(candidates, compiled.resolution())

@@ -78,7 +78,22 @@ public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Can
      * {@code resolveReadings}, so a rule that changed that starts it afresh.
      */
     public static String resolutionUid(EpisodeRule rule) {
-        return uid(rule) + "-resolved-" + rule.resolveReadings();
+        return uid(rule) + "-" + PATTERN_FORM + "-resolved-" + rule.resolveReadings();
+    }
+
+    /**
+     * The form of the firing and resolving patterns, in their operators' uids. FlinkCEP keeps a
+     * partial match by the names of its pattern's states; restored into a pattern of another form
+     * (issue 13 renamed and reshaped them: "more" is gone, "met" and "last" are new) it would
+     * refer to states that do not exist. A new form therefore starts those two operators afresh
+     * (a savepoint of the older form restores with --allowNonRestoredState); the selector's and the
+     * lifecycle's state keep their uids. Unversioned: before issue 13's part 1; p2: since.
+     */
+    static final String PATTERN_FORM = "p2";
+
+    /** The uid of the operator matching a rule's firing pattern. */
+    public static String patternUid(Rule rule) {
+        return uid(rule) + "-" + PATTERN_FORM;
     }
 
     /**

@@ -100,7 +100,9 @@ class CompiledRuleTest {
                 Metric.HUMIDITY, 4)));
         assertThat(CompiledRule.uid(three)).isNotEqualTo(CompiledRule.uid(StuckRule.ofDuration("stuck", Severity.WARNING,
                 Metric.HUMIDITY, Duration.ofMillis(3))));
-        assertThat(CompiledRule.resolutionUid(three)).endsWith("-resolved-1");
+        assertThat(CompiledRule.resolutionUid(three)).isEqualTo(CompiledRule.uid(three) + "-p2-resolved-1");
+        assertThat(CompiledRule.patternUid(three)).isEqualTo(CompiledRule.uid(three) + "-p2");
+        assertThat(CompiledRule.lifecycleUid(three)).isEqualTo(CompiledRule.uid(three) + "-lifecycle");
     }
 
     @Test
