@@ -100,7 +100,7 @@ class RestSubmissionIT {
         for (String ours : List.of("Source: Kafka readings", "Split off rejected readings",
                 "Batch readings by sensor window", "Select alert candidates", "Aggregate sensor windows",
                 "PostgreSQL sensor_aggregates: Writer", "PostgreSQL late_readings", "PostgreSQL dead_letters",
-                "Kafka dead-letter topic", "Detect silence: sensor-silence", "CEP sequence: temperature-extreme-run",
+                "Kafka dead-letter topic", "CEP silence: sensor-silence", "CEP sequence: temperature-extreme-run",
                 "CEP sequence: obstacle-close-run", "CEP rise: temperature-rapid-rise", "Kafka alerts topic: Writer",
                 "PostgreSQL sensor_alerts (FIRING)", "PostgreSQL sensor_alerts (RESOLVED)")) {
             assertThat(all).contains(ours);
