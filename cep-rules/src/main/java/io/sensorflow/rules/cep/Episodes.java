@@ -19,7 +19,7 @@ import java.io.IOException;
  * event), and a later one ({@link #later}) only when it can be the alert: no episode open and the
  * cooldown over, or (cooldown 0) an open episode that a resolution at the same time may still
  * close; that last one it keeps until the time is decided ({@link #deferred}), sending it if the
- * resolution came.
+ * resolution came, or before the first match of a new stretch at that time (it is the time's first).
  */
 final class Episodes {
 
@@ -87,9 +87,16 @@ final class Episodes {
         return cooldownMs == 0 ? DEFER : LEAVE;
     }
 
-    /** The first of a stretch of matches, which is always sent. */
-    void matched() {
+    /**
+     * The first of a stretch of matches, which is always sent. Returns the match of this time kept
+     * as {@link #deferred}, or null: it came first, so it must reach CEP first (the first match of a
+     * time is the one that may open), and it now goes with this one whatever comes later.
+     */
+    RuleEvent matched() {
         matchAt = true;
+        RuleEvent d = deferred;
+        deferred = null;
+        return d;
     }
 
     /** A resolution at the current time; returns the deferred match to send now, or null. */
