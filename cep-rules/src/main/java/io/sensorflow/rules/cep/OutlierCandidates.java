@@ -70,13 +70,6 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
         Episodes episodes = new Episodes();
         /** Readings that are no outlier since the last one that was, up to {@code resolveReadings} (fresh: none due). */
         int normalsPassed = Integer.MAX_VALUE;
-        /** Whether an outlier came since the last resolution: only then can a resolution close an episode. */
-        boolean unresolved;
-        /**
-         * The time of the last match. A resolution at that same time does not end its episode: at one
-         * event time resolutions are taken before matches.
-         */
-        long lastMatchTime = Long.MIN_VALUE;
 
         private int at(int i) {
             int j = head + i;
@@ -163,43 +156,23 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
             outlier = rule.isOutlier(value, n, mean, sd);
         }
         if (outlier) {
-            int later = Episodes.SEND;
-            if (!s.lastOutlier) {
-                RuleEvent deferred = s.episodes.matched();
-                if (deferred != null) {
-                    out.accept(deferred); // an earlier outlier of this time: the first of the time goes first
-                }
-            } else {
-                later = s.episodes.later(cooldownMs);
-            }
-            if (later != Episodes.LEAVE) {
+            int decision = s.episodes.match(!s.lastOutlier, timestamp, cooldownMs, out);
+            if (decision != Episodes.LEAVE) {
                 // Only the first match of a time may open an episode, so its time names the episode.
                 RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.OUTLIER, timestamp);
                 e.windowReadings = n;
                 e.windowMean = mean;
                 e.windowSd = sd;
-                if (later == Episodes.SEND) {
-                    out.accept(e);
-                } else {
-                    s.episodes.deferred = e;
-                }
+                s.episodes.pick(decision, e, out);
             }
-            s.unresolved = true;
-            s.lastMatchTime = timestamp;
             s.normalsPassed = 0;
         } else if (s.normalsPassed < resolveReadings) {
-            if (s.unresolved) { // else no episode can be open: a resolution would change nothing
+            if (s.episodes.unresolved) { // else no episode can be open: a resolution would change nothing
                 out.accept(RuleEvent.of(sensorId, timestamp, value,
                         s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
             }
             if (++s.normalsPassed == resolveReadings) {
-                RuleEvent deferred = s.episodes.resolved();
-                if (deferred != null) {
-                    out.accept(deferred); // an outlier of this time that opens once the resolution closed the episode
-                }
-                if (timestamp > s.lastMatchTime) {
-                    s.unresolved = false;
-                }
+                s.episodes.resolution(timestamp, out);
             }
         }
         s.lastOutlier = outlier;
@@ -213,7 +186,7 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
         // is no outlier, as with a fresh state. A window of readings has no such end. Readings due
         // to a resolution keep the state, and so does an episodes' life that may still leave out a
         // match (open, cooling down).
-        return (s.size == 0 || durationMs > 0 && watermark - s.lastTime >= durationMs) && !s.unresolved
+        return (s.size == 0 || durationMs > 0 && watermark - s.lastTime >= durationMs) && !s.episodes.unresolved
                 && s.episodes.isEmpty(watermark, cooldownMs);
     }
 
@@ -231,9 +204,7 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
             out.writeDouble(s.value(i));
         }
         out.writeInt(s.normalsPassed);
-        out.writeBoolean(s.unresolved);
-        out.writeLong(s.lastMatchTime);
-        s.episodes.write(out);
+        s.episodes.writeWithMatches(out);
     }
 
     @Override
@@ -256,11 +227,9 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
             s.push(t, in.readDouble(), capacity, durationMs > 0);
         }
         s.normalsPassed = in.readInt();
-        s.unresolved = in.readBoolean();
-        s.lastMatchTime = in.readLong();
         // Version 1 sent the first outlier of each stretch only and did not follow the episodes:
         // from it every outlier is sent (Episodes.unknown).
-        s.episodes = version >= 2 ? Episodes.read(in) : Episodes.unknown();
+        s.episodes = Episodes.readWithMatches(in, version >= 2);
         return s;
     }
 }
