@@ -195,7 +195,7 @@ final class Episodes {
         if (!exact || open || matchAt || resolutionAt) {
             return false;
         }
-        return resolvedAt == Long.MIN_VALUE || cooldownMs == 0 || watermark - resolvedAt >= cooldownMs;
+        return resolvedAt == Long.MIN_VALUE || cooldownMs == 0 || CandidateSelector.passedBy(watermark, resolvedAt, cooldownMs);
     }
 
     void write(DataOutput out) throws IOException {

@@ -186,7 +186,7 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
         // is no outlier, as with a fresh state. A window of readings has no such end. Readings due
         // to a resolution keep the state, and so does an episodes' life that may still leave out a
         // match (open, cooling down).
-        return (s.size == 0 || durationMs > 0 && watermark - s.lastTime >= durationMs) && !s.episodes.unresolved
+        return (s.size == 0 || durationMs > 0 && CandidateSelector.passedBy(watermark, s.lastTime, durationMs)) && !s.episodes.unresolved
                 && s.episodes.isEmpty(watermark, cooldownMs);
     }
 
