@@ -60,9 +60,8 @@ import java.util.TreeSet;
  *       readings before it those with a time in [r - D, r); r is an outlier iff the window holds
  *       n &gt;= m readings, and with mean = (their sum, oldest first) / n and sd = sqrt((the sum of
  *       (v - mean) * (v - mean), oldest first) / (n - 1)), sd &gt; 0 and |value(r) - mean| &gt; k * sd; a match
- *       at an outlier whose previous reading was none, over [r, r] with readings [r], id of (rule,
- *       sensor, r, the ordinal of such matches at r's time); a resolution at the M-th reading in a
- *       row that is no outlier after one that is; their life as for sequences.
+ *       at every outlier r, over [r, r] with readings [r], id of (rule, sensor, r); a resolution at
+ *       the M-th reading in a row that is no outlier after one that is; their life as for sequences.
  * </ol>
  * Values are the payload's tenths as doubles, which is what the job parses from the text.
  *
@@ -619,15 +618,11 @@ public final class AlertOracle {
 
     /**
      * The readings before the next one that can be in its window (the last N, or the last 1000 for
-     * a duration window, oldest first), whether the last reading was an outlier, and the episodes.
+     * a duration window, oldest first), and the episodes.
      */
     private static final class OutlierState {
         ArrayDeque<Long> times = new ArrayDeque<>();
         ArrayDeque<Double> values = new ArrayDeque<>();
-        boolean lastOutlier;
-        long episodeStart = Long.MIN_VALUE;
-        /** Which of the outliers starting an episode at episodeStart this is: several can, at one event time. */
-        int episodeOrdinal;
         Episodes episodes = new Episodes();
 
         void accept(OutlierRule rule, String sensorId, long ts, double value, List<ExpectedAlert> out) {
@@ -655,18 +650,15 @@ public final class AlertOracle {
                 double sd = Math.sqrt(squares / (n - 1));
                 outlier = sd > 0 && Math.abs(value - mean) > rule.k() * sd;
             }
-            if (outlier && !lastOutlier) {
-                episodeOrdinal = episodeStart == ts ? episodeOrdinal + 1 : 0;
-                episodeStart = ts;
-                episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts, episodeOrdinal).toString(),
-                        rule.id(), sensorId, ExpectedAlert.FIRING, ts, ts, List.of(ts), List.of(value)));
-            }
             if (outlier) {
+                // Every outlier is a match; only the first of its time may open an episode, so its
+                // time names the episode.
+                episodes.matched(new ExpectedAlert(AlertIds.of(rule.id(), sensorId, ts).toString(),
+                        rule.id(), sensorId, ExpectedAlert.FIRING, ts, ts, List.of(ts), List.of(value)));
                 episodes.met();
             } else {
                 episodes.notMet(rule, ts, value);
             }
-            lastOutlier = outlier;
             times.addLast(ts);
             values.addLast(value);
             if (values.size() > (rule.byReadings() ? rule.windowReadings() : OutlierRule.MAX_WINDOW_READINGS)) {
@@ -679,9 +671,6 @@ public final class AlertOracle {
             OutlierState c = new OutlierState();
             c.times = times.clone();
             c.values = values.clone();
-            c.lastOutlier = lastOutlier;
-            c.episodeStart = episodeStart;
-            c.episodeOrdinal = episodeOrdinal;
             c.episodes = episodes.copy();
             return c;
         }

@@ -357,15 +357,13 @@ class AlertOracleReferenceTest {
     }
 
     /**
-     * Matches: an outlier whose previous reading is none, the window of reading i being the N
-     * readings before it, or of the 1000 before it those in [ts - D, ts); the rule is met by
-     * outliers. Ids count the matches at one time.
+     * Matches: every outlier, the window of reading i being the N readings before it, or of the
+     * 1000 before it those in [ts - D, ts); the rule is met by outliers. Only the first match of a
+     * time can open an episode, so its time names it.
      */
     private static void outlier(OutlierRule q, String sensor, List<R> rs, List<ExpectedAlert> out) {
         List<ExpectedAlert> matches = new ArrayList<>();
         boolean[] met = new boolean[rs.size()];
-        long lastStart = Long.MIN_VALUE;
-        int ordinal = 0;
         for (int i = 0; i < rs.size(); i++) {
             long ts = rs.get(i).ts;
             List<Double> window = new ArrayList<>();
@@ -380,10 +378,8 @@ class AlertOracleReferenceTest {
                 double sd = Math.sqrt(window.stream().map(v -> (v - mean) * (v - mean)).reduce(0.0, Double::sum) / (n - 1));
                 met[i] = sd > 0 && Math.abs(value(rs.get(i), q.metric()) - mean) > q.k() * sd;
             }
-            if (met[i] && (i == 0 || !met[i - 1])) {
-                ordinal = ts == lastStart ? ordinal + 1 : 0;
-                lastStart = ts;
-                matches.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, ts, ordinal).toString(), q.id(), sensor, "FIRING",
+            if (met[i]) {
+                matches.add(new ExpectedAlert(AlertIds.of(q.id(), sensor, ts).toString(), q.id(), sensor, "FIRING",
                         ts, ts, List.of(ts), List.of(value(rs.get(i), q.metric()))));
             }
         }

@@ -535,7 +535,7 @@ class AlertOracleTest {
     }
 
     @Test
-    void anOutlierFiresAtTheFirstOfAStretchResolvesAfterMReadingsAndCoolsDown() {
+    void anOutlierFiresResolvesAfterMReadingsAndCoolsDown() {
         OutcomeOracle o = oracle(SPIKE);
         // 20, 21, 20, 21, then 40: mean 20.5, sd 0.577: an outlier; 100 after it is one too (the same stretch)
         double[] values = {20, 21, 20, 21, 40, 100, 21, 20, 21, 20, 21, 20, 21, 20, 90, 20, 21, 20, 21, 20, 21, 20, 21, 20, 21,
@@ -545,7 +545,7 @@ class AlertOracleTest {
         }
         humidityOnly(o, S1, 100_000, 100);
         ExpectedAlert first = outlierFiring(S1, 4_000, 40);
-        // 100 at 5 s: window 21, 20, 21, 40: mean 25.5, sd 9.7, 3 sd 29: an outlier, not the first of its stretch.
+        // 100 at 5 s: window 21, 20, 21, 40: mean 25.5, sd 9.7, 3 sd 29: an outlier, in the open episode.
         // 21 at 6 s and 20 at 7 s are none: resolved at 7 s. 90 at 14 s is an outlier within the cooldown
         // (until 17 s): dropped; 90 at 28 s opens the next episode.
         ExpectedAlert third = outlierFiring(S1, 28_000, 90);
@@ -554,6 +554,28 @@ class AlertOracleTest {
                 new ExpectedAlert(first.alertId(), "spike", "s1", ExpectedAlert.RESOLVED, T0 + 4_000, T0 + 7_000,
                         times(4_000, 7_000), List.of(40.0, 20.0)),
                 third);
+    }
+
+    @Test
+    void aStretchOfOutliersThatGoesOnPastTheCooldownFiresAtItsFirstOutlierPastIt() {
+        OutcomeOracle o = oracle(SPIKE);
+        // 40 at 4 s fires, 21 and 20 resolve at 6 s; from 7 s each reading is three times the one before, each an
+        // outlier: one stretch, in the cooldown until 16 s, where it fires; the one at 17 s is in the open episode.
+        double[] values = {20, 21, 20, 21, 40, 21, 20};
+        for (int i = 0; i < values.length; i++) {
+            temp(o, S1, i * 1_000L, i, values[i]);
+        }
+        double v = 60;
+        for (int i = 7; i <= 17; i++, v *= 3) {
+            temp(o, S1, i * 1_000L, i, v);
+        }
+        humidityOnly(o, S1, 100_000, 100);
+        ExpectedAlert first = outlierFiring(S1, 4_000, 40);
+        assertThat(o.outcome().alerts()).containsExactly(
+                first,
+                new ExpectedAlert(first.alertId(), "spike", "s1", ExpectedAlert.RESOLVED, T0 + 4_000, T0 + 6_000,
+                        times(4_000, 6_000), List.of(40.0, 20.0)),
+                outlierFiring(S1, 16_000, 60 * Math.pow(3, 9)));
     }
 
     @Test

@@ -27,6 +27,15 @@ public interface CandidateSelector<S> extends java.io.Serializable {
 
     S read(DataInput in) throws IOException;
 
+    /**
+     * Whether {@code watermark} is at least {@code ms} past {@code time}: false while there is no
+     * watermark yet (Long.MIN_VALUE, as after a restore until the first one comes), where the
+     * difference would overflow into a large positive number and call everything old.
+     */
+    static boolean passedBy(long watermark, long time, long ms) {
+        return watermark != Long.MIN_VALUE && watermark - time >= ms;
+    }
+
     /** The first byte of a selector's state of a versioned form: this mark plus the version. */
     int FORMAT_VERSION_MARK = 0x40;
 

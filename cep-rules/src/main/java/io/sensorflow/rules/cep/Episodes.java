@@ -3,6 +3,7 @@ package io.sensorflow.rules.cep;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * What a selector knows of its rule's episodes on one sensor, so that it can leave out a match
@@ -19,10 +20,21 @@ import java.io.IOException;
  * event), and a later one ({@link #later}) only when it can be the alert: no episode open and the
  * cooldown over, or (cooldown 0) an open episode that a resolution at the same time may still
  * close; that last one it keeps until the time is decided ({@link #deferred}), sending it if the
- * resolution came.
+ * resolution came, or before the first match of a new stretch at that time (it is the time's first).
  */
 final class Episodes {
 
+    /**
+     * Whether a match came since the last resolution: only then can an episode be open, and readings
+     * that may resolve it are due. Kept by {@link #match} and {@link #resolution}; written by
+     * {@link #writeWithMatches}, not by {@link #write}.
+     */
+    boolean unresolved;
+    /**
+     * The time of the last match. A resolution at that same time does not end its episode: at one
+     * event time resolutions are taken before matches.
+     */
+    long lastMatchTime = Long.MIN_VALUE;
     /** The decided state: whether an episode is open, and when the last one was resolved. */
     boolean open;
     long resolvedAt = Long.MIN_VALUE;
@@ -87,9 +99,81 @@ final class Episodes {
         return cooldownMs == 0 ? DEFER : LEAVE;
     }
 
-    /** The first of a stretch of matches, which is always sent. */
-    void matched() {
+    /**
+     * The first of a stretch of matches, which is always sent. Returns the match of this time kept
+     * as {@link #deferred}, or null: it came first, so it must reach CEP first (the first match of a
+     * time is the one that may open), and it now goes with this one whatever comes later.
+     */
+    RuleEvent matched() {
         matchAt = true;
+        RuleEvent d = deferred;
+        deferred = null;
+        return d;
+    }
+
+    /**
+     * A match at {@code t}, the current time: {@code first} when it is the first of a stretch of
+     * matches (always sent; a match of this time kept back goes before it). Returns what to do with
+     * it ({@link #SEND}, {@link #DEFER} or {@link #LEAVE}), for {@link #pick}.
+     */
+    int match(boolean first, long t, long cooldownMs, Consumer<RuleEvent> out) {
+        unresolved = true;
+        lastMatchTime = t;
+        if (!first) {
+            return later(cooldownMs);
+        }
+        RuleEvent d = matched();
+        if (d != null) {
+            out.accept(d);
+        }
+        return SEND;
+    }
+
+    /** Does with the event of a match what {@link #match} said. */
+    void pick(int decision, RuleEvent e, Consumer<RuleEvent> out) {
+        if (decision == SEND) {
+            out.accept(e);
+        } else if (decision == DEFER) {
+            deferred = e;
+        }
+    }
+
+    /**
+     * The reading at {@code t} that completes a resolution (the pattern's match, when its readings
+     * were sent): sends a match of this time kept back for it; no episode can be open after it
+     * unless a match came at {@code t}.
+     */
+    void resolution(long t, Consumer<RuleEvent> out) {
+        RuleEvent d = resolved();
+        if (d != null) {
+            out.accept(d); // a match of this time that opens once the resolution closed the episode
+        }
+        if (t > lastMatchTime) {
+            unresolved = false;
+        }
+    }
+
+    /**
+     * {@link #unresolved} and {@link #lastMatchTime}, then {@link #write}: the form the outlier and
+     * stuck selectors' states have.
+     */
+    void writeWithMatches(DataOutput out) throws IOException {
+        out.writeBoolean(unresolved);
+        out.writeLong(lastMatchTime);
+        write(out);
+    }
+
+    /**
+     * What {@link #writeWithMatches} wrote; {@code followed} false for a version that wrote the
+     * matches but did not follow the episodes (nothing after them): {@link #unknown}.
+     */
+    static Episodes readWithMatches(DataInput in, boolean followed) throws IOException {
+        boolean unresolved = in.readBoolean();
+        long lastMatchTime = in.readLong();
+        Episodes e = followed ? read(in) : unknown();
+        e.unresolved = unresolved;
+        e.lastMatchTime = lastMatchTime;
+        return e;
     }
 
     /** A resolution at the current time; returns the deferred match to send now, or null. */
@@ -111,7 +195,7 @@ final class Episodes {
         if (!exact || open || matchAt || resolutionAt) {
             return false;
         }
-        return resolvedAt == Long.MIN_VALUE || cooldownMs == 0 || watermark - resolvedAt >= cooldownMs;
+        return resolvedAt == Long.MIN_VALUE || cooldownMs == 0 || CandidateSelector.passedBy(watermark, resolvedAt, cooldownMs);
     }
 
     void write(DataOutput out) throws IOException {

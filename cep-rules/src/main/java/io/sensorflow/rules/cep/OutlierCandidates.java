@@ -10,22 +10,21 @@ import java.util.function.Consumer;
  * The readings an outlier rule's two patterns need. Per sensor it keeps the window (the last
  * {@code N} values, or the times and values of the last {@code D}, in a ring of primitives) and,
  * for each reading, computes the window's mean and sample standard deviation as the rule defines
- * them (oldest first, cep-rules/README). It passes on:
+ * them (oldest first, cep-rules/README). Every outlier is a match of the firing pattern
+ * ({@link RulePatterns#outlier}); what is left out, and why that cannot change an alert:
  * <ul>
- *   <li>the first outlier of each stretch of outliers, carrying its window's statistics
- *       ({@link RuleEvent#OUTLIER}): the pattern checks it against {@code k} and
- *       {@code min_readings}. A FIRING is due only at the first of a stretch, so the others cannot
- *       make one; none of them can end or start a resolution either (a resolution needs readings
- *       that are no outlier, and the first outlier already broke any in progress);
- *   <li>while an outlier came since the last resolution (an episode may be open), the first
- *       {@code resolveReadings} readings after an outlier that are none ({@link RuleEvent#BACK},
- *       then {@link RuleEvent#NORMAL}): that many in a row resolve an episode. Readings that are no
- *       outlier while no episode can be open, or past the first {@code resolveReadings}, change no
- *       alert: the firing pattern matches only {@code OUTLIER}, and the resolution has matched or
- *       has nothing to close.
+ *   <li>an outlier after the first of a stretch of them, when it provably opens no episode
+ *       ({@link Episodes}: one is open and nothing at its time can close it, or a cooldown lasts,
+ *       or an earlier match of its time is the one that decides); the first of each stretch is
+ *       sent, carrying its window's statistics ({@link RuleEvent#OUTLIER}), as the resolution
+ *       pattern needs an outlier right before the readings that resolve;
+ *   <li>readings that are no outlier other than the first {@code resolveReadings} after an outlier
+ *       while an episode may be open (an outlier since the last resolution; {@link RuleEvent#BACK},
+ *       then {@link RuleEvent#NORMAL}): the resolution has matched by the
+ *       {@code resolveReadings}-th, or there is nothing to resolve.
  * </ul>
- * So CEP sees about two events per outlier, not one per reading, and keeps no partial match but
- * a resolution's.
+ * So CEP sees about two events per stretch of outliers, not one per reading, and keeps no partial
+ * match but a resolution's.
  *
  * <p>The state per sensor is bounded whatever the input: a window of {@code N} readings keeps at
  * most {@code N} values (N at most 1,000); a duration window at most
@@ -37,7 +36,7 @@ import java.util.function.Consumer;
 public final class OutlierCandidates implements CandidateSelector<OutlierCandidates.State> {
 
     /** The version of the state this writes, after {@link CandidateSelector#FORMAT_VERSION_MARK}. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     private final OutlierRule rule;
     /** How many readings the window keeps at most. */
@@ -46,6 +45,7 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
     private final long durationMs;
     private final int minReadings;
     private final int resolveReadings;
+    private final long cooldownMs;
 
     public OutlierCandidates(OutlierRule rule) {
         this.rule = rule;
@@ -53,6 +53,7 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
         this.durationMs = rule.byReadings() ? 0 : rule.windowDuration().toMillis();
         this.minReadings = rule.minReadings();
         this.resolveReadings = rule.resolveReadings();
+        this.cooldownMs = rule.cooldown().toMillis();
     }
 
     /** Per sensor: the window, oldest first, in a ring that grows up to the rule's capacity; and the episode's bookkeeping. */
@@ -65,22 +66,10 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
         /** Whether the last reading was an outlier: the next one is then no first of a stretch. */
         boolean lastOutlier;
         long lastTime = Long.MIN_VALUE;
-        /**
-         * The start of the last outlier episode and which of those starting then it was. Not in the
-         * checkpoint: episodes can share a start only when their readings share one time, and a
-         * sensor's readings at one time are all released at once, between two checkpoints.
-         */
-        long episodeStart = Long.MIN_VALUE;
-        int episodeOrdinal;
+        /** The rule's episodes on the sensor, as far as the selector can tell. */
+        Episodes episodes = new Episodes();
         /** Readings that are no outlier since the last one that was, up to {@code resolveReadings} (fresh: none due). */
         int normalsPassed = Integer.MAX_VALUE;
-        /** Whether an outlier came since the last resolution: only then can a resolution close an episode. */
-        boolean unresolved;
-        /**
-         * The time of the last match. A resolution at that same time does not end its episode: at one
-         * event time resolutions are taken before matches.
-         */
-        long lastMatchTime = Long.MIN_VALUE;
 
         private int at(int i) {
             int j = head + i;
@@ -138,6 +127,7 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
             return; // no reading of this metric: not in any window, and neither an outlier nor a normal reading
         }
         s.lastTime = timestamp;
+        s.episodes.at(timestamp, cooldownMs);
         int n = s.size;
         if (durationMs > 0) {
             while (s.size > 0 && timestamp - s.time(0) > durationMs) {
@@ -165,26 +155,24 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
             sd = Math.sqrt(squares / (n - 1));
             outlier = rule.isOutlier(value, n, mean, sd);
         }
-        if (outlier && !s.lastOutlier) {
-            s.episodeOrdinal = s.episodeStart == timestamp ? s.episodeOrdinal + 1 : 0;
-            s.episodeStart = timestamp;
-            RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.OUTLIER, timestamp, s.episodeOrdinal);
-            e.windowReadings = n;
-            e.windowMean = mean;
-            e.windowSd = sd;
-            out.accept(e);
-            s.unresolved = true;
-            s.lastMatchTime = timestamp;
-        }
         if (outlier) {
+            int decision = s.episodes.match(!s.lastOutlier, timestamp, cooldownMs, out);
+            if (decision != Episodes.LEAVE) {
+                // Only the first match of a time may open an episode, so its time names the episode.
+                RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.OUTLIER, timestamp);
+                e.windowReadings = n;
+                e.windowMean = mean;
+                e.windowSd = sd;
+                s.episodes.pick(decision, e, out);
+            }
             s.normalsPassed = 0;
         } else if (s.normalsPassed < resolveReadings) {
-            if (s.unresolved) { // else no episode can be open: a resolution would change nothing
+            if (s.episodes.unresolved) { // else no episode can be open: a resolution would change nothing
                 out.accept(RuleEvent.of(sensorId, timestamp, value,
                         s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
             }
-            if (++s.normalsPassed == resolveReadings && timestamp > s.lastMatchTime) {
-                s.unresolved = false;
+            if (++s.normalsPassed == resolveReadings) {
+                s.episodes.resolution(timestamp, out);
             }
         }
         s.lastOutlier = outlier;
@@ -196,8 +184,10 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
         // Every reading still to come is after the watermark: once the last one kept is a whole
         // duration behind it, no later window holds any of them, and a reading with an empty window
         // is no outlier, as with a fresh state. A window of readings has no such end. Readings due
-        // to a resolution keep the state.
-        return (s.size == 0 || durationMs > 0 && watermark - s.lastTime >= durationMs) && !s.unresolved;
+        // to a resolution keep the state, and so does an episodes' life that may still leave out a
+        // match (open, cooling down).
+        return (s.size == 0 || durationMs > 0 && CandidateSelector.passedBy(watermark, s.lastTime, durationMs)) && !s.episodes.unresolved
+                && s.episodes.isEmpty(watermark, cooldownMs);
     }
 
     @Override
@@ -214,8 +204,7 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
             out.writeDouble(s.value(i));
         }
         out.writeInt(s.normalsPassed);
-        out.writeBoolean(s.unresolved);
-        out.writeLong(s.lastMatchTime);
+        s.episodes.writeWithMatches(out);
     }
 
     @Override
@@ -238,8 +227,9 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
             s.push(t, in.readDouble(), capacity, durationMs > 0);
         }
         s.normalsPassed = in.readInt();
-        s.unresolved = in.readBoolean();
-        s.lastMatchTime = in.readLong();
+        // Version 1 sent the first outlier of each stretch only and did not follow the episodes:
+        // from it every outlier is sent (Episodes.unknown).
+        s.episodes = Episodes.readWithMatches(in, version >= 2);
         return s;
     }
 }

@@ -167,7 +167,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         // behind it nothing kept can be a starting point; a rise still open then ends with the
         // next reading anyway, which has nothing to rise from. Readings due to a resolution keep it.
         // Kept while the episodes' life may still leave out a match (open, cooling down).
-        return (s.size == 0 || watermark - s.lastTime >= withinMs) && !s.unresolved
+        return (s.size == 0 || CandidateSelector.passedBy(watermark, s.lastTime, withinMs)) && !s.unresolved
                 && s.episodes.isEmpty(watermark, cooldownMs);
     }
 

@@ -26,8 +26,8 @@ public class RuleEvent {
     public static final byte REPEAT = 5;
     /**
      * A reading of an outlier rule's metric with the statistics of the window before it
-     * ({@link #windowReadings}, {@link #windowMean}, {@link #windowSd}): the first of a stretch of
-     * outliers, as {@link OutlierCandidates} found it; the pattern checks it against the rule.
+     * ({@link #windowReadings}, {@link #windowMean}, {@link #windowSd}): an outlier, as
+     * {@link OutlierCandidates} found it; the pattern checks it against the rule.
      */
     public static final byte OUTLIER = 6;
 

@@ -58,8 +58,8 @@ public final class RulePatterns {
             meets = SimpleCondition.of(e -> s.isExtreme(e.value));
             not = SimpleCondition.of(e -> !s.isExtreme(e.value));
         } else if (rule instanceof OutlierRule o) {
-            // OutlierCandidates sends the first outlier of a stretch, with its window's statistics,
-            // and the readings after it while an episode may be open, without them.
+            // OutlierCandidates sends outliers with their window's statistics, and the readings after
+            // one while an episode may be open without them.
             meets = SimpleCondition.of(e -> isOutlier(o, e));
             not = SimpleCondition.of(e -> !isOutlier(o, e));
         } else {
@@ -117,12 +117,12 @@ public final class RulePatterns {
     /**
      * An outlier: a reading more than {@code k} standard deviations from the mean of the window
      * before it, the window holding at least {@code min_readings} readings and a standard deviation
-     * above 0 ({@link OutlierRule#isOutlier}). One event, which carries its window's statistics:
-     * {@link OutlierCandidates} keeps each sensor's window and passes on the first reading of each
-     * stretch of outliers (a FIRING is due only there). CEP keeps no partial match.
+     * above 0 ({@link OutlierRule#isOutlier}). One event, which carries its window's statistics
+     * ({@link OutlierCandidates} keeps each sensor's window, which CEP could not: most of it is
+     * behind the watermark); a match at every outlier fed. CEP keeps no partial match.
      */
     public static Pattern<RuleEvent, RuleEvent> outlier(OutlierRule rule) {
-        return Pattern.<RuleEvent>begin("outlier", AfterMatchSkipStrategy.skipPastLastEvent())
+        return Pattern.<RuleEvent>begin("outlier", AfterMatchSkipStrategy.noSkip())
                 .where(SimpleCondition.of(e -> isOutlier(rule, e)));
     }
 

@@ -55,15 +55,11 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
         boolean started;
         /** Whether this run has matched: its later repeats are the same stretch of matches. */
         boolean matched;
-        /** The rule's episodes on the sensor, as far as the selector can tell. */
-        Episodes episodes = new Episodes();
-        /** Whether a run matched since the last resolution: only then can a change of value close an episode. */
-        boolean unresolved;
         /**
-         * The time of the last match. A resolution at that same time does not end its episode: at one
-         * event time resolutions are taken before matches.
+         * The rule's episodes on the sensor, as far as the selector can tell, and whether a run matched
+         * since the last resolution: only then can a change of value close an episode.
          */
-        long lastMatchTime = Long.MIN_VALUE;
+        Episodes episodes = new Episodes();
     }
 
     @Override
@@ -83,44 +79,27 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
             }
             s.lastValue = value;
             if (rule.byReadings() ? s.runLength >= rule.readings() : timestamp - s.runStart >= rule.forDuration().toMillis()) {
-                int later = Episodes.SEND;
-                if (!s.matched) {
-                    s.episodes.matched();
-                } else {
-                    later = s.episodes.later(cooldownMs);
-                }
-                if (later != Episodes.LEAVE) {
+                int decision = s.episodes.match(!s.matched, timestamp, cooldownMs, out);
+                if (decision != Episodes.LEAVE) {
                     RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.REPEAT, s.runStart, s.runOrdinal);
                     e.fromTime = s.runStart;
                     e.fromValue = s.runValue;
                     e.runLength = s.runLength;
-                    if (later == Episodes.SEND) {
-                        out.accept(e);
-                    } else {
-                        s.episodes.deferred = e;
-                    }
+                    s.episodes.pick(decision, e, out);
                 }
                 s.matched = true;
-                s.unresolved = true;
-                s.lastMatchTime = timestamp;
             }
             return;
         }
         if (s.hasLast && s.runLength >= 2) { // the first reading with another value after a repeat
-            if (s.unresolved) {
+            if (s.episodes.unresolved) {
                 RuleEvent e = RuleEvent.of(sensorId, timestamp, value, RuleEvent.BACK, timestamp);
                 e.fromTime = s.runStart;
                 e.fromValue = s.lastValue;
                 e.runLength = s.runLength;
                 out.accept(e);
             }
-            RuleEvent deferred = s.episodes.resolved();
-            if (deferred != null) {
-                out.accept(deferred); // a repeat of this time that opens once this closed the episode
-            }
-            if (timestamp > s.lastMatchTime) {
-                s.unresolved = false;
-            }
+            s.episodes.resolution(timestamp, out);
         }
         s.runOrdinal = s.started && s.runStart == timestamp ? s.runOrdinal + 1 : 0;
         s.started = true;
@@ -146,9 +125,7 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
         out.writeDouble(s.runValue);
         out.writeLong(s.runLength);
         out.writeBoolean(s.matched);
-        out.writeBoolean(s.unresolved);
-        out.writeLong(s.lastMatchTime);
-        s.episodes.write(out);
+        s.episodes.writeWithMatches(out);
         out.writeBoolean(s.started);
         out.writeInt(s.runOrdinal);
     }
@@ -166,14 +143,10 @@ public final class StuckCandidates implements CandidateSelector<StuckCandidates.
         s.runValue = in.readDouble();
         s.runLength = in.readLong();
         s.matched = in.readBoolean();
-        s.unresolved = in.readBoolean();
-        s.lastMatchTime = in.readLong();
+        s.episodes = Episodes.readWithMatches(in, version >= 2); // version 1 did not follow episodes
         if (version >= 2) {
-            s.episodes = Episodes.read(in);
             s.started = in.readBoolean();
             s.runOrdinal = in.readInt();
-        } else {
-            s.episodes = Episodes.unknown(); // version 1 did not follow episodes
         }
         return s;
     }

@@ -37,7 +37,7 @@ class OutlierCandidatesTest {
     }
 
     @Test
-    void theFirstOutlierOfAStretchWithItsWindowAndAfterItTheReadingsThatCanResolve() {
+    void anOutlierWithItsWindowAndAfterItTheReadingsThatCanResolve() {
         OutlierCandidates selector = new OutlierCandidates(FOUR);
         OutlierCandidates.State s = selector.newState();
         feed(selector, s, 0, 20);
@@ -82,7 +82,7 @@ class OutlierCandidatesTest {
     }
 
     @Test
-    void aStretchOfOutliersIsPassedOnOnceAndAnOutlierBreaksAResolution() {
+    void anOpenEpisodesStretchIsPassedOnOnceAndAnOutlierBreaksAResolution() {
         OutlierRule rule = OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 1, 3)
                 .with(3, 3, Duration.ZERO, io.sensorflow.rules.SensorScope.ALL);
         OutlierCandidates selector = new OutlierCandidates(rule);
@@ -91,7 +91,7 @@ class OutlierCandidatesTest {
         feed(selector, s, S, 11);
         feed(selector, s, 2 * S, 10);
         feed(selector, s, 3 * S, 30); // outlier (mean 10.33, sd 0.58)
-        feed(selector, s, 4 * S, 60); // window 11, 10, 30: mean 17, sd 11.3: outlier again, same stretch
+        feed(selector, s, 4 * S, 60); // window 11, 10, 30: mean 17, sd 11.3: outlier again, the episode open: left out
         feed(selector, s, 5 * S, 40); // window 10, 30, 60: mean 33.3, sd 25.2: none
         feed(selector, s, 6 * S, 200); // window 30, 60, 40: an outlier again, first of its stretch
         feed(selector, s, 7 * S, 120); // window 60, 40, 200: mean 100, sd 87: none
@@ -180,11 +180,55 @@ class OutlierCandidatesTest {
     }
 
     @Test
+    void aStretchsLaterOutliersArePassedOnWhenTheyMayOpenAnEpisode() {
+        OutlierRule cooling = OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 3, 4)
+                .with(4, 1, Duration.ofSeconds(3), io.sensorflow.rules.SensorScope.ALL);
+        OutlierCandidates selector = new OutlierCandidates(cooling);
+        OutlierCandidates.State s = selector.newState();
+        for (int i = 0; i < 4; i++) {
+            feed(selector, s, i * S, 20 + i % 2);
+        }
+        feed(selector, s, 4 * S, 40); // the first of a stretch: opens an episode
+        feed(selector, s, 5 * S, 400); // open: left out
+        feed(selector, s, 6 * S, 21); // resolves at 6 s, a cooldown until 9 s
+        double v = 4_000;
+        for (int t = 7; t <= 10; t++, v *= 10) {
+            feed(selector, s, t * S, v); // a stretch: 7 s sent as its first, 8 s in the cooldown, 9 s past it, 10 s open
+        }
+        assertThat(picked()).containsExactly("outlier 40.0@4", "back 21.0@6", "outlier 4000.0@7", "outlier 400000.0@9");
+    }
+
+    @Test
+    void aStateOfVersion1SendsEveryOutlierFromThen() throws Exception {
+        // Version 1: the last reading an outlier, at 4 s, the window 20, 21, 20, 40, no resolution due, the last match at 4 s.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream v1 = new DataOutputStream(bytes);
+        v1.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 1);
+        v1.writeBoolean(true);
+        v1.writeLong(4 * S);
+        v1.writeBoolean(false);
+        v1.writeInt(4);
+        for (double v : new double[] {21, 20, 21, 40}) {
+            v1.writeDouble(v);
+        }
+        v1.writeInt(0);
+        v1.writeBoolean(true);
+        v1.writeLong(4 * S);
+        OutlierCandidates selector = new OutlierCandidates(FOUR);
+        OutlierCandidates.State s = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        feed(selector, s, 5 * S, 400); // the same stretch: version 1 did not follow the episodes, so it is sent
+        feed(selector, s, 6 * S, 21);
+        assertThat(picked()).containsExactly("outlier 400.0@5", "back 21.0@6");
+        assertThat(out.get(0).windowMean).isEqualTo(25.5);
+    }
+
+    @Test
     void aStateOfANewerFormatOrWithoutOneIsRefused() {
         OutlierCandidates selector = new OutlierCandidates(FOUR);
         assertThatThrownBy(() -> selector.read(new DataInputStream(new ByteArrayInputStream(
-                new byte[] {(byte) (CandidateSelector.FORMAT_VERSION_MARK + 2)})))).isInstanceOf(IOException.class)
-                .hasMessageContaining("outlier rule state of format version 2");
+                new byte[] {(byte) (CandidateSelector.FORMAT_VERSION_MARK + OutlierCandidates.FORMAT_VERSION + 1)}))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("outlier rule state of format version " + (OutlierCandidates.FORMAT_VERSION + 1));
         assertThatThrownBy(() -> selector.read(new DataInputStream(new ByteArrayInputStream(new byte[] {0}))))
                 .isInstanceOf(IOException.class).hasMessageContaining("without a format version");
     }

@@ -48,7 +48,7 @@ class OutlierRuleHarnessTest {
     void firesAtTheFirstOutlierOfAStretchWithItsStatisticsAndResolvesAfterTwoReadingsThatAreNone() throws Exception {
         calm("a", 0, 4); // 20, 21, 20, 21
         h.reading("a", 40 * S, 40); // mean 20.5, sd 0.577: FIRING
-        h.reading("a", 50 * S, 100); // an outlier too, the same stretch: nothing more
+        h.reading("a", 50 * S, 100); // an outlier too, while the episode is open: left out
         h.reading("a", 60 * S, 21);
         h.reading("a", 70 * S, 20); // the second that is none: RESOLVED
         h.watermark(75 * S);
@@ -67,7 +67,7 @@ class OutlierRuleHarnessTest {
         assertThat(r.values).containsExactly(40.0, 20.0);
         assertThat(r.message).startsWith("temperature on sensor a within 3 standard deviations of its recent readings for"
                 + " 2 readings (last 20), an outlier (40) at ");
-        assertThat(h.candidatesSeen).as("the outlier and the two after it").isEqualTo(3);
+        assertThat(h.candidatesSeen).as("the first outlier and the two after the stretch").isEqualTo(3);
     }
 
     @Test
@@ -100,6 +100,48 @@ class OutlierRuleHarnessTest {
         h.watermark(155 * S);
         assertThat(lives(h.takeAlerts())).containsExactly("spike FIRING@40..40", "spike RESOLVED@40..50",
                 "spike FIRING@150..150");
+    }
+
+    @Test
+    void aStretchOfOutliersThatGoesOnPastTheCooldownFiresAtItsFirstOutlierPastIt() throws Exception {
+        h.close();
+        h = new AlertRulesHarness(List.of(OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 3, 10)
+                .with(10, 2, Duration.ofMinutes(1), SensorScope.ALL)));
+        calm("a", 0, 10);
+        h.reading("a", 100 * S, 40); // FIRING
+        h.reading("a", 110 * S, 21);
+        h.reading("a", 120 * S, 20); // RESOLVED at 120 s: no FIRING before 180 s
+        double v = 200;
+        for (int t = 130; t <= 190; t += 10, v *= 10) {
+            h.reading("a", t * S, v); // ten times the largest of its window: each an outlier, one stretch
+        }
+        h.watermark(195 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(lives(alerts)).containsExactly("spike FIRING@100..100", "spike RESOLVED@100..120",
+                "spike FIRING@180..180");
+        assertThat(alerts.get(2).alertId).isEqualTo(AlertIds.of("spike", "a", 180 * S).toString());
+        assertThat(h.candidatesSeen).as("the first outlier, the two that resolve, the stretch's first and the one past"
+                + " the cooldown; those within it and the one after the FIRING are left out").isEqualTo(5);
+    }
+
+    @Test
+    void ofOutliersAtOneTimeTheFirstOpensTheEpisodeWhenAResolutionAtThatTimeClosedTheOneBefore() throws Exception {
+        h.close();
+        h = new AlertRulesHarness(List.of(OutlierRule.ofReadings("spike", Severity.WARNING, Metric.TEMPERATURE, 0.5, 2)
+                .with(2, 2, Duration.ZERO, SensorScope.ALL)));
+        double[] values = {21.1, 20.9, 19.2, 19.2, 21.0, 8.0, 21.0};
+        for (int i = 0; i < values.length; i++) {
+            h.reading("a", i * 10 * S, values[i]); // FIRING at 20 s; 40 s is none, the rest outliers: still open
+        }
+        // At 70 s: an outlier (while open: kept back), none, an outlier (the first of a stretch), two that are none
+        // (they resolve at 70 s): the episode closes, and the first outlier of 70 s opens the next, not the later one.
+        for (double v : new double[] {21.0, 9.0, 25.0, 19.9, 22.0}) {
+            h.reading("a", 70 * S, v);
+        }
+        h.watermark(75 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(lives(alerts)).containsExactly("spike FIRING@20..20", "spike RESOLVED@20..70", "spike FIRING@70..70");
+        assertThat(alerts.get(2).values).containsExactly(21.0);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.sensorflow.job.alerts.DifferentialStreams.Step;
 import io.sensorflow.job.alerts.TextbookReference.Textbook;
 import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Metric;
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SensorScope;
@@ -54,7 +55,7 @@ class RuleDifferentialTest {
     static final long S = DifferentialStreams.S;
 
     @ParameterizedTest
-    @ValueSource(strings = {"sequence", "rise", "stuck"})
+    @ValueSource(strings = {"sequence", "rise", "stuck", "outlier"})
     void theJobGivesTheAlertsOfTheTextbookPatternOverEveryReading(String kind) throws Exception {
         for (long set = 1; set <= RULE_SETS; set++) {
             Random random = new Random(set * 7919 + kind.hashCode());
@@ -144,6 +145,22 @@ class RuleDifferentialTest {
             case "rise":
                 return (random, previous) -> Double.isNaN(previous) ? 60
                         : Math.max(40, Math.min(80, previous + random.nextInt(9) - 4));
+            case "outlier":
+                // Calm readings, some from few values (so that one lands on k * sd), flat stretches (sd 0)
+                // and spikes, which repeat into stretches of outliers.
+                return (random, previous) -> {
+                    double p = random.nextDouble();
+                    if (!Double.isNaN(previous) && p < 0.3) {
+                        return previous;
+                    }
+                    if (p < 0.42) {
+                        return 20 + (random.nextBoolean() ? 1 : -1) * (3 + random.nextInt(20));
+                    }
+                    if (p < 0.6) {
+                        return 20 + random.nextInt(3);
+                    }
+                    return Math.round((20 + random.nextGaussian()) * 10) / 10.0;
+                };
             default:
                 // Few values, so that runs of one come often; 0.0 and -0.0 are one value.
                 return (random, previous) -> {
@@ -172,6 +189,21 @@ class RuleDifferentialTest {
                 RiseRule rule = new RiseRule(id, Severity.WARNING, "", Metric.TEMPERATURE, 2 + random.nextInt(7),
                         Duration.ofSeconds(10 + 5 * random.nextInt(10)), 1 + random.nextInt(3), cooldown(random));
                 return new RiseTextbook(rule);
+            }
+            case "outlier": {
+                double[] ks = {0.5, 1, 1.5, 2, 2.5, 3};
+                double k = ks[random.nextInt(ks.length)];
+                OutlierRule rule;
+                if (random.nextBoolean()) {
+                    int n = 2 + random.nextInt(9);
+                    rule = OutlierRule.ofReadings(id, Severity.WARNING, Metric.TEMPERATURE, k, n)
+                            .with(2 + random.nextInt(n - 1), 1 + random.nextInt(3), cooldown(random), SensorScope.ALL);
+                } else {
+                    rule = OutlierRule.ofDuration(id, Severity.WARNING, Metric.TEMPERATURE, k,
+                            Duration.ofSeconds(20 + 10 * random.nextInt(10)))
+                            .with(2 + random.nextInt(4), 1 + random.nextInt(3), cooldown(random), SensorScope.ALL);
+                }
+                return new OutlierTextbook(rule);
             }
             default: {
                 StuckRule rule = random.nextBoolean()
@@ -374,6 +406,127 @@ class RuleDifferentialTest {
                             return e.value != first(ctx, "b").value;
                         }
                     });
+        }
+    }
+
+    /**
+     * A reading more than {@code k} standard deviations from the mean of its window (README: the
+     * {@code N} readings before it; or, of the last 1000 readings before it, those at or after
+     * {@code r - D} and before {@code r}'s time), which holds at least {@code min_readings} readings
+     * and an sd above 0; resolved by M readings in a row that are none. One match per reading: the
+     * one whose "window" is that reading's window, the condition computing the statistics over it.
+     * <ul>
+     *   <li>N readings: {@code begin("window").times(min_readings, N).consecutive().next("r")}, "window"
+     *       N readings, or fewer when they start at the sensor's first;
+     *   <li>a duration D: {@code begin("before").optional().next("window").oneOrMore().consecutive()
+     *       .next("r")}, "window" spanning at most D and starting at or after {@code r - D}, "before"
+     *       before {@code r - D} or none when "window" starts at the sensor's first reading (or
+     *       "window" the last 1000 readings).
+     * </ul>
+     * (Each event's place among its sensor's events is in {@link RuleEvent#runLength}.)
+     */
+    record OutlierTextbook(OutlierRule rule) implements Textbook {
+        @Override
+        public Pattern<RuleEvent, RuleEvent> firing() {
+            if (rule.byReadings()) {
+                return Pattern.<RuleEvent>begin("window", AfterMatchSkipStrategy.noSkip())
+                        .times(rule.minReadings(), rule.windowReadings()).consecutive()
+                        .next("r").where(new OutlierOverWindow(rule));
+            }
+            long d = rule.windowDuration().toMillis();
+            return Pattern.<RuleEvent>begin("before", AfterMatchSkipStrategy.noSkip()).optional()
+                    .next("window").where(new IterativeCondition<RuleEvent>() {
+                        @Override
+                        public boolean filter(RuleEvent e, Context<RuleEvent> ctx) throws Exception {
+                            for (RuleEvent w : ctx.getEventsForPattern("window")) {
+                                return e.timestamp - w.timestamp <= d; // [r - D, r) and readings at r's time span at most D
+                            }
+                            return true;
+                        }
+                    }).oneOrMore().consecutive()
+                    .next("r").where(new OutlierOverWindow(rule));
+        }
+
+        @Override
+        public List<Alert> firings(List<Map<String, List<RuleEvent>>> matches, Map<String, List<RuleEvent>> events) {
+            List<Alert> out = new ArrayList<>();
+            for (Map<String, List<RuleEvent>> m : matches) {
+                RuleEvent r = m.get("r").get(0);
+                out.add(candidate(rule, AlertIds.of(rule.id(), r.sensorId, r.timestamp).toString(), List.of(r)));
+            }
+            return out;
+        }
+
+        @Override
+        public void mark(List<RuleEvent> events, Predicate<RuleEvent> matched) {
+            for (RuleEvent e : events) {
+                e.kind = matched.test(e) ? RuleEvent.OUTLIER : RuleEvent.NORMAL;
+            }
+        }
+
+        @Override
+        public Pattern<RuleEvent, RuleEvent> resolution() {
+            return Pattern.<RuleEvent>begin("outlier", AfterMatchSkipStrategy.noSkip())
+                    .where(SimpleCondition.of(e -> e.kind == RuleEvent.OUTLIER))
+                    .next("back").where(SimpleCondition.of(e -> e.kind != RuleEvent.OUTLIER))
+                    .times(rule.resolveReadings()).consecutive();
+        }
+    }
+
+    /** Whether "r" is an outlier over the match's "window", when that is r's window (see {@link OutlierTextbook}). */
+    static final class OutlierOverWindow extends IterativeCondition<RuleEvent> {
+        private final OutlierRule rule;
+
+        OutlierOverWindow(OutlierRule rule) {
+            this.rule = rule;
+        }
+
+        @Override
+        public boolean filter(RuleEvent r, Context<RuleEvent> ctx) throws Exception {
+            List<RuleEvent> window = new ArrayList<>();
+            ctx.getEventsForPattern("window").forEach(window::add);
+            if (window.isEmpty()) {
+                return false;
+            }
+            boolean fromFirst = window.get(0).runLength == 0;
+            if (rule.byReadings()) {
+                if (window.size() != rule.windowReadings() && !fromFirst) {
+                    return false; // not r's window: another match has it
+                }
+            } else {
+                long from = r.timestamp - rule.windowDuration().toMillis();
+                boolean beforeFrom = false;
+                boolean hasBefore = false;
+                for (RuleEvent b : ctx.getEventsForPattern("before")) {
+                    hasBefore = true;
+                    beforeFrom = b.timestamp < from;
+                }
+                boolean starts = hasBefore ? beforeFrom || window.size() == OutlierRule.MAX_WINDOW_READINGS : fromFirst;
+                if (window.get(0).timestamp < from || window.size() > OutlierRule.MAX_WINDOW_READINGS || !starts) {
+                    return false;
+                }
+            }
+            List<Double> values = new ArrayList<>();
+            for (RuleEvent e : window) {
+                if (rule.byReadings() || e.timestamp < r.timestamp) {
+                    values.add(e.value);
+                }
+            }
+            int n = values.size();
+            if (n < rule.minReadings()) {
+                return false;
+            }
+            double sum = 0;
+            for (double v : values) {
+                sum += v;
+            }
+            double mean = sum / n;
+            double squares = 0;
+            for (double v : values) {
+                squares += (v - mean) * (v - mean);
+            }
+            double sd = Math.sqrt(squares / (n - 1));
+            return sd > 0 && Math.abs(r.value - mean) > rule.k() * sd;
         }
     }
 }
