@@ -56,16 +56,24 @@ public final class PostgresSinks {
 
     private static final String INSERT_ALERT = "INSERT INTO sensor_alerts ("
             + "alert_id, rule_id, rule_kind, severity, sensor_id, status, span_start, span_end, resolved_at, "
-            + "readings, message, detected_at, updated_at) "
-            + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, now()) ON CONFLICT (alert_id) ";
+            + "readings, message, detected_at, late, detection_delay_ms, resolved_late, resolved_detection_delay_ms, "
+            + "updated_at) "
+            + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (alert_id) ";
 
-    /** A FIRING is written once: a replay would change nothing but detected_at. */
-    static final String INSERT_FIRING_ALERT = INSERT_ALERT + "DO NOTHING";
+    /**
+     * A FIRING is written once (a replay would change nothing but detected_at), except for its own
+     * lateness, which a RESOLVED that came first could not know.
+     */
+    static final String INSERT_FIRING_ALERT = INSERT_ALERT + "DO UPDATE SET late = EXCLUDED.late, "
+            + "detection_delay_ms = EXCLUDED.detection_delay_ms "
+            + "WHERE sensor_alerts.late IS DISTINCT FROM EXCLUDED.late "
+            + "OR sensor_alerts.detection_delay_ms IS DISTINCT FROM EXCLUDED.detection_delay_ms";
 
     /** A RESOLVED closes its episode's row, or writes it whole if the FIRING has not arrived yet. */
     static final String UPSERT_RESOLVED_ALERT = INSERT_ALERT + "DO UPDATE SET status = EXCLUDED.status, "
             + "span_end = EXCLUDED.span_end, resolved_at = EXCLUDED.resolved_at, readings = EXCLUDED.readings, "
-            + "message = EXCLUDED.message, updated_at = now()";
+            + "message = EXCLUDED.message, resolved_late = EXCLUDED.resolved_late, "
+            + "resolved_detection_delay_ms = EXCLUDED.resolved_detection_delay_ms, updated_at = now()";
 
     private PostgresSinks() {}
 
@@ -97,6 +105,13 @@ public final class PostgresSinks {
         ps.setString(10, AlertJson.readingsJson(a));
         ps.setString(11, a.message);
         ps.setObject(12, time(a.detectedAt));
+        // A FIRING's lateness in late/detection_delay_ms, a RESOLVED's in resolved_*: a RESOLVED
+        // that writes the row first leaves the FIRING's to the FIRING (INSERT_FIRING_ALERT).
+        boolean resolved = a.status.equals(Alert.RESOLVED);
+        ps.setBoolean(13, !resolved && a.late);
+        ps.setObject(14, !resolved && a.late ? a.detectionDelayMs : null, Types.BIGINT);
+        ps.setBoolean(15, resolved && a.late);
+        ps.setObject(16, resolved && a.late ? a.detectionDelayMs : null, Types.BIGINT);
     }
 
     /**
