@@ -77,7 +77,7 @@ public final class EvaluateLateReadings {
         return anyEvaluates(rules) ? new EvaluateLateReadings(rules, selectors, metrics, emit) : null;
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private EvaluateLateReadings(List<Rule> rules, CandidateSelector<Object>[] selectors, Metric[] metrics, Emit emit) {
         this.selectors = selectors;
         this.metrics = metrics;
