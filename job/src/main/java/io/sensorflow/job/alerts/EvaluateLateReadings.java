@@ -119,7 +119,10 @@ public final class EvaluateLateReadings {
         s.lateTo = t;
         time = t;
         delay = r.judgedBy - t;
-        stamp = Math.max(watermark + 1, t);
+        // Never behind the stamp of the sensor's last late events, which CEP may still hold: after a
+        // restore this operator's watermark starts afresh, and CEP takes events in stamp order.
+        stamp = Math.max(Math.max(watermark + 1, t), s.lateStamp);
+        s.lateStamp = stamp;
         evaluated.inc();
         SelectAlertCandidates.Scopes scopes = s.scopes;
         for (int k = 0; k < selectors.length; k++) {

@@ -710,8 +710,12 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         long quietReported = Long.MIN_VALUE;
         /** When to look at the sensor's silence deadlines next (in the queue {@code due}); Long.MAX_VALUE: not queued. */
         long dueAt = Long.MAX_VALUE;
-        /** The time of the latest late reading given to the rules ({@link EvaluateLateReadings}); matters while after {@link #lastTime}. */
+        /**
+         * The time of the latest late reading given to the rules ({@link EvaluateLateReadings}), and
+         * the stamp its events got; they matter while it is after {@link #lastTime}.
+         */
         long lateTo = Long.MIN_VALUE;
+        long lateStamp = Long.MIN_VALUE;
 
         SensorState(String sensorId, SelectAlertCandidates op, Scopes scopes) {
             this.sensorId = sensorId;
@@ -918,8 +922,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
             }
             if (late) { // under its own key, as the silence state: a job that does not know it skips it
                 out.writeUTF(LATE_KEY);
-                out.writeInt(Long.BYTES);
+                out.writeInt(2 * Long.BYTES);
                 out.writeLong(lateTo);
+                out.writeLong(lateStamp);
             }
             out.flush();
             return bytes.toByteArray();
@@ -969,7 +974,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
                 } else if (uid.equals(SILENCE_KEY)) {
                     s.quietReported = new DataInputStream(new ByteArrayInputStream(state)).readLong();
                 } else if (uid.equals(LATE_KEY)) {
-                    s.lateTo = new DataInputStream(new ByteArrayInputStream(state)).readLong();
+                    DataInputStream late = new DataInputStream(new ByteArrayInputStream(state));
+                    s.lateTo = late.readLong();
+                    s.lateStamp = late.readLong();
                 }
             }
             return s;

@@ -50,7 +50,8 @@ class SensorJobLateAlertsIT {
 
     /**
      * A DHT11 reads whole degrees, so a temperature repeats three times in a row often, offline or
-     * not: the stuck rules alert in every outage. The twins differ only in {@code late}.
+     * not: the stuck rules alert in every outage, and a late match can fall in a cooldown that the
+     * watermark has passed by the time it comes. The twins differ only in {@code late}.
      */
     static final String RULES = """
             version: 1
@@ -64,12 +65,14 @@ class SensorJobLateAlertsIT {
                 severity: info
                 metric: temperature
                 readings: 3
+                cooldown: 20s
                 late: evaluate
               - id: skip-stuck
                 kind: stuck
                 severity: info
                 metric: temperature
                 readings: 3
+                cooldown: 20s
               - id: late-extreme-run
                 kind: sequence
                 severity: critical
