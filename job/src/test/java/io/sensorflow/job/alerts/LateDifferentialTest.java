@@ -94,7 +94,7 @@ class LateDifferentialTest {
                 String differences = RuleDifferentialTest.differences(want, got);
                 assertThat(got).as("%s, rule set %d, rules %s, restores at steps %s of %d; first differences:%n%s%n"
                         + "the readings (L: late, judged by) and watermarks of those sensors:%n%s", kind, set, rules,
-                        restores, steps.size(), differences, describe(steps, differences)).isEqualTo(want);
+                        restores, steps.size(), differences, RuleDifferentialTest.describe(steps, differences)).isEqualTo(want);
             }
             lateAlerts += (int) actual.stream().filter(a -> a.late).count();
         }
@@ -135,22 +135,6 @@ class LateDifferentialTest {
                     + " " + Arrays.toString(a.values) + (delay == null ? "" : " late " + delay));
         }
         return out;
-    }
-
-    static String describe(List<Step> steps, String differences) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
-            if (s.reading() == null) {
-                b.append(i).append(": W ").append(s.watermark() / (double) S).append('\n');
-            } else if (differences.contains(" " + s.reading().sensorId + " #")) {
-                Reading r = s.reading();
-                b.append(i).append(": ").append(r.sensorId).append("@").append(r.eventTime / (double) S).append("=")
-                        .append(r.temperature).append("#").append(r.seq)
-                        .append(r.lateForRules ? " L " + r.judgedBy / (double) S : "").append('\n');
-            }
-        }
-        return b.toString();
     }
 
     /**
