@@ -35,6 +35,9 @@ public class Alert {
      */
     public boolean late;
     public long detectionDelayMs;
+    /** For a RESOLVED: its FIRING's {@link #late} and {@link #detectionDelayMs}, for the table's row. */
+    public boolean firingLate;
+    public long firingDetectionDelayMs;
 
     public Alert() {}
 

@@ -185,6 +185,8 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
         a.values[n] = back.values[0];
         a.late = back.late; // the RESOLVED's own: whether the reading that resolved it came late
         a.detectionDelayMs = back.detectionDelayMs;
+        a.firingLate = fired.late;
+        a.firingDetectionDelayMs = fired.detectionDelayMs;
         String readings = rule.resolveReadings() + " reading" + (rule.resolveReadings() == 1 ? "" : "s");
         if (rule instanceof SequenceRule q) {
             a.message = q.metric().fieldName() + " back " + (q.above() ? "at or below " : "at or above ")
