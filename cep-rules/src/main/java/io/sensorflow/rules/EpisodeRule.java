@@ -18,6 +18,12 @@ public sealed interface EpisodeRule extends Rule permits SequenceRule, RiseRule,
 
     Duration cooldown();
 
+    /** What the rule does with a reading late for rules ({@link Late#SKIP} unless the rule file says). */
+    Late late();
+
+    /** This rule with {@code late} instead. */
+    EpisodeRule withLate(Late late);
+
     /** The checks a rule file's loader has already made, for rules made in code. */
     static void check(int resolveReadings, Duration cooldown) {
         if (resolveReadings < 1 || resolveReadings > MAX_RESOLVE_READINGS) {

@@ -15,7 +15,7 @@ import java.time.Duration;
  */
 public record OutlierRule(String id, Severity severity, String description, Metric metric, double k,
         int windowReadings, Duration windowDuration, int minReadings, int resolveReadings, Duration cooldown,
-        SensorScope scope) implements EpisodeRule {
+        SensorScope scope, Late late) implements EpisodeRule {
 
     public static final double MAX_K = 100;
     public static final int MIN_WINDOW_READINGS = 2;
@@ -51,6 +51,21 @@ public record OutlierRule(String id, Severity severity, String description, Metr
         }
         EpisodeRule.check(resolveReadings, cooldown);
         java.util.Objects.requireNonNull(scope, "scope");
+        java.util.Objects.requireNonNull(late, "late");
+    }
+
+    /** Skipping readings late for rules. */
+    public OutlierRule(String id, Severity severity, String description, Metric metric, double k,
+            int windowReadings, Duration windowDuration, int minReadings, int resolveReadings, Duration cooldown,
+            SensorScope scope) {
+        this(id, severity, description, metric, k, windowReadings, windowDuration, minReadings, resolveReadings,
+                cooldown, scope, Late.SKIP);
+    }
+
+    @Override
+    public OutlierRule withLate(Late late) {
+        return new OutlierRule(id, severity, description, metric, k, windowReadings, windowDuration, minReadings,
+                resolveReadings, cooldown, scope, late);
     }
 
     /** Over the last {@code n} readings, with the defaults of a rule file that says no more: min_readings min(n, 10), resolved by 10, no cooldown, all sensors. */

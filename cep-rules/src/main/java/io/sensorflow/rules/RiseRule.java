@@ -8,7 +8,7 @@ import java.time.Duration;
  * ({@link EpisodeRule}).
  */
 public record RiseRule(String id, Severity severity, String description, Metric metric, double by, Duration within,
-        int resolveReadings, Duration cooldown, SensorScope scope) implements EpisodeRule {
+        int resolveReadings, Duration cooldown, SensorScope scope, Late late) implements EpisodeRule {
 
     /** Readings in a row without a rise that resolve an episode when the rule file does not say. */
     public static final int DEFAULT_RESOLVE_READINGS = 3;
@@ -16,6 +16,18 @@ public record RiseRule(String id, Severity severity, String description, Metric 
     public RiseRule {
         EpisodeRule.check(resolveReadings, cooldown);
         java.util.Objects.requireNonNull(scope, "scope");
+        java.util.Objects.requireNonNull(late, "late");
+    }
+
+    /** Skipping readings late for rules. */
+    public RiseRule(String id, Severity severity, String description, Metric metric, double by, Duration within,
+            int resolveReadings, Duration cooldown, SensorScope scope) {
+        this(id, severity, description, metric, by, within, resolveReadings, cooldown, scope, Late.SKIP);
+    }
+
+    @Override
+    public RiseRule withLate(Late late) {
+        return new RiseRule(id, severity, description, metric, by, within, resolveReadings, cooldown, scope, late);
     }
 
     /** For all sensors. */

@@ -184,11 +184,13 @@ public final class RuleFileLoader {
     }
 
     private static void toRule(JsonNode r, String where, List<String> problems, List<Rule> rules) {
-        if (r.path("late").asText("skip").equals("evaluate")) {
-            // Reserved: evaluating such readings in order is designed but not built (cep-rules/README).
-            problems.add(where + ", field 'late': 'evaluate' is not supported yet; 'skip' (the default) is: a reading"
-                    + " behind the watermark counts in its window's aggregate and in its readings_late_for_rules,"
-                    + " and no rule sees it");
+        Late late = r.path("late").asText("skip").equals("evaluate") ? Late.EVALUATE : Late.SKIP;
+        if (late == Late.EVALUATE && r.get("kind").asText().equals("silence")) {
+            // A late reading fills a gap the watermark has already judged: the silence is reported and
+            // cannot be taken back (cep-rules/README, "Late readings").
+            problems.add(where + ", field 'late': a silence rule cannot evaluate late readings ('evaluate'):"
+                    + " the watermark has already passed the gap such a reading would fill, and a silence"
+                    + " reported is not taken back; leave 'late' out (or write 'skip')");
             return;
         }
         String id = r.get("id").asText();
@@ -202,7 +204,7 @@ public final class RuleFileLoader {
                 break;
             case "stuck":
                 rules.add(new StuckRule(id, severity, description, Metric.ofField(r.get("metric").asText()),
-                        r.path("readings").asInt(0), r.has("for") ? duration(r.get("for")) : null, cooldown, scope));
+                        r.path("readings").asInt(0), r.has("for") ? duration(r.get("for")) : null, cooldown, scope, late));
                 break;
             case "outlier":
                 double k = r.get("k").asDouble();
@@ -216,7 +218,7 @@ public final class RuleFileLoader {
                         windowReadings, window.has("duration") ? duration(window.get("duration")) : null,
                         r.has("min_readings") ? r.get("min_readings").asInt() : OutlierRule.defaultMinReadings(windowReadings),
                         r.has("resolve") ? r.get("resolve").get("readings").asInt() : OutlierRule.DEFAULT_RESOLVE_READINGS,
-                        cooldown, scope));
+                        cooldown, scope, late));
                 break;
             case "sequence":
                 boolean above = r.has("above");
@@ -233,7 +235,7 @@ public final class RuleFileLoader {
                 int count = r.get("count").asInt();
                 rules.add(new SequenceRule(id, severity, description, Metric.ofField(r.get("metric").asText()), above,
                         threshold, count, duration(r.get("within")),
-                        r.has("resolve") ? r.get("resolve").get("readings").asInt() : count, cooldown, scope));
+                        r.has("resolve") ? r.get("resolve").get("readings").asInt() : count, cooldown, scope, late));
                 break;
             default: // "rise": the schema lets no other kind through
                 double by = r.get("by").asDouble();
@@ -244,7 +246,7 @@ public final class RuleFileLoader {
                 rules.add(new RiseRule(id, severity, description, Metric.ofField(r.get("metric").asText()),
                         by, duration(r.get("within")),
                         r.has("resolve") ? r.get("resolve").get("readings").asInt() : RiseRule.DEFAULT_RESOLVE_READINGS,
-                        cooldown, scope));
+                        cooldown, scope, late));
         }
     }
 

@@ -8,12 +8,25 @@ import java.time.Duration;
  * consecutive reading back within the threshold ({@link EpisodeRule}).
  */
 public record SequenceRule(String id, Severity severity, String description, Metric metric, boolean above,
-        double threshold, int count, Duration within, int resolveReadings, Duration cooldown, SensorScope scope)
-        implements EpisodeRule {
+        double threshold, int count, Duration within, int resolveReadings, Duration cooldown, SensorScope scope,
+        Late late) implements EpisodeRule {
 
     public SequenceRule {
         EpisodeRule.check(resolveReadings, cooldown);
         java.util.Objects.requireNonNull(scope, "scope");
+        java.util.Objects.requireNonNull(late, "late");
+    }
+
+    /** Skipping readings late for rules. */
+    public SequenceRule(String id, Severity severity, String description, Metric metric, boolean above,
+            double threshold, int count, Duration within, int resolveReadings, Duration cooldown, SensorScope scope) {
+        this(id, severity, description, metric, above, threshold, count, within, resolveReadings, cooldown, scope, Late.SKIP);
+    }
+
+    @Override
+    public SequenceRule withLate(Late late) {
+        return new SequenceRule(id, severity, description, metric, above, threshold, count, within, resolveReadings,
+                cooldown, scope, late);
     }
 
     /** For all sensors. */

@@ -10,7 +10,7 @@ import java.time.Duration;
  * value after a repeat ({@link #resolveReadings} is 1 and cannot be set).
  */
 public record StuckRule(String id, Severity severity, String description, Metric metric, int readings,
-        Duration forDuration, Duration cooldown, SensorScope scope) implements EpisodeRule {
+        Duration forDuration, Duration cooldown, SensorScope scope, Late late) implements EpisodeRule {
 
     public static final int MIN_READINGS = 2;
     public static final int MAX_READINGS = 100_000;
@@ -27,6 +27,18 @@ public record StuckRule(String id, Severity severity, String description, Metric
         }
         EpisodeRule.check(1, cooldown);
         java.util.Objects.requireNonNull(scope, "scope");
+        java.util.Objects.requireNonNull(late, "late");
+    }
+
+    /** Skipping readings late for rules. */
+    public StuckRule(String id, Severity severity, String description, Metric metric, int readings,
+            Duration forDuration, Duration cooldown, SensorScope scope) {
+        this(id, severity, description, metric, readings, forDuration, cooldown, scope, Late.SKIP);
+    }
+
+    @Override
+    public StuckRule withLate(Late late) {
+        return new StuckRule(id, severity, description, metric, readings, forDuration, cooldown, scope, late);
     }
 
     /** {@code readings} readings in a row with one value, for all sensors, no cooldown. */

@@ -11,6 +11,7 @@ import io.sensorflow.job.deadletter.SplitOffRejected;
 import io.sensorflow.job.late.LateReading;
 import io.sensorflow.job.alerts.Alert;
 import io.sensorflow.job.alerts.AlertLifecycle;
+import io.sensorflow.job.alerts.EvaluateLateReadings;
 import io.sensorflow.job.alerts.MatchToAlert;
 import io.sensorflow.job.alerts.MatchToResolution;
 import io.sensorflow.job.alerts.MatchToSilenceAlert;
@@ -174,7 +175,7 @@ public final class SensorJob {
                 .transform("Batch readings by sensor window", TypeInformation.of(ReadingBatch.class),
                         new BatchReadingsBySensorWindow(windowSize, lateness,
                                 config.outOfOrderness.toMillis(), config.watermarkGranularity.toMillis(),
-                                config.batchMaxBuffered, !alertRules.isEmpty()))
+                                config.batchMaxBuffered, !alertRules.isEmpty(), EvaluateLateReadings.anyEvaluates(alertRules)))
                 .uid("batch-readings-by-sensor-window");
 
         SingleOutputStreamOperator<SensorWindowAggregate> aggregates = batches

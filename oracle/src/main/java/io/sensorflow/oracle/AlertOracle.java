@@ -1,6 +1,7 @@
 package io.sensorflow.oracle;
 
 import io.sensorflow.rules.EpisodeRule;
+import io.sensorflow.rules.Late;
 import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
@@ -65,6 +66,13 @@ import java.util.TreeSet;
  * </ol>
  * Values are the payload's tenths as doubles, which is what the job parses from the text.
  *
+ * <p>Late readings ({@code late: evaluate}): a reading at or behind W (late for rules) is given to
+ * the sequence, rise, stuck and outlier rules with {@code late: evaluate} (and no other) when its
+ * time is after that of every reading of its sensor given to the rules before it (those after
+ * their W, and late ones given so); it is then the sensor's next reading in event-time order for
+ * those rules, and silence rules never see it. The alerts whose last reading (a FIRING's matching
+ * one, a RESOLVED's resolving one) is such a reading are late, by W minus its time.
+ *
  * <p>Once W has passed a reading, no eligible reading can come before it any more (eligible
  * readings are after W, and W only grows), so readings wait in event-time order only until W
  * passes them; the memory held is the sensors' rule state plus the readings after W.
@@ -102,6 +110,12 @@ public final class AlertOracle {
     private final Set<SensorContent> pendingContents = new HashSet<>();
     private long arrivals;
     private final List<ExpectedAlert> emitted = new ArrayList<>();
+    /** The rules with late: evaluate, by id; empty when none. */
+    private final Set<String> evaluateLate = new HashSet<>();
+    /** Per sensor, the latest time of a reading given to the rules (on time, or late and evaluated); null when no rule evaluates late. */
+    private final long[] newestGiven;
+    /** Per sensor id, the late readings given to the rules: their time and by how much they were late. */
+    private final Map<String, Map<Long, Long>> lateDelays = new HashMap<>();
 
     AlertOracle(RuleSet rules, SensorIds ids) {
         this.ids = ids;
@@ -127,6 +141,20 @@ public final class AlertOracle {
         }
         this.scoped = rules.rules().stream().anyMatch(r -> !r.scope().isAll());
         this.inScope = new boolean[ids.size()][];
+        for (Rule r : rules.rules()) {
+            if (r instanceof EpisodeRule e && e.late() == Late.EVALUATE) {
+                evaluateLate.add(r.id());
+            }
+        }
+        this.newestGiven = evaluateLate.isEmpty() ? null : new long[ids.size()];
+        if (newestGiven != null) {
+            Arrays.fill(newestGiven, Long.MIN_VALUE);
+        }
+    }
+
+    /** Whether a rule takes the reading being processed: every rule takes one on time, only those with late: evaluate a late one. */
+    private boolean takes(Rule rule, boolean late) {
+        return !late || evaluateLate.contains(rule.id());
     }
 
     /** Whether the {@code k}-th rule of {@code kind}'s list applies to sensor {@code i}: decided once per sensor. */
@@ -159,9 +187,26 @@ public final class AlertOracle {
      * when at or behind that watermark, or when it repeats a pending reading.
      */
     void reading(MessageFacts r, long watermarkBefore) {
-        if (r.eventTime() > watermarkBefore && pendingContents.add(new SensorContent(r.sensor(), ReadingContent.of(r)))) {
-            pending.add(new Reading(r.sensor(), r.eventTime(), arrivals++, r.value(Measurement.TEMPERATURE),
-                    r.value(Measurement.HUMIDITY), r.value(Measurement.DISTANCE_CM), ReadingContent.of(r)));
+        if (r.eventTime() > watermarkBefore) {
+            if (newestGiven != null) {
+                newestGiven[r.sensor()] = Math.max(newestGiven[r.sensor()], r.eventTime());
+            }
+            if (pendingContents.add(new SensorContent(r.sensor(), ReadingContent.of(r)))) {
+                pending.add(new Reading(r.sensor(), r.eventTime(), arrivals++, r.value(Measurement.TEMPERATURE),
+                        r.value(Measurement.HUMIDITY), r.value(Measurement.DISTANCE_CM), ReadingContent.of(r)));
+            }
+        } else if (newestGiven != null && r.eventTime() > newestGiven[r.sensor()]) {
+            // Late for rules, and newer than all its sensor gave them: no reading of the sensor is
+            // pending (each would be newer), so it is the sensor's next reading, now.
+            newestGiven[r.sensor()] = r.eventTime();
+            lateDelays.computeIfAbsent(ids.id(r.sensor()), s -> new HashMap<>())
+                    .put(r.eventTime(), watermarkBefore - r.eventTime());
+            SensorState s = sensors[r.sensor()];
+            if (s == null) {
+                s = sensors[r.sensor()] = new SensorState();
+            }
+            process(new Reading(r.sensor(), r.eventTime(), arrivals++, r.value(Measurement.TEMPERATURE),
+                    r.value(Measurement.HUMIDITY), r.value(Measurement.DISTANCE_CM), ReadingContent.of(r)), s, emitted, true);
         }
     }
 
@@ -174,7 +219,7 @@ public final class AlertOracle {
             if (s == null) {
                 s = sensors[r.sensor()] = new SensorState();
             }
-            process(r, s, emitted);
+            process(r, s, emitted, false);
         }
     }
 
@@ -190,12 +235,12 @@ public final class AlertOracle {
         for (Reading r : pending) {
             SensorState s = ahead.computeIfAbsent(r.sensor(),
                     i -> sensors[i] == null ? new SensorState() : sensors[i].copy());
-            process(r, s, out);
+            process(r, s, out, false);
         }
         for (int i = 0; i < sensors.length; i++) {
             SensorState s = ahead.getOrDefault(i, sensors[i]);
-            if (s == null || !s.hasLast) {
-                continue;
+            if (s == null) {
+                continue; // (a sensor given only late readings has episodes but no last reading for silence)
             }
             // What the last event time decided, on copies: more readings may come at that time.
             for (int k = 0; k < s.sequence.length; k++) {
@@ -220,7 +265,7 @@ public final class AlertOracle {
             }
             for (int k = 0; k < silences.size(); k++) {
                 SilenceRule rule = silences.get(k);
-                if (!applies(i, silences, k)) {
+                if (!s.hasLast || !applies(i, silences, k)) {
                     continue;
                 }
                 long after = rule.after().toMillis();
@@ -229,11 +274,52 @@ public final class AlertOracle {
                 }
             }
         }
+        if (!lateDelays.isEmpty()) {
+            out.replaceAll(a -> {
+                Long delay = evaluateLate.contains(a.ruleId())
+                        ? lateDelays.getOrDefault(a.sensorId(), Map.of()).get(a.spanEndMs()) : null;
+                return delay == null ? a : a.late(delay);
+            });
+        }
         out.sort(ORDER);
         return out;
     }
 
-    private void process(Reading r, SensorState s, List<ExpectedAlert> out) {
+    /** {@code late}: a late reading given to the rules with late: evaluate; silence rules do not see it. */
+    private void process(Reading r, SensorState s, List<ExpectedAlert> out, boolean late) {
+        long ts = r.ts();
+        if (!late) {
+            processSilence(r, s, out);
+        }
+        for (int k = 0; k < sequences.size(); k++) {
+            int tenths = r.value(sequenceMetrics.get(k));
+            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), sequences, k) && takes(sequences.get(k), late)) {
+                s.sequence(k, sequences.get(k).count()).accept(sequences.get(k), ids.id(r.sensor()), ts,
+                        Tenths.toDouble(tenths), out);
+            }
+        }
+        for (int k = 0; k < rises.size(); k++) {
+            int tenths = r.value(riseMetrics.get(k));
+            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), rises, k) && takes(rises.get(k), late)) {
+                s.rise(k).accept(rises.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
+            }
+        }
+        for (int k = 0; k < stucks.size(); k++) {
+            int tenths = r.value(stuckMetrics.get(k));
+            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), stucks, k) && takes(stucks.get(k), late)) {
+                s.stuck(k).accept(stucks.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
+            }
+        }
+        for (int k = 0; k < outliers.size(); k++) {
+            int tenths = r.value(outlierMetrics.get(k));
+            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), outliers, k) && takes(outliers.get(k), late)) {
+                s.outlier(k).accept(outliers.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
+            }
+        }
+    }
+
+    /** The silence rules' part of an on-time reading, and it becomes the sensor's last. */
+    private void processSilence(Reading r, SensorState s, List<ExpectedAlert> out) {
         long ts = r.ts();
         if (s.hasLast) {
             for (int k = 0; k < silences.size(); k++) {
@@ -250,31 +336,6 @@ public final class AlertOracle {
         }
         s.hasLast = true;
         s.lastTs = ts;
-        for (int k = 0; k < sequences.size(); k++) {
-            int tenths = r.value(sequenceMetrics.get(k));
-            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), sequences, k)) {
-                s.sequence(k, sequences.get(k).count()).accept(sequences.get(k), ids.id(r.sensor()), ts,
-                        Tenths.toDouble(tenths), out);
-            }
-        }
-        for (int k = 0; k < rises.size(); k++) {
-            int tenths = r.value(riseMetrics.get(k));
-            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), rises, k)) {
-                s.rise(k).accept(rises.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
-            }
-        }
-        for (int k = 0; k < stucks.size(); k++) {
-            int tenths = r.value(stuckMetrics.get(k));
-            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), stucks, k)) {
-                s.stuck(k).accept(stucks.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
-            }
-        }
-        for (int k = 0; k < outliers.size(); k++) {
-            int tenths = r.value(outlierMetrics.get(k));
-            if (tenths != MessageFacts.ABSENT && applies(r.sensor(), outliers, k)) {
-                s.outlier(k).accept(outliers.get(k), ids.id(r.sensor()), ts, Tenths.toDouble(tenths), out);
-            }
-        }
     }
 
     private ExpectedAlert silence(SilenceRule rule, int sensor, String status, long episodeStart, long spanEnd,

@@ -10,7 +10,9 @@ import java.util.List;
  * the rule and sensor, {@code status} ({@link #FIRING} or {@link #RESOLVED}), the span of event
  * time it covers [{@code spanStartMs}, {@code spanEndMs}] and the event times of the readings
  * behind it with their values as the job parses them ({@code values} has null entries for
- * silence alerts, which carry no value).
+ * silence alerts, which carry no value). {@code detectionDelayMs} is null for an alert on time; for
+ * one made by a reading late for rules that a rule with {@code late: evaluate} took (the job's
+ * {@code "late": true}), by how much event time that reading was late.
  */
 public record ExpectedAlert(
         String alertId,
@@ -20,7 +22,10 @@ public record ExpectedAlert(
         @JsonProperty("span_start") long spanStartMs,
         @JsonProperty("span_end") long spanEndMs,
         List<Long> readingTimes,
-        List<Double> values) {
+        List<Double> values,
+        // Left out when null, so an outcome file of alerts on time reads as it did before.
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonProperty("detection_delay_ms") Long detectionDelayMs) {
 
     public static final String FIRING = "FIRING";
     public static final String RESOLVED = "RESOLVED";
@@ -35,7 +40,19 @@ public record ExpectedAlert(
         }
         return new ExpectedAlert(a.get("alert_id").asText(), a.get("rule_id").asText(), a.get("sensor_id").asText(),
                 a.get("status").asText(), java.time.Instant.parse(a.get("span_start").asText()).toEpochMilli(),
-                java.time.Instant.parse(a.get("span_end").asText()).toEpochMilli(), times, values);
+                java.time.Instant.parse(a.get("span_end").asText()).toEpochMilli(), times, values,
+                a.path("late").asBoolean(false) ? a.get("detection_delay_ms").asLong() : null);
+    }
+
+    /** On time. */
+    public ExpectedAlert(String alertId, String ruleId, String sensorId, String status, long spanStartMs, long spanEndMs,
+            List<Long> readingTimes, List<Double> values) {
+        this(alertId, ruleId, sensorId, status, spanStartMs, spanEndMs, readingTimes, values, null);
+    }
+
+    /** This alert made by a reading that was late by {@code delayMs}. */
+    public ExpectedAlert late(long delayMs) {
+        return new ExpectedAlert(alertId, ruleId, sensorId, status, spanStartMs, spanEndMs, readingTimes, values, delayMs);
     }
 
     public ExpectedAlert {

@@ -76,7 +76,7 @@ public final class OutcomeComparison {
 
     /**
      * Differences between alerts, as multisets of every field (id, rule, sensor, status, span,
-     * reading times, values): an alert the job emitted twice is a difference. Values compare
+     * reading times, values, whether late and by how much): an alert the job emitted twice is a difference. Values compare
      * exactly, as both sides parse the same payload text.
      */
     public static List<String> alertDifferences(List<ExpectedAlert> expected, List<ExpectedAlert> actual) {
@@ -98,7 +98,11 @@ public final class OutcomeComparison {
                     .append(i < a.readingTimes().size() ? Instant.ofEpochMilli(a.readingTimes().get(i)) : "(no time)")
                     .append('=').append(i < a.values().size() ? valueText(a.values().get(i)) : "(no value)");
         }
-        return sb.append("] id ").append(a.alertId()).toString();
+        sb.append("] id ").append(a.alertId());
+        if (a.detectionDelayMs() != null) {
+            sb.append(" late by ").append(a.detectionDelayMs()).append(" ms");
+        }
+        return sb.toString();
     }
 
     private static String valueText(Double v) {

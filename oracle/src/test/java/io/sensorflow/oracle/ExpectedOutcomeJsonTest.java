@@ -79,6 +79,19 @@ class ExpectedOutcomeJsonTest {
     }
 
     @Test
+    void aLateAlertWritesItsDetectionDelayAndReadsItBack() throws Exception {
+        ExpectedOutcome o = withAlerts(RUN.late(12_345), RUN);
+        String json = ExpectedOutcomeJson.toJson(o);
+        JsonNode alerts = new ObjectMapper().readTree(json).get("alerts");
+        assertThat(alerts.get(0).get("detection_delay_ms").asLong()).isEqualTo(12_345);
+        assertThat(alerts.get(1).has("detection_delay_ms")).isFalse();
+        assertThat(ExpectedOutcomeJson.fromJson(json)).isEqualTo(o);
+        // Late or not, and by how much, is part of what is compared.
+        assertThat(OutcomeComparison.alertDifferences(List.of(RUN.late(12_345)), List.of(RUN))).hasSize(2);
+        assertThat(OutcomeComparison.alertDifferences(List.of(RUN.late(12_345)), List.of(RUN.late(12_344)))).hasSize(2);
+    }
+
+    @Test
     void aFileWithoutAlertsHasNone() throws Exception {
         ObjectNode tree = (ObjectNode) new ObjectMapper().readTree(ExpectedOutcomeJson.toJson(withAlerts()));
         assertThat(tree.remove("alerts")).isNotNull();

@@ -33,7 +33,7 @@ class SchemaMigratorTest {
         String url = databaseAt("before_v4", "3", "INSERT INTO dead_letters (source_topic, source_partition,"
                 + " source_offset, reason_code, reason, received_at, window_start, window_end, payload) VALUES"
                 + " ('t', 0, 1, 'NOT_JSON', 'x', now(), now(), now(), 'hello'::bytea)");
-        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("8");
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("9");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT payload_size, payload_sha256, payload_truncated FROM dead_letters")) {
@@ -50,7 +50,7 @@ class SchemaMigratorTest {
         String url = databaseAt("before_v5", "4", "INSERT INTO sensor_aggregates VALUES ('s1', '2026-11-21T08:00:00Z',"
                 + " '2026-11-21T08:15:00Z', 3, 0, 3, 20.0, 22.5, 21.0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0,"
                 + " '2026-11-21T08:00:01Z', '2026-11-21T08:14:59Z')");
-        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("8");
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("9");
         try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT a.readings_late_for_rules, q.late_for_rules"
@@ -66,9 +66,9 @@ class SchemaMigratorTest {
         String first = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
         String second = SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
 
-        assertThat(first).isEqualTo("8");
-        assertThat(second).isEqualTo("8");
-        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("8");
+        assertThat(first).isEqualTo("9");
+        assertThat(second).isEqualTo("9");
+        assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).containsExactly("9");
     }
 
     @Test
@@ -82,6 +82,29 @@ class SchemaMigratorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> execute(String.format(row, "sulk")))
                 .hasMessageContaining("sensor_alerts_rule_kind_check");
         execute("DELETE FROM sensor_alerts");
+    }
+
+    @Test
+    void alertsWrittenBeforeVersion9AreOnTimeAndADelayIsNeverNegative() throws SQLException {
+        String url = databaseAt("before_v9", "8", "INSERT INTO sensor_alerts (alert_id, rule_id, rule_kind, severity,"
+                + " sensor_id, status, span_start, span_end, readings, message, detected_at) VALUES"
+                + " ('0b5c0d7e-0000-0000-0000-000000000001', 'r', 'stuck', 'info', 's', 'FIRING', now(), now(), '[]',"
+                + " 'm', now())");
+        assertThat(SchemaMigrator.migrate(url, postgres.user(), postgres.password())).isEqualTo("9");
+        try (Connection c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
+                Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT late, detection_delay_ms, resolved_late,"
+                    + " resolved_detection_delay_ms FROM sensor_alerts")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).isFalse();
+                assertThat(rs.getObject(2)).isNull();
+                assertThat(rs.getBoolean(3)).isFalse();
+                assertThat(rs.getObject(4)).isNull();
+            }
+            st.execute("UPDATE sensor_alerts SET late = true, detection_delay_ms = 12345");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.execute(
+                    "UPDATE sensor_alerts SET detection_delay_ms = -1")).hasMessageContaining("detection_delay_ms");
+        }
     }
 
     @Test

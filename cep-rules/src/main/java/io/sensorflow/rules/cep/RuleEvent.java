@@ -60,6 +60,14 @@ public class RuleEvent {
     public int windowReadings;
     public double windowMean;
     public double windowSd;
+    /**
+     * Whether the reading arrived late for rules and a rule with {@code late: evaluate} took it
+     * (cep-rules/README, "Late readings"), and then by how much event time it was late: the time it
+     * was judged against (its partition's watermark, or the job's when further) minus its own.
+     * Only the event of the reading being evaluated carries it, not readings a selector sends with it.
+     */
+    public boolean late;
+    public long detectionDelayMs;
 
     public RuleEvent() {}
 
@@ -85,6 +93,7 @@ public class RuleEvent {
         return "RuleEvent{" + sensorId + " @" + timestamp + " " + value + " kind=" + kind + " episode=" + episodeStart
                 + (kind == RISE || kind == REPEAT ? " from=" + fromValue + "@" + fromTime : "")
                 + (kind == REPEAT ? " #" + runLength : "")
-                + (kind == OUTLIER ? " window n=" + windowReadings + " mean=" + windowMean + " sd=" + windowSd : "") + "}";
+                + (kind == OUTLIER ? " window n=" + windowReadings + " mean=" + windowMean + " sd=" + windowSd : "")
+                + (late ? " late by " + detectionDelayMs + "ms" : "") + "}";
     }
 }

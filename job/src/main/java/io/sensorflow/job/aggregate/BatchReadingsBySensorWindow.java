@@ -56,7 +56,10 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     /**
      * Accepted readings that are ahead of the watermark, for the alert rules: a reading at or behind
      * it still counts in its window but can no longer change what event-time rules decided. Judged
-     * with the partition's clock, so that too is the same in every run.
+     * with the partition's clock, so that too is the same in every run. When a rule evaluates late
+     * readings ({@code late: evaluate}), the readings late for rules come here too, marked
+     * {@link Reading#lateForRules} with the time that judged them; else none does, and an on-time
+     * reading costs nothing more.
      */
     public static final OutputTag<Reading> ON_TIME_READINGS =
             new OutputTag<>("on-time-readings", org.apache.flink.api.common.typeinfo.TypeInformation.of(Reading.class));
@@ -69,6 +72,7 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     private final long granularityMs;
     private final int maxBuffered;
     private final boolean forwardOnTime;
+    private final boolean forwardLateForRules;
 
     /**
      * One entry per sensor heard from since the flush before last. Entries outlive a flush, so a
@@ -93,6 +97,14 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
     public BatchReadingsBySensorWindow(
             long windowSizeMs, long allowedLatenessMs, long outOfOrdernessMs, long granularityMs, int maxBuffered,
             boolean forwardOnTime) {
+        this(windowSizeMs, allowedLatenessMs, outOfOrdernessMs, granularityMs, maxBuffered, forwardOnTime, false);
+    }
+
+    /** {@code forwardLateForRules}: readings late for rules go to {@link #ON_TIME_READINGS} too, marked (a rule evaluates them). */
+    public BatchReadingsBySensorWindow(
+            long windowSizeMs, long allowedLatenessMs, long outOfOrdernessMs, long granularityMs, int maxBuffered,
+            boolean forwardOnTime, boolean forwardLateForRules) {
+        this.forwardLateForRules = forwardOnTime && forwardLateForRules;
         this.windowSizeMs = windowSizeMs;
         this.allowedLatenessMs = allowedLatenessMs;
         this.outOfOrdernessMs = outOfOrdernessMs;
@@ -167,6 +179,12 @@ public final class BatchReadingsBySensorWindow extends AbstractStreamOperator<Re
         }
         if (!onTime) {
             lateForRules.inc();
+            if (forwardLateForRules) { // the alert rules decide whether it is new enough to evaluate
+                r.sensorSlot = sensor;
+                r.lateForRules = true;
+                r.judgedBy = judgedBy;
+                output.collect(ON_TIME_READINGS, onTimeRecord.replace(r, r.eventTime));
+            }
         } else if (forwardOnTime) {
             r.sensorSlot = sensor;
             output.collect(ON_TIME_READINGS, onTimeRecord.replace(r, r.eventTime));

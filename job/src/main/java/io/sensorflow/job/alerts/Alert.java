@@ -28,12 +28,23 @@ public class Alert {
     public double[] values;
     public String message;
     public long detectedAt;
+    /**
+     * Whether the reading that made it (a FIRING's last, a RESOLVED's resolving one) arrived late
+     * for rules and a rule with {@code late: evaluate} took it; then {@code detectionDelayMs} is by
+     * how much event time it was late (the time it was judged against minus its own), else 0.
+     */
+    public boolean late;
+    public long detectionDelayMs;
+    /** For a RESOLVED: its FIRING's {@link #late} and {@link #detectionDelayMs}, for the table's row. */
+    public boolean firingLate;
+    public long firingDetectionDelayMs;
 
     public Alert() {}
 
     @Override
     public String toString() {
         return "Alert{" + status + " " + ruleId + " " + sensorId + " [" + spanStart + ".." + spanEnd + "] id=" + alertId
-                + " times=" + Arrays.toString(readingTimes) + " values=" + Arrays.toString(values) + "}";
+                + " times=" + Arrays.toString(readingTimes) + " values=" + Arrays.toString(values)
+                + (late ? " late by " + detectionDelayMs + "ms" : "") + "}";
     }
 }

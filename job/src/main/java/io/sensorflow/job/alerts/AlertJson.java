@@ -11,7 +11,11 @@ import java.time.Instant;
  * The alerts topic's record value:
  * <pre>{"alert_id": "…", "rule_id": "…", "rule_kind": "sequence", "severity": "critical",
  *  "status": "FIRING", "sensor_id": "…", "span_start": "…Z", "span_end": "…Z", "resolved_at": null,
- *  "readings": [{"time": "…Z", "value": 71.0}, …], "detected_at": "…Z", "message": "…"}</pre>
+ *  "readings": [{"time": "…Z", "value": 71.0}, …], "detected_at": "…Z", "late": false,
+ *  "detection_delay_ms": null, "message": "…"}</pre>
+ * {@code late} is true for an alert made by a reading late for rules that a rule with
+ * {@code late: evaluate} took; {@code detection_delay_ms} is then by how much event time that
+ * reading was late (null otherwise).
  */
 public final class AlertJson {
 
@@ -36,6 +40,12 @@ public final class AlertJson {
             writeReadings(g, a);
             g.writeEndArray();
             g.writeStringField("detected_at", time(a.detectedAt));
+            g.writeBooleanField("late", a.late);
+            if (a.late) {
+                g.writeNumberField("detection_delay_ms", a.detectionDelayMs);
+            } else {
+                g.writeNullField("detection_delay_ms");
+            }
             g.writeStringField("message", a.message);
             g.writeEndObject();
         } catch (IOException e) {

@@ -53,6 +53,12 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
     private final EpisodeRule rule;
     private final long cooldownMs;
     private final long forgetAfterMs;
+    /**
+     * Whether the rule evaluates late readings: a match of theirs comes after the watermark has
+     * passed it, possibly past the end of a cooldown it falls in, so a cooldown's end is kept until
+     * a match after it (or the sensor is forgotten) rather than until the watermark passes it.
+     */
+    private final boolean lateMatches;
 
     /** Matches waiting for the watermark. */
     private transient ListState<Alert> pending;
@@ -71,6 +77,7 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
         this.rule = rule;
         this.cooldownMs = rule.cooldown().toMillis();
         this.forgetAfterMs = forgetAfter.toMillis();
+        this.lateMatches = rule.late() == io.sensorflow.rules.Late.EVALUATE;
     }
 
     @Override
@@ -97,8 +104,14 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         List<Alert> due = new ArrayList<>();
         List<Alert> later = new ArrayList<>();
+        long latestDue = Long.MIN_VALUE;
         for (Alert a : pending.get()) {
-            (time(a) <= timestamp ? due : later).add(a);
+            if (time(a) <= timestamp) {
+                due.add(a);
+                latestDue = Math.max(latestDue, time(a));
+            } else {
+                later.add(a);
+            }
         }
         if (!due.isEmpty()) { // else a cooldown's end, or matches taken at an earlier timer
             pending.update(later);
@@ -112,7 +125,8 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
             }
         }
         Long resolvedAt = lastResolved.value();
-        if (resolvedAt != null && timestamp >= resolvedAt + cooldownMs) {
+        if (resolvedAt != null && timestamp >= resolvedAt + cooldownMs
+                && (!lateMatches || latestDue >= resolvedAt + cooldownMs)) {
             lastResolved.clear(); // the cooldown is over: nothing left to remember
         }
         Long last = lastMatch.value();
@@ -169,6 +183,10 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
         a.readingTimes[n] = back.readingTimes[0];
         a.values = Arrays.copyOf(fired.values, n + 1);
         a.values[n] = back.values[0];
+        a.late = back.late; // the RESOLVED's own: whether the reading that resolved it came late
+        a.detectionDelayMs = back.detectionDelayMs;
+        a.firingLate = fired.late;
+        a.firingDetectionDelayMs = fired.detectionDelayMs;
         String readings = rule.resolveReadings() + " reading" + (rule.resolveReadings() == 1 ? "" : "s");
         if (rule instanceof SequenceRule q) {
             a.message = q.metric().fieldName() + " back " + (q.above() ? "at or below " : "at or above ")

@@ -54,9 +54,11 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             }
             a.message = s.metric().fieldName() + " " + (s.above() ? "above " : "below ") + fmt(s.threshold()) + " "
                     + s.count() + " times in a row on sensor " + a.sensorId + " (last " + fmt(last.value) + ")";
+            lateIf(a, last);
         } else if (rule instanceof StuckRule k) {
             RuleEvent e = match.get("run").get(0);
             fromTo(a, e, e.episodeStart);
+            lateIf(a, e);
             a.message = k.metric().fieldName() + " on sensor " + a.sensorId + " stuck at " + fmt(e.value) + " for "
                     + (k.byReadings() ? e.runLength + " readings" : Durations.format(java.time.Duration.ofMillis(e.timestamp - e.fromTime)))
                     + " since " + AlertJson.time(e.fromTime);
@@ -68,6 +70,7 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             a.spanEnd = e.timestamp;
             a.readingTimes = new long[] {e.timestamp};
             a.values = new double[] {e.value};
+            lateIf(a, e);
             a.message = o.metric().fieldName() + " on sensor " + a.sensorId + " at " + fmt(e.value) + ": z = "
                     + round((e.value - e.windowMean) / e.windowSd) + " against the mean " + round(e.windowMean) + " and sd "
                     + round(e.windowSd) + " of its " + e.windowReadings + " readings before it"
@@ -76,6 +79,7 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
             RiseRule r = (RiseRule) rule;
             RuleEvent e = match.get("rise").get(0);
             fromTo(a, e, e.timestamp);
+            lateIf(a, e);
             a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " rose from " + fmt(e.fromValue) + " to "
                     + fmt(e.value) + " within " + (e.timestamp - e.fromTime) / 1000 + "s";
         }
@@ -90,6 +94,12 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
         a.spanEnd = e.timestamp;
         a.readingTimes = new long[] {e.fromTime, e.timestamp};
         a.values = new double[] {e.fromValue, e.value};
+    }
+
+    /** The alert is late when the reading that completed its match was: the match was detected when that one came. */
+    static void lateIf(Alert a, RuleEvent completing) {
+        a.late = completing.late;
+        a.detectionDelayMs = completing.detectionDelayMs;
     }
 
     /** Three decimals, for statistics in messages. */

@@ -38,6 +38,7 @@ public final class MatchToResolution extends PatternProcessFunction<RuleEvent, A
         a.resolvedAt = last.timestamp;
         a.readingTimes = new long[] {last.timestamp};
         a.values = new double[] {last.value};
+        MatchToAlert.lateIf(a, last);
         out.collect(a);
     }
 }

@@ -125,6 +125,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
     private transient ListState<byte[]> sensorState;
     private transient Counter candidates;
     private transient Counter silenceEvents;
+    /** Readings late for rules, for the rules with late: evaluate; null when no rule has it. */
+    private transient EvaluateLateReadings late;
 
     /**
      * {@code rules}: the rules that compile to patterns, in the order of their side outputs.
@@ -180,6 +182,10 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
                 output.collect(tag, new StreamRecord<>(e, releasedTime));
             };
         }
+        late = EvaluateLateReadings.of(rules, selectors, metrics, (tag, e, stamp) -> {
+            candidates.inc();
+            output.collect(tag, new StreamRecord<>(e, stamp));
+        });
     }
 
     private void collectScopes() {
@@ -388,6 +394,9 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         candidates = getMetricGroup().counter("alertCandidates");
         silenceEvents = getMetricGroup().counter("silenceEvents");
         getMetricGroup().gauge("alertSensorsTracked", () -> sensors.size() + unclaimedSensors());
+        if (late != null) {
+            late.open(getMetricGroup());
+        }
         warnAbove = sensorCountWarning;
     }
 
@@ -416,6 +425,12 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
             if (slot != null) {
                 slot.alertState = s;
             }
+        }
+        if (r.lateForRules) { // passed on only when a rule evaluates late readings
+            if (late != null) {
+                late.evaluate(this, s, r, watermark);
+            }
+            return;
         }
         s.hold(r, this);
         if (!s.holding) {
@@ -562,7 +577,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         List<byte[]> snapshot = new ArrayList<>();
         for (Iterator<SensorState> it = sensors.values().iterator(); it.hasNext(); ) {
             SensorState s = it.next();
-            if (s.held() == 0 && (s.rulesEmpty(this) && !s.scopes.anySilence() || forgotten(s))) {
+            if (s.held() == 0 && (s.rulesEmpty(this) && !keepsLatest(s) || forgotten(s))) {
                 if (!s.holding && s.dueAt == Long.MAX_VALUE) {
                     s.dropped = true; // nothing to remember: a sensor back later starts fresh
                     it.remove();
@@ -579,7 +594,7 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         for (Iterator<List<SensorState>> lists = unclaimed.values().iterator(); lists.hasNext(); ) {
             List<SensorState> entries = lists.next();
             entries.removeIf(s -> s.lastHeld() <= watermark
-                    && (s.rulesEmpty(this) && !s.scopes.anySilence() || quietFor(s, longestWindowMs)));
+                    && (s.rulesEmpty(this) && !keepsLatest(s) || quietFor(s, longestWindowMs)));
             if (entries.isEmpty()) {
                 lists.remove();
             }
@@ -588,6 +603,15 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
             }
         }
         sensorState.update(snapshot);
+    }
+
+    /**
+     * Whether the sensor's latest reading is worth its state though its rules' state is empty: it
+     * is where a silence is measured from, and what a late reading must be newer than to be
+     * evaluated ({@link EvaluateLateReadings}).
+     */
+    private boolean keepsLatest(SensorState s) {
+        return s.scopes.anySilence() || late != null;
     }
 
     /** Whether the sensor's last reading is {@code forgetAfterMs} behind the watermark: its state goes, open runs too. */
@@ -631,6 +655,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
     static final int FORMAT_VERSION = 1;
     /** The key of a sensor's silence state among its rules' states in an entry. */
     static final String SILENCE_KEY = "silence";
+    /** The key of the time of the latest late reading evaluated ({@link SensorState#lateTo}), likewise. */
+    static final String LATE_KEY = "late";
 
     /** An entry's header: its format version, whether it was claimed, and by which subtask of how many. */
     record Header(int version, boolean claimed, int writer, int writerParallelism) {
@@ -684,6 +710,12 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
         long quietReported = Long.MIN_VALUE;
         /** When to look at the sensor's silence deadlines next (in the queue {@code due}); Long.MAX_VALUE: not queued. */
         long dueAt = Long.MAX_VALUE;
+        /**
+         * The time of the latest late reading given to the rules ({@link EvaluateLateReadings}), and
+         * the stamp its events got; they matter while it is after {@link #lastTime}.
+         */
+        long lateTo = Long.MIN_VALUE;
+        long lateStamp = Long.MIN_VALUE;
 
         SensorState(String sensorId, SelectAlertCandidates op, Scopes scopes) {
             this.sensorId = sensorId;
@@ -877,7 +909,8 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
             // states out passes RuleDifferentialTest again; the bytes are still spent until that is
             // decided.
             boolean silence = quietReported > lastTime;
-            out.writeInt(ruleStates.length + (silence ? 1 : 0));
+            boolean late = lateTo > lastTime;
+            out.writeInt(ruleStates.length + (silence ? 1 : 0) + (late ? 1 : 0));
             for (int k = 0; k < ruleStates.length; k++) {
                 ByteArrayOutputStream one = new ByteArrayOutputStream(32);
                 op.selectors[k].write(ruleStates[k], new DataOutputStream(one));
@@ -889,6 +922,12 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
                 out.writeUTF(SILENCE_KEY);
                 out.writeInt(Long.BYTES);
                 out.writeLong(quietReported);
+            }
+            if (late) { // under its own key, as the silence state: a job that does not know it skips it
+                out.writeUTF(LATE_KEY);
+                out.writeInt(2 * Long.BYTES);
+                out.writeLong(lateTo);
+                out.writeLong(lateStamp);
             }
             out.flush();
             return bytes.toByteArray();
@@ -937,6 +976,10 @@ public final class SelectAlertCandidates extends AbstractStreamOperator<SilenceE
                     s.ruleStates[k] = op.selectors[k].read(new DataInputStream(new ByteArrayInputStream(state)));
                 } else if (uid.equals(SILENCE_KEY)) {
                     s.quietReported = new DataInputStream(new ByteArrayInputStream(state)).readLong();
+                } else if (uid.equals(LATE_KEY)) {
+                    DataInputStream late = new DataInputStream(new ByteArrayInputStream(state));
+                    s.lateTo = late.readLong();
+                    s.lateStamp = late.readLong();
                 }
             }
             return s;

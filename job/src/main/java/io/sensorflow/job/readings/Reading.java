@@ -36,6 +36,14 @@ public class Reading {
 
     /** Set by the batching operator for the operators chained after it; never serialized. */
     public transient SensorSlot sensorSlot;
+    /**
+     * Set by the batching operator on a reading late for rules that it passes on to the alert rules
+     * (only when a rule evaluates such readings): at or behind {@link #judgedBy} when it arrived.
+     * Not serialized: the two operators are chained.
+     */
+    public transient boolean lateForRules;
+    /** For a reading {@link #lateForRules}: the event time it was judged against (its partition's, or the watermark). */
+    public transient long judgedBy;
 
     public Reading() {}
 

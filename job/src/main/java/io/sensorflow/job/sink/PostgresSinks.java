@@ -56,16 +56,23 @@ public final class PostgresSinks {
 
     private static final String INSERT_ALERT = "INSERT INTO sensor_alerts ("
             + "alert_id, rule_id, rule_kind, severity, sensor_id, status, span_start, span_end, resolved_at, "
-            + "readings, message, detected_at, updated_at) "
-            + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, now()) ON CONFLICT (alert_id) ";
+            + "readings, message, detected_at, late, detection_delay_ms, resolved_late, resolved_detection_delay_ms, "
+            + "updated_at) "
+            + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (alert_id) ";
 
-    /** A FIRING is written once: a replay would change nothing but detected_at. */
+    /**
+     * A FIRING is written once: a replay would change nothing but detected_at. (Not DO UPDATE: a
+     * batch, rewritten into one multi-row INSERT, may hold one alert twice, which PostgreSQL refuses
+     * to upsert; a RESOLVED that comes first writes the FIRING's lateness itself.)
+     */
     static final String INSERT_FIRING_ALERT = INSERT_ALERT + "DO NOTHING";
 
     /** A RESOLVED closes its episode's row, or writes it whole if the FIRING has not arrived yet. */
     static final String UPSERT_RESOLVED_ALERT = INSERT_ALERT + "DO UPDATE SET status = EXCLUDED.status, "
             + "span_end = EXCLUDED.span_end, resolved_at = EXCLUDED.resolved_at, readings = EXCLUDED.readings, "
-            + "message = EXCLUDED.message, updated_at = now()";
+            + "message = EXCLUDED.message, late = EXCLUDED.late, detection_delay_ms = EXCLUDED.detection_delay_ms, "
+            + "resolved_late = EXCLUDED.resolved_late, "
+            + "resolved_detection_delay_ms = EXCLUDED.resolved_detection_delay_ms, updated_at = now()";
 
     private PostgresSinks() {}
 
@@ -97,6 +104,14 @@ public final class PostgresSinks {
         ps.setString(10, AlertJson.readingsJson(a));
         ps.setString(11, a.message);
         ps.setObject(12, time(a.detectedAt));
+        // The FIRING's lateness in late/detection_delay_ms (a RESOLVED carries it, as it may write
+        // the row first), a RESOLVED's own in resolved_*.
+        boolean resolved = a.status.equals(Alert.RESOLVED);
+        boolean firingLate = resolved ? a.firingLate : a.late;
+        ps.setBoolean(13, firingLate);
+        ps.setObject(14, firingLate ? (resolved ? a.firingDetectionDelayMs : a.detectionDelayMs) : null, Types.BIGINT);
+        ps.setBoolean(15, resolved && a.late);
+        ps.setObject(16, resolved && a.late ? a.detectionDelayMs : null, Types.BIGINT);
     }
 
     /**

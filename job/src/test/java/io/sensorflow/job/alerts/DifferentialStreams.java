@@ -127,19 +127,24 @@ final class DifferentialStreams {
                 Reading r = copy(s.reading());
                 r.sensorId = prefix + r.sensorId;
                 r.eventTime += shift;
+                if (r.lateForRules) {
+                    r.judgedBy += shift;
+                }
                 out.add(new Step(r, 0));
             }
         }
         return out;
     }
 
-    private static Reading copy(Reading r) {
+    static Reading copy(Reading r) {
         Reading c = new Reading();
         c.sensorId = r.sensorId;
         c.eventTime = r.eventTime;
         c.seq = r.seq;
         c.temperature = r.temperature;
         c.humidity = r.humidity;
+        c.lateForRules = r.lateForRules; // as the batching operator marked it (LateDifferentialTest)
+        c.judgedBy = r.judgedBy;
         return c;
     }
 

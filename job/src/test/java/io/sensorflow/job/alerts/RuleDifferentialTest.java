@@ -107,7 +107,11 @@ class RuleDifferentialTest {
         return b.toString();
     }
 
-    /** The steps of the sensors {@code differences} names, one a line: readings as sensor@seconds=value#seq, watermarks as W seconds. */
+    /**
+     * The steps of the sensors {@code differences} names, one a line: readings as
+     * sensor@seconds=value#seq (and L with the time that judged it, for a reading late for rules),
+     * watermarks as W seconds.
+     */
     static String describe(List<Step> steps, String differences) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < steps.size(); i++) {
@@ -116,7 +120,8 @@ class RuleDifferentialTest {
                 b.append(i).append(": W ").append(s.watermark() / (double) S).append('\n');
             } else if (differences.contains(" " + s.reading().sensorId + " #")) {
                 b.append(i).append(": ").append(s.reading().sensorId).append("@").append(s.reading().eventTime / (double) S)
-                        .append("=").append(s.reading().temperature).append("#").append(s.reading().seq).append('\n');
+                        .append("=").append(s.reading().temperature).append("#").append(s.reading().seq)
+                        .append(s.reading().lateForRules ? " L " + s.reading().judgedBy / (double) S : "").append('\n');
             }
         }
         return b.toString();
