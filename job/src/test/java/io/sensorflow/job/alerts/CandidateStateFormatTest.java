@@ -102,23 +102,19 @@ class CandidateStateFormatTest {
     void readsAndWritesTheEntriesOfAfccfa9ByteForByte() throws Exception {
         List<String> lines = Files.readAllLines(FIXTURES.resolve("alert-candidates-afccfa9.entries"));
         assertThat(lines).hasSize(24);
-        var h = new OneInputStreamOperatorTestHarness<Reading, SilenceEvent>(
-                new SelectAlertCandidates(RULES, SILENCES, Duration.ofDays(7).toMillis(), 1_000_000));
-        h.open();
-        SelectAlertCandidates op = (SelectAlertCandidates) h.getOperator();
+        CandidateStateFormat format = new CandidateStateFormat(new RuleSelectors(RULES), new RuleScopes(RULES, SILENCES));
         int held = 0;
         for (String line : lines) {
             byte[] entry = HexFormat.of().parseHex(line);
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry));
-            SelectAlertCandidates.Header header = SelectAlertCandidates.Header.read(in);
+            CandidateStateFormat.Header header = CandidateStateFormat.Header.read(in);
             assertThat(header.version()).isEqualTo(1);
-            SelectAlertCandidates.SensorState s = SelectAlertCandidates.SensorState.read(in, header.version(), op);
+            SensorState s = format.read(in, header.version());
             s.claimed = header.claimed();
-            held += s.held();
-            assertThat(s.write(op, header.writer(), header.writerParallelism())).isEqualTo(withRuleStatesOfToday(entry));
+            held += s.readings.held();
+            assertThat(format.write(s, header.writer(), header.writerParallelism())).isEqualTo(withRuleStatesOfToday(entry));
         }
         assertThat(held).as("readings held at the stop").isPositive();
-        h.close();
     }
 
     /** {@code entry} (format version 1) with each rule's state as its selector reads and writes it today. */
