@@ -52,6 +52,9 @@ class CandidateStateFormatTest {
     static final List<SilenceRule> SILENCES = List.of(
             new SilenceRule("quiet", Severity.WARNING, "", Duration.ofSeconds(30)),
             new SilenceRule("quiet-few", Severity.WARNING, "", Duration.ofSeconds(10), SensorScope.matching("sensor-[0-3]")));
+    /** The rules and the silences, in the order of a rule file. */
+    static final List<Rule> ALL_KINDS = List.of(RULES.get(0), SILENCES.get(0), RULES.get(1), RULES.get(2), RULES.get(3),
+            SILENCES.get(1), RULES.get(4));
     static final int PARTITIONS = 4;
     static final int SENSORS = 12;
     static final int SECONDS = 120;
