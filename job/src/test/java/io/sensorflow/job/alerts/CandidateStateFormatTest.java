@@ -66,7 +66,8 @@ class CandidateStateFormatTest {
 
     /**
      * Restored from what afccfa9 wrote at the second stop (two subtasks, some entries still
-     * unclaimed), the selector sends what it sends when restored from what it writes itself.
+     * unclaimed), the selector sends what it sends when restored from what it writes itself, and
+     * what it sends when it does not stop there.
      */
     @Test
     void goesOnFromTheStateOfAfccfa9AsFromItsOwn() throws Exception {
@@ -78,6 +79,8 @@ class CandidateStateFormatTest {
         Run second = new Run(2, p -> p % 2, s1, 1);
         second.feed(readings, FIRST_STOP, SECOND_STOP);
         List<OperatorSubtaskState> own = second.snapshot(2);
+        second.candidates.clear();
+        second.feed(readings, SECOND_STOP, SECONDS); // as if it had not stopped
         second.close();
         Run fromOwn = new Run(2, p -> p % 2, own, 2);
         fromOwn.feed(readings, SECOND_STOP, SECONDS);
@@ -94,7 +97,12 @@ class CandidateStateFormatTest {
         for (String kind : List.of("hot ", "rise ", "stuck ", "outlier ", "outlier-timed ", "silence ")) {
             assertThat(fromOwn.candidates).as(kind).anyMatch(c -> c.startsWith(kind));
         }
-        assertThat(fromOld.candidates).isEqualTo(fromOwn.candidates);
+        // Sorted: which sensor's events come first at one watermark follows the order sensors were heard from in.
+        for (Run run : List.of(second, fromOwn, fromOld)) {
+            run.candidates.sort(null);
+        }
+        assertThat(fromOwn.candidates).isEqualTo(second.candidates);
+        assertThat(fromOld.candidates).isEqualTo(second.candidates);
     }
 
     /**
@@ -171,7 +179,8 @@ class CandidateStateFormatTest {
 
     /**
      * Sensors reading once a second, out of order within a second, some readings twice, runs over
-     * 70 and stuck values, humidity with spikes, some sensors going quiet; partition 3 sends nothing
+     * 70 and stuck values, humidity with spikes; sensors 5 and 1 quiet across the stops, their
+     * silence told before them (a silence state in their entries); partition 3 sends nothing
      * in (FIRST_STOP, SECOND_STOP], so its entries are still unclaimed at the second stop.
      */
     static List<Reading> scenario() {
@@ -181,7 +190,8 @@ class CandidateStateFormatTest {
             List<Reading> second = new ArrayList<>();
             for (int s = 0; s < SENSORS; s++) {
                 int partition = s % PARTITIONS;
-                if (partition == 3 && t >= FIRST_STOP && t < SECOND_STOP + 5 || s == 5 && t >= 40 && t < 90) {
+                if (partition == 3 && t >= FIRST_STOP && t < SECOND_STOP + 5 || s == 5 && t >= 10 && t < 90
+                        || s == 1 && t >= 35 && t < 60) {
                     continue;
                 }
                 Reading r = new Reading();
