@@ -10,24 +10,11 @@ import io.sensorflow.job.deadletter.DeadLetter;
 import io.sensorflow.job.deadletter.SplitOffRejected;
 import io.sensorflow.job.late.LateReading;
 import io.sensorflow.job.alerts.Alert;
-import io.sensorflow.job.alerts.AlertLifecycle;
 import io.sensorflow.job.alerts.EvaluateLateReadings;
-import io.sensorflow.job.alerts.MatchToAlert;
-import io.sensorflow.job.alerts.MatchToResolution;
-import io.sensorflow.job.alerts.MatchToSilenceAlert;
-import io.sensorflow.job.alerts.SelectAlertCandidates;
+import io.sensorflow.job.alerts.RuleOperators;
 import io.sensorflow.job.readings.Reading;
-import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Rule;
-import io.sensorflow.rules.SilenceRule;
-import io.sensorflow.rules.cep.CompiledRule;
-import io.sensorflow.rules.cep.RuleEvent;
-import io.sensorflow.rules.cep.RulePatterns;
-import io.sensorflow.rules.cep.SilenceEvent;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.cep.CEP;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import io.sensorflow.job.sink.PipelineSinks;
 import io.sensorflow.job.source.KafkaReadingSource;
 import io.sensorflow.job.source.KafkaTopics;
@@ -209,68 +196,8 @@ public final class SensorJob {
         }
     }
 
-    /**
-     * On-time readings → the few each rule can act on → per rule: CEP (sequence, rise: a pattern
-     * that fires, one that resolves, and their episodes' life; silence: one pattern over the
-     * selector's silence events, which fires and resolves) → one
-     * stream of alerts. Every rule's operators have uids made of its id and
-     * definition, so a restart from a savepoint keeps the state of the rules that did not change.
-     */
+    /** The alert rules' operators over the on-time readings (see {@link RuleOperators}). */
     private DataStream<Alert> alerts(DataStream<Reading> onTime, List<Rule> rules) {
-        List<Rule> patternRules = new ArrayList<>();
-        List<SilenceRule> silences = new ArrayList<>();
-        for (Rule rule : rules) {
-            if (CompiledRule.compiles(rule)) {
-                patternRules.add(rule);
-            } else {
-                silences.add((SilenceRule) rule);
-            }
-        }
-        SingleOutputStreamOperator<SilenceEvent> selected = onTime
-                .transform("Select alert candidates", TypeInformation.of(SilenceEvent.class),
-                        new SelectAlertCandidates(patternRules, silences, config.forgetSensorAfter.toMillis(),
-                                config.sensorCountWarning))
-                .uid("select-alert-candidates");
-
-        List<DataStream<Alert>> perRule = new ArrayList<>();
-        for (Rule rule : rules) {
-            if (rule instanceof SilenceRule silence) {
-                // One event per silence start or end, not per reading: the pattern decides with the rule's after.
-                perRule.add(CEP.pattern(selected.keyBy(e -> e.sensorId, Types.STRING),
-                                RulePatterns.silenceOverQuiet(silence, silences.indexOf(silence)))
-                        .inEventTime()
-                        .process(new MatchToSilenceAlert(silence), TypeInformation.of(Alert.class))
-                        .name("CEP silence: " + rule.id())
-                        .uid(CompiledRule.silenceUid(silence)));
-            } else {
-                KeyedStream<RuleEvent, String> candidates = selected
-                        .getSideOutput(SelectAlertCandidates.ruleOutput(rule))
-                        .keyBy(e -> e.sensorId, Types.STRING);
-                CompiledRule compiled = CompiledRule.of(rule);
-                String kind = rule.kind();
-                DataStream<Alert> matches = CEP.pattern(candidates, compiled.pattern())
-                        .inEventTime()
-                        .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
-                        .name("CEP " + kind + ": " + rule.id())
-                        .uid(CompiledRule.patternUid(rule));
-                // Fired and resolved episodes, each once: FIRING, no repeat while open, RESOLVED, cooldown.
-                EpisodeRule episodes = (EpisodeRule) rule;
-                DataStream<Alert> resolutions = CEP.pattern(candidates, compiled.resolution())
-                        .inEventTime()
-                        .process(new MatchToResolution(episodes), TypeInformation.of(Alert.class))
-                        .name("CEP " + kind + " resolved: " + rule.id())
-                        .uid(CompiledRule.resolutionUid(episodes));
-                perRule.add(matches.union(resolutions)
-                        .keyBy(a -> a.sensorId, Types.STRING)
-                        .process(new AlertLifecycle(episodes, config.forgetSensorAfter), TypeInformation.of(Alert.class))
-                        .name("Alert lifecycle: " + rule.id())
-                        .uid(CompiledRule.lifecycleUid(rule)));
-            }
-        }
-        DataStream<Alert> all = perRule.get(0);
-        for (int i = 1; i < perRule.size(); i++) {
-            all = all.union(perRule.get(i));
-        }
-        return all;
+        return new RuleOperators(rules, config.forgetSensorAfter, config.sensorCountWarning).alerts(onTime);
     }
 }

@@ -107,14 +107,15 @@ public final class EvaluateLateReadings {
      * A reading late for rules of the sensor {@code s}; {@code watermark} is the last one forwarded
      * (CEP's is at most that).
      */
-    void evaluate(SelectAlertCandidates op, SelectAlertCandidates.SensorState s, Reading r, long watermark) {
+    void evaluate(SelectAlertCandidates op, SensorState s, Reading r, long watermark) {
         long t = r.eventTime;
-        if (t <= s.lastTime || t <= s.lateTo || s.held() > 0 && t <= s.lastHeld()) {
+        HeldReadings held = s.readings;
+        if (t <= s.lastTime() || t <= s.lateTo || held.held() > 0 && t <= held.lastHeld()) {
             tooOld.inc();
             return;
         }
-        if (s.held() > 0) {
-            s.releaseUpTo(t, op); // all older than it, and ahead of the watermark: see the class comment
+        if (held.held() > 0) {
+            op.releaseUpTo(s, t); // all older than it, and ahead of the watermark: see the class comment
         }
         s.lateTo = t;
         time = t;
@@ -124,9 +125,9 @@ public final class EvaluateLateReadings {
         stamp = Math.max(Math.max(watermark + 1, t), s.lateStamp);
         s.lateStamp = stamp;
         evaluated.inc();
-        SelectAlertCandidates.Scopes scopes = s.scopes;
+        RuleScopes.SensorRules in = s.rules;
         for (int k = 0; k < selectors.length; k++) {
-            if (evaluates[k] && scopes.rule(k)) {
+            if (evaluates[k] && in.rule(k)) {
                 selectors[k].accept(s.ruleStates[k], s.sensorId, t, Metrics.value(r, metrics[k]), emitters[k]);
             }
         }

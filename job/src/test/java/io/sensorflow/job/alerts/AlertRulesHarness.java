@@ -4,9 +4,7 @@ import io.sensorflow.job.readings.Reading;
 import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SilenceRule;
-import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
-import io.sensorflow.rules.cep.RulePatterns;
 import io.sensorflow.rules.cep.SilenceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +25,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 /**
- * The job's alert operators as the job chains them, each in its test harness: readings →
+ * The job's alert operators as the job chains them, made by the job's own {@link RuleOperators},
+ * each in its test harness: readings →
  * {@link SelectAlertCandidates} → per rule a real {@link CepOperator} (of its silence events for a
  * silence rule); for a sequence, rise or stuck rule also the CEP operator of its resolution, and
  * the {@link AlertLifecycle} both feed. Records and watermarks are carried from one harness to the next in the
@@ -38,7 +37,6 @@ final class AlertRulesHarness implements AutoCloseable {
     static final Duration FORGET_AFTER = Duration.ofHours(1);
 
     private final List<Rule> rules;
-    private final List<Rule> patternRules = new ArrayList<>();
     final OneInputStreamOperatorTestHarness<Reading, SilenceEvent> selector;
     /** Per rule, the operator the selector feeds first: its CEP operator. */
     final List<KeyedOneInputStreamOperatorTestHarness<String, ?, Alert>> downstream = new ArrayList<>();
@@ -61,20 +59,19 @@ final class AlertRulesHarness implements AutoCloseable {
     /** Restores every operator from {@code snapshot} (from {@link #snapshot}) when it is not null. */
     AlertRulesHarness(List<Rule> rules, List<OperatorSubtaskState> snapshot) throws Exception {
         this.rules = rules;
-        List<SilenceRule> silences = new ArrayList<>();
-        for (Rule r : rules) {
-            if (CompiledRule.compiles(r)) {
-                patternRules.add(r);
-            } else {
-                silences.add((SilenceRule) r);
+        // The job's own wiring: the same selector, patterns, functions and lifecycles, per rule.
+        RuleOperators operators = new RuleOperators(rules, FORGET_AFTER, 1_000_000);
+        selector = new OneInputStreamOperatorTestHarness<>(operators.selector());
+        for (RuleOperators.Operators ops : operators.perRule()) {
+            if (ops instanceof RuleOperators.SilenceOperators s) {
+                downstream.add(cepHarness(s.cep()));
+                resolutions.add(null);
+                lifecycles.add(null);
+            } else if (ops instanceof RuleOperators.EpisodeOperators e) {
+                downstream.add(cepHarness(e.firing()));
+                resolutions.add(cepHarness(e.resolution()));
+                lifecycles.add(lifecycleHarness(e.lifecycle()));
             }
-        }
-        selector = new OneInputStreamOperatorTestHarness<>(
-                new SelectAlertCandidates(patternRules, silences, FORGET_AFTER.toMillis(), 1_000_000));
-        for (Rule r : rules) {
-            downstream.add(r instanceof SilenceRule s ? silenceHarness(s, silences.indexOf(s)) : cepHarness(r));
-            resolutions.add(r instanceof EpisodeRule e ? resolutionHarness(e) : null);
-            lifecycles.add(r instanceof EpisodeRule e ? lifecycleHarness(e) : null);
         }
         // A null entry: that operator starts empty (a rule that is new, or changed, in the job).
         int i = 0;
@@ -107,25 +104,24 @@ final class AlertRulesHarness implements AutoCloseable {
         return all;
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert> resolutionHarness(EpisodeRule rule)
-            throws Exception {
-        return cepHarness(CompiledRule.of(rule).resolution(), new MatchToResolution(rule));
-    }
-
     static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> lifecycleHarness(EpisodeRule rule)
             throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AlertLifecycle(rule, FORGET_AFTER)), a -> a.sensorId, Types.STRING);
+        return lifecycleHarness(new AlertLifecycle(rule, FORGET_AFTER));
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert> cepHarness(Rule rule) throws Exception {
-        return cepHarness(CompiledRule.of(rule).pattern(), new MatchToAlert(rule));
+    private static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> lifecycleHarness(AlertLifecycle lifecycle)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(lifecycle), a -> a.sensorId, Types.STRING);
     }
 
-    /** A real CEP operator of {@code pattern}, its matches made alerts by {@code toAlert}, keyed by sensor. */
-    private static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert> cepHarness(
-            Pattern<RuleEvent, RuleEvent> pattern, PatternProcessFunction<RuleEvent, Alert> toAlert) throws Exception {
-        return cepHarness(pattern, toAlert, RuleEvent.class, e -> e.sensorId);
+    /** One of the job's CEP operators, keyed by sensor as in the job. */
+    private static <E> KeyedOneInputStreamOperatorTestHarness<String, E, Alert> cepHarness(RuleOperators.Cep<E> cep)
+            throws Exception {
+        return cepHarness(cep.pattern(), cep.toAlerts(), cep.type(), e -> sensorOf(e));
+    }
+
+    private static String sensorOf(Object event) {
+        return event instanceof RuleEvent r ? r.sensorId : ((SilenceEvent) event).sensorId;
     }
 
     /** A real CEP operator of {@code pattern} over events of {@code type}, keyed by {@code sensor}. */
@@ -137,13 +133,6 @@ final class AlertRulesHarness implements AutoCloseable {
                 NFACompiler.compileFactory(pattern, false), null, pattern.getAfterMatchSkipStrategy(),
                 toAlert, null);
         return new KeyedOneInputStreamOperatorTestHarness<>(cep, sensor, Types.STRING);
-    }
-
-    /** The {@code index}-th silence rule of the rule set: its pattern over the selector's silence events, in CEP. */
-    static KeyedOneInputStreamOperatorTestHarness<String, SilenceEvent, Alert> silenceHarness(SilenceRule rule, int index)
-            throws Exception {
-        return cepHarness(RulePatterns.silenceOverQuiet(rule, index), new MatchToSilenceAlert(rule), SilenceEvent.class,
-                e -> e.sensorId);
     }
 
     void reading(String sensor, long time, double temperature) throws Exception {
