@@ -242,12 +242,16 @@ public final class SensorJob {
                         .name("CEP silence: " + rule.id())
                         .uid(CompiledRule.silenceUid(silence)));
             } else {
-                KeyedStream<RuleEvent, String> candidates = selected
-                        .getSideOutput(SelectAlertCandidates.ruleOutput(rule))
-                        .keyBy(e -> e.sensorId, Types.STRING);
+                DataStream<RuleEvent> picks = selected.getSideOutput(SelectAlertCandidates.ruleOutput(rule));
+                KeyedStream<RuleEvent, String> candidates = picks.keyBy(e -> e.sensorId, Types.STRING);
                 CompiledRule compiled = CompiledRule.of(rule);
                 String kind = rule.kind();
-                DataStream<Alert> matches = CEP.pattern(candidates, compiled.pattern())
+                // The firing pattern gets only the events that can change its matches (chained, before the network).
+                KeyedStream<RuleEvent, String> firingCandidates = picks
+                        .filter(RulePatterns.firingInput((EpisodeRule) rule))
+                        .name("Firing input: " + rule.id()).uid(CompiledRule.patternUid(rule) + "-input")
+                        .keyBy(e -> e.sensorId, Types.STRING);
+                DataStream<Alert> matches = CEP.pattern(firingCandidates, compiled.pattern())
                         .inEventTime()
                         .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
                         .name("CEP " + kind + ": " + rule.id())

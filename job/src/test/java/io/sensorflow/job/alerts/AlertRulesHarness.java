@@ -45,6 +45,8 @@ final class AlertRulesHarness implements AutoCloseable {
     /** Per rule, for a sequence or rise rule: the CEP operator of its resolution, and its lifecycle (else null). */
     final List<KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert>> resolutions = new ArrayList<>();
     final List<KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert>> lifecycles = new ArrayList<>();
+    /** Per rule, for an episode rule: which of its events its firing CEP operator gets (else null). */
+    private final List<org.apache.flink.api.common.functions.FilterFunction<RuleEvent>> firingInputs = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
     /** What the batching operator lends the selector in the job: one slot per sensor. */
     private final java.util.Map<String, io.sensorflow.job.readings.SensorSlot> slots = new java.util.HashMap<>();
@@ -75,6 +77,7 @@ final class AlertRulesHarness implements AutoCloseable {
             downstream.add(r instanceof SilenceRule s ? silenceHarness(s, silences.indexOf(s)) : cepHarness(r));
             resolutions.add(r instanceof EpisodeRule e ? resolutionHarness(e) : null);
             lifecycles.add(r instanceof EpisodeRule e ? lifecycleHarness(e) : null);
+            firingInputs.add(r instanceof EpisodeRule e ? io.sensorflow.rules.cep.RulePatterns.firingInput(e) : null);
         }
         // A null entry: that operator starts empty (a rule that is new, or changed, in the job).
         int i = 0;
@@ -199,7 +202,9 @@ final class AlertRulesHarness implements AutoCloseable {
                 KeyedOneInputStreamOperatorTestHarness h = downstream.get(i);
                 for (StreamRecord<RuleEvent> rec; (rec = side.poll()) != null; ) {
                     candidatesSeen++;
-                    h.processElement(rec);
+                    if (resolutions.get(i) == null || firingInputs.get(i).filter(rec.getValue())) { // as SensorJob
+                        h.processElement(rec);
+                    }
                     if (resolutions.get(i) != null) {
                         resolutions.get(i).processElement(new StreamRecord<>(rec.getValue(), rec.getTimestamp()));
                     }
