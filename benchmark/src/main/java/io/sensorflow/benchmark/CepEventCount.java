@@ -7,6 +7,7 @@ import io.sensorflow.rules.RuleSet;
 import io.sensorflow.rules.cep.CandidateSelector;
 import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
+import io.sensorflow.rules.cep.RulePatterns;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
 import java.util.ArrayList;
@@ -14,13 +15,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.FilterFunction;
 
 /**
  * How many events each rule's CEP operators get per reading on a workload: the workload's accepted
  * readings, per sensor in event-time order (as the job releases them once the watermark has passed
  * them), through each sequence, rise, stuck and outlier rule's candidate selector, the code the job
- * runs. Both of a rule's CEP operators (the firing and the resolving pattern) get every event its
- * selector sends. Silence rules are left out: their events come from the job's own selection, one
+ * runs. The resolving pattern's operator gets every event the selector sends, the firing pattern's
+ * those {@link RulePatterns#firingInput} lets through. Silence rules are left out: their events come from the job's own selection, one
  * or two per silence, and these workloads have none. No Kafka, no job: a count, not a timing.
  */
 final class CepEventCount {
@@ -31,8 +33,8 @@ final class CepEventCount {
         List<AcceptedReading> readings = new ArrayList<>(Simulator.acceptedReadings(settings));
         readings.sort(Comparator.comparing(AcceptedReading::sensorId).thenComparingLong(AcceptedReading::eventTime));
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("CEP events per reading (%,d readings accepted), per rule; each of its two CEP operators gets each event:",
-                readings.size()));
+        lines.add(String.format("CEP events per reading (%,d readings accepted), per rule: its resolving operator gets"
+                + " every event, its firing operator those of RulePatterns.firingInput:", readings.size()));
         for (Rule rule : rules.rules()) {
             if (!CompiledRule.compiles(rule)) {
                 continue;
@@ -41,7 +43,8 @@ final class CepEventCount {
             @SuppressWarnings("unchecked")
             CandidateSelector<Object> selector = (CandidateSelector<Object>) CompiledRule.of(rule).selector();
             Map<Byte, long[]> byKind = new HashMap<>();
-            long[] events = {0};
+            long[] events = {0, 0};
+            FilterFunction<RuleEvent> firing = RulePatterns.firingInput(episodes);
             String sensor = null;
             Object state = null;
             for (AcceptedReading r : readings) {
@@ -59,14 +62,20 @@ final class CepEventCount {
                 };
                 selector.accept(state, sensor, r.eventTime(), v == null ? Double.NaN : v, (RuleEvent e) -> {
                     events[0]++;
+                    try {
+                        events[1] += firing.filter(e) ? 1 : 0;
+                    } catch (Exception x) {
+                        throw new IllegalStateException(x);
+                    }
                     byKind.computeIfAbsent(e.kind, k -> new long[1])[0]++;
                 });
             }
             StringBuilder kinds = new StringBuilder();
             byKind.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(en -> kinds.append(kinds.isEmpty() ? "" : ", ")
                     .append(kindName(en.getKey())).append(' ').append(String.format("%,d", en.getValue()[0])));
-            lines.add(String.format("  %s (%s): %,d events, %.4f per reading (%s)", rule.id(), rule.kind(), events[0],
-                    (double) events[0] / readings.size(), kinds.isEmpty() ? "none" : kinds));
+            lines.add(String.format("  %s (%s): resolving %,d events, %.4f per reading (%s); firing %,d, %.4f per reading",
+                    rule.id(), rule.kind(), events[0], (double) events[0] / readings.size(), kinds.isEmpty() ? "none" : kinds,
+                    events[1], (double) events[1] / readings.size()));
         }
         return lines;
     }
