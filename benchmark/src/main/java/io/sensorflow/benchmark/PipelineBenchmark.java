@@ -96,6 +96,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--naive-cep", description = "Also run every reading through FlinkCEP the straightforward way, for comparison.")
     boolean naiveCep;
 
+    @Option(names = "--cep-events", description = "Instead of running the job: how many events each rule's CEP"
+            + " operators get per reading of --workload (its readings through the rules' candidate selectors, no Kafka).")
+    boolean cepEvents;
+
     @Option(names = "--alert-latency", paramLabel = "SECONDS",
             description = "Instead of throughput: alert latency at a steady 10,000 readings/s for this long.")
     Integer alertLatencySeconds;
@@ -208,6 +212,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
         report.add("machine: " + MachineInfo.describe());
         report.add("before: " + MachineInfo.uptimeAndLoad());
         System.out.println(String.join("\n", report));
+        if (cepEvents) {
+            report.add("workload " + workload + ": " + String.format("%,d readings from %,d sensors", readings, sensors));
+            List<String> counts = CepEventCount.count(workloadSettings().build(), RuleFileLoader.loadDefault());
+            counts.forEach(System.out::println);
+            report.addAll(counts);
+            report.add("after: " + MachineInfo.uptimeAndLoad());
+            append(report);
+            return 0;
+        }
 
         try (LocalKafka kafka = LocalKafka.start(); LocalPostgres postgres = LocalPostgres.start()) {
             SchemaMigrator.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
@@ -259,6 +272,37 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return differences.isEmpty() ? 0 : 1;
     }
 
+    /** The simulator's settings of {@link #workload}, without where it sends. */
+    private SimulatorSettings.Builder workloadSettings() throws Exception {
+        boolean storm = workload.equals("storm");
+        boolean seedWorkload = workload.equals("seed") || storm;
+        if (!seedWorkload && !workload.equals("dht11")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--workload: dht11, seed or storm, not '" + workload + "'");
+        }
+        // Ending a minute ago: recent, so nothing is in the future.
+        Duration interval = Duration.ofSeconds(seedWorkload ? 10 : 1);
+        long seconds = (readings + sensors - 1) / sensors * interval.toSeconds();
+        SimulatorSettings.Builder b = SimulatorSettings.builder()
+                .sensors(sensors)
+                .count(readings)
+                .seed(seed)
+                .format(PayloadFormat.DEVICE_EPOCH)
+                .interval(interval)
+                .start(Instant.now().minusSeconds(seconds + 60).truncatedTo(ChronoUnit.SECONDS))
+                .rules(RuleFileLoader.loadDefault());
+        if (seedWorkload) {
+            b.values(storm ? ValueModel.STORM : ValueModel.UNIFORM)
+                    .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.5,max-delay=4s"));
+        } else {
+            b.fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.05,max-delay=3s"))
+                    // Something for the default rules to find: runs over 70 °C, rises, sensors going quiet.
+                    .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=" + faults))
+                    .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=6,count=" + faults))
+                    .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "for=6m,count=" + faults));
+        }
+        return b;
+    }
+
     /** Throughput of the job without and with rules, against the single-threaded baseline. */
     private void throughput(List<String> report, List<Figure> figures, LocalKafka kafka, LocalPostgres postgres,
             List<String> differences) throws Exception {
@@ -276,30 +320,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         String topic = "bench-readings";
         kafka.createTopic(topic, partitions, Map.of("retention.ms", "-1"));
 
-        // Ending a minute ago: recent, so nothing is in the future.
         Duration interval = Duration.ofSeconds(seedWorkload ? 10 : 1);
         long seconds = (readings + sensors - 1) / sensors * interval.toSeconds();
-        SimulatorSettings.Builder b = SimulatorSettings.builder()
-                .sensors(sensors)
-                .count(readings)
-                .seed(seed)
-                .format(PayloadFormat.DEVICE_EPOCH)
-                .interval(interval)
-                .start(Instant.now().minusSeconds(seconds + 60).truncatedTo(ChronoUnit.SECONDS))
-                .rules(RuleFileLoader.loadDefault())
-                .bootstrapServers(kafka.bootstrapServers())
-                .topic(topic);
-        if (seedWorkload) {
-            b.values(storm ? ValueModel.STORM : ValueModel.UNIFORM)
-                    .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.5,max-delay=4s"));
-        } else {
-            b.fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "probability=0.05,max-delay=3s"))
-                    // Something for the default rules to find: runs over 70 °C, rises, sensors going quiet.
-                    .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=" + faults))
-                    .fault(FaultSpecParser.parseOption(FaultKind.RISE, "metric=temperature,step=3,readings=6,count=" + faults))
-                    .fault(FaultSpecParser.parseOption(FaultKind.SILENCE, "for=6m,count=" + faults));
-        }
-        SimulatorSettings settings = b.build();
+        SimulatorSettings settings = workloadSettings().bootstrapServers(kafka.bootstrapServers()).topic(topic).build();
         RunResult fill;
         try (KafkaMessageSink sink = new KafkaMessageSink(kafka.bootstrapServers(), topic, Map.of())) {
             fill = Simulator.send(settings, sink, true, null);

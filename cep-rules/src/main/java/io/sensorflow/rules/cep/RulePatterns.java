@@ -6,6 +6,7 @@ import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.StuckRule;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
@@ -41,6 +42,24 @@ public final class RulePatterns {
                                 && e.timestamp - ctx.getEventsForPattern("run").iterator().next().timestamp < withinMs;
                     }
                 });
+    }
+
+    /**
+     * Which of a rule's events its firing pattern ({@link CompiledRule#pattern}) needs; the resolving
+     * pattern needs them all. Left out, as they change no match of it: a {@link RuleEvent#NORMAL},
+     * which meets no firing condition (a sequence's is within the threshold, a rise's rises by too
+     * little, an outlier's carries no statistics) and comes only right after a {@link RuleEvent#BACK}
+     * or another {@code NORMAL}, so no partial match of a sequence is open when it comes; and, but for
+     * a sequence, whose run a {@code BACK} ends, a {@code BACK}, which meets no firing condition of the
+     * one-event patterns (no rise, another value than the repeat, no statistics). On an episode's
+     * way to its resolution the firing pattern so gets one event, or none, instead of
+     * {@code resolve.readings}.
+     */
+    public static FilterFunction<RuleEvent> firingInput(EpisodeRule rule) {
+        if (rule instanceof SequenceRule) {
+            return e -> e.kind != RuleEvent.NORMAL;
+        }
+        return e -> e.kind != RuleEvent.NORMAL && e.kind != RuleEvent.BACK;
     }
 
     /**

@@ -43,7 +43,13 @@ class RiseCandidatesTest {
         feed(s, 4 * MIN, 22); // over
         feed(s, 5 * MIN, 32); // +10 from 22 at 4 min (20 at 1 min is still in the window: +12)
         // Readings without a rise before any rise can resolve nothing: not passed on; after one they can.
-        assertThat(picked()).containsExactly("20.0@1->30.0@2", "no rise 22.0@4", "20.0@1->32.0@5");
+        // The episode opened at 2 min is open: the rise at 5 min is held until three without a rise resolve it.
+        assertThat(picked()).containsExactly("20.0@1->30.0@2", "no rise 22.0@4");
+        feed(s, 6 * MIN, 25);
+        feed(s, 7 * MIN, 24);
+        feed(s, 8 * MIN, 23);
+        assertThat(picked()).containsExactly("20.0@1->30.0@2", "no rise 22.0@4", "20.0@1->32.0@5", "no rise 25.0@6",
+                "no rise 24.0@7", "no rise 23.0@8");
     }
 
     @Test
@@ -92,5 +98,39 @@ class RiseCandidatesTest {
         }
         assertThat(picked()).containsExactly("no rise 41.0@22", "no rise 41.0@22", "no rise 41.0@22");
         assertThat(selector.isEmpty(read, 1_001_000 + 12 * MIN)).isTrue();
+    }
+
+    /** A rule resolved by three readings, with a cooldown, as the shipped rules are (10 and 15 minutes). */
+    static final RiseRule RESOLVED_BY_3 = new RiseRule("rise", Severity.WARNING, "", Metric.TEMPERATURE, 10,
+            Duration.ofMinutes(5), 3, Duration.ofMinutes(15));
+
+    @Test
+    void whileAnEpisodeIsOpenAStretchIsHeldUntilItResolvesAndDroppedWhenARiseBreaksIt() throws Exception {
+        RiseCandidates held = new RiseCandidates(RESOLVED_BY_3);
+        RiseCandidates.State s = held.newState();
+        java.util.function.BiConsumer<Long, Double> feed = (t, v) -> held.accept(s, "a", t, v, out::add);
+        feed.accept(0L, 20.0);
+        feed.accept(MIN, 31.0); // a rise: the episode opens at its time
+        feed.accept(2 * MIN, 25.0); // no rise: toward a resolution, sent (the episode opened only at 1 min)
+        assertThat(picked()).containsExactly("20.0@0->31.0@1", "no rise 25.0@2");
+        out.clear();
+        feed.accept(3 * MIN, 36.0); // a rise while the episode is open: held
+        feed.accept(4 * MIN, 29.0); // held
+        feed.accept(5 * MIN, 40.0); // a rise breaks it before three: dropped, this one held
+        feed.accept(6 * MIN, 33.0);
+        feed.accept(7 * MIN, 34.0);
+        assertThat(picked()).as("nothing while the episode is provably open and no resolution is complete").isEmpty();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        held.write(s, new DataOutputStream(bytes));
+        RiseCandidates.State read = held.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        held.accept(read, "a", 8 * MIN, 35.0, out::add); // the third without a rise after 40 (the low is 29 at 4 min)
+        assertThat(picked()).as("the held stretch, in order, with its own times, when it resolves")
+                .containsExactly("25.0@2->40.0@5", "no rise 33.0@6", "no rise 34.0@7", "no rise 35.0@8");
+        assertThat(out).extracting(e -> e.kind)
+                .containsExactly(RuleEvent.RISE, RuleEvent.BACK, RuleEvent.NORMAL, RuleEvent.NORMAL);
+        out.clear();
+        held.accept(read, "a", 30 * MIN, 20.0, out::add);
+        held.accept(read, "a", 31 * MIN, 31.0, out::add); // closed, cooldown over: sent at once
+        assertThat(picked()).containsExactly("20.0@30->31.0@31");
     }
 }

@@ -11,6 +11,7 @@ import io.sensorflow.rules.cep.SilenceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
@@ -28,7 +29,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * <ul>
  *   <li>silence: one FlinkCEP operator over the selector's silence events, which fires and resolves;
  *   <li>sequence, rise, stuck, outlier: over the rule's candidates (a side output of the selector)
- *       a FlinkCEP operator of its pattern and one of its resolution, both into the rule's
+ *       a FlinkCEP operator of its pattern (given only the events that can change its matches,
+ *       {@link RulePatterns#firingInput}) and one of its resolution, both into the rule's
  *       {@link AlertLifecycle}: FIRING, no repeat while open, RESOLVED, cooldown;
  * </ul>
  * → one stream of alerts. Every operator's uid is made of its rule's id and definition, so a
@@ -77,7 +79,8 @@ public final class RuleOperators {
     record SilenceOperators(SilenceRule rule, Cep<SilenceEvent> cep) implements Operators {}
 
     /** A sequence, rise, stuck or outlier rule: CEP of its matches and of its resolutions, both into its lifecycle. */
-    record EpisodeOperators(EpisodeRule rule, Cep<RuleEvent> firing, Cep<RuleEvent> resolution,
+    record EpisodeOperators(EpisodeRule rule, FilterFunction<RuleEvent> firingInput, String firingInputName,
+            String firingInputUid, Cep<RuleEvent> firing, Cep<RuleEvent> resolution,
             AlertLifecycle lifecycle, String lifecycleName, String lifecycleUid) implements Operators {}
 
     /** The operator that picks each rule's candidates from the on-time readings (a fresh one per call). */
@@ -99,6 +102,7 @@ public final class RuleOperators {
                 CompiledRule compiled = CompiledRule.of(rule);
                 String kind = rule.kind();
                 all.add(new EpisodeOperators(episodes,
+                        RulePatterns.firingInput(episodes), "Firing input: " + rule.id(), CompiledRule.patternUid(rule) + "-input",
                         new Cep<>(compiled.pattern(), new MatchToAlert(rule), RuleEvent.class, "CEP " + kind + ": " + rule.id(),
                                 CompiledRule.patternUid(rule)),
                         new Cep<>(compiled.resolution(), new MatchToResolution(episodes), RuleEvent.class,
@@ -120,10 +124,13 @@ public final class RuleOperators {
             if (ops instanceof SilenceOperators s) {
                 perRule.add(cep(selected.keyBy(e -> e.sensorId, Types.STRING), s.cep()));
             } else if (ops instanceof EpisodeOperators e) {
-                KeyedStream<RuleEvent, String> candidates = selected
-                        .getSideOutput(SelectAlertCandidates.ruleOutput(e.rule()))
+                DataStream<RuleEvent> picks = selected.getSideOutput(SelectAlertCandidates.ruleOutput(e.rule()));
+                // The firing pattern gets only the events that can change its matches (chained, before the network).
+                KeyedStream<RuleEvent, String> firingCandidates = picks
+                        .filter(e.firingInput()).name(e.firingInputName()).uid(e.firingInputUid())
                         .keyBy(c -> c.sensorId, Types.STRING);
-                perRule.add(cep(candidates, e.firing()).union(cep(candidates, e.resolution()))
+                KeyedStream<RuleEvent, String> candidates = picks.keyBy(c -> c.sensorId, Types.STRING);
+                perRule.add(cep(firingCandidates, e.firing()).union(cep(candidates, e.resolution()))
                         .keyBy(a -> a.sensorId, Types.STRING)
                         .process(e.lifecycle(), TypeInformation.of(Alert.class))
                         .name(e.lifecycleName())

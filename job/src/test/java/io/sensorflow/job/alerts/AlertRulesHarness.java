@@ -43,6 +43,8 @@ final class AlertRulesHarness implements AutoCloseable {
     /** Per rule, for a sequence or rise rule: the CEP operator of its resolution, and its lifecycle (else null). */
     final List<KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Alert>> resolutions = new ArrayList<>();
     final List<KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert>> lifecycles = new ArrayList<>();
+    /** Per rule, for an episode rule: which of its events its firing CEP operator gets (else null). */
+    private final List<org.apache.flink.api.common.functions.FilterFunction<RuleEvent>> firingInputs = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
     /** What the batching operator lends the selector in the job: one slot per sensor. */
     private final java.util.Map<String, io.sensorflow.job.readings.SensorSlot> slots = new java.util.HashMap<>();
@@ -67,10 +69,12 @@ final class AlertRulesHarness implements AutoCloseable {
                 downstream.add(cepHarness(s.cep()));
                 resolutions.add(null);
                 lifecycles.add(null);
+                firingInputs.add(null);
             } else if (ops instanceof RuleOperators.EpisodeOperators e) {
                 downstream.add(cepHarness(e.firing()));
                 resolutions.add(cepHarness(e.resolution()));
                 lifecycles.add(lifecycleHarness(e.lifecycle()));
+                firingInputs.add(e.firingInput());
             }
         }
         // A null entry: that operator starts empty (a rule that is new, or changed, in the job).
@@ -188,7 +192,9 @@ final class AlertRulesHarness implements AutoCloseable {
                 KeyedOneInputStreamOperatorTestHarness h = downstream.get(i);
                 for (StreamRecord<RuleEvent> rec; (rec = side.poll()) != null; ) {
                     candidatesSeen++;
-                    h.processElement(rec);
+                    if (firingInputs.get(i) == null || firingInputs.get(i).filter(rec.getValue())) { // as the job
+                        h.processElement(rec);
+                    }
                     if (resolutions.get(i) != null) {
                         resolutions.get(i).processElement(new StreamRecord<>(rec.getValue(), rec.getTimestamp()));
                     }
