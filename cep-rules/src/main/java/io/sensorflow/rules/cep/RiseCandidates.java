@@ -23,13 +23,31 @@ import java.util.function.Consumer;
  *       resolve;
  *   <li>readings without a rise other than the first {@code resolveReadings} after a rising one
  *       while an episode may be open (a match since the last resolution): the resolution has
- *       matched by the {@code resolveReadings}-th, or there is nothing to resolve.
+ *       matched by the {@code resolveReadings}-th, or there is nothing to resolve;
+ *   <li>while an episode is provably open ({@link Episodes}: open before this reading's time, no
+ *       resolution at it), the first rising reading of a stretch and the readings without a rise
+ *       after it, until the {@code resolveReadings}-th of those comes: they are held, and sent then,
+ *       in order, before it (stamped with its time; the patterns read their own times). A stretch
+ *       broken by a rise before then is dropped: its rising reading's match is no alert (an episode
+ *       is open; a resolution at its time would come first only from this stretch's completion, or,
+ *       with a cooldown, starts one), and readings broken off by a rise are part of no resolution.
+ *       Without a cooldown, a stretch broken at its rising reading's own time is sent as it stands:
+ *       a later stretch of that time may still resolve the episode, and then the first match of the
+ *       time opens the next one. On a sensor whose
+ *       rise never settles this sends CEP nothing while its episode is open, where it sent every
+ *       break of a stretch and the first rising reading after it.
  * </ul>
+ * The lifecycle then sees no match of the rule on such a sensor while the hold lasts, so an
+ * episode held open longer than {@code --forget-sensor-after} (7 days) is forgotten there, as the
+ * cep-rules README says of the matches left out while an episode is open.
  */
 public final class RiseCandidates implements CandidateSelector<RiseCandidates.State> {
 
     /** The version of the state this writes, after {@link CandidateSelector#FORMAT_VERSION_MARK}. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
+
+    /** The most readings a hold can have: a rising one and {@code resolve.readings} (at most 1000) after it. */
+    private static final int MAX_HELD = 1001;
 
     private final RiseRule rule;
     private final long withinMs;
@@ -62,6 +80,31 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
          * event time resolutions are taken before matches.
          */
         long lastMatchTime = Long.MIN_VALUE;
+        /**
+         * The held stretch while an episode is provably open: its first rising reading, then the
+         * readings without a rise after it (the first {@link RuleEvent#BACK}, the others
+         * {@link RuleEvent#NORMAL}), each with the reading it is measured from; none when 0.
+         */
+        int heldCount;
+        long[] heldTimes;
+        double[] heldValues;
+        long[] heldFromTimes;
+        double[] heldFromValues;
+
+        void hold(long t, double v, long fromTime, double fromValue, int capacity) {
+            if (heldTimes == null || heldCount == heldTimes.length) { // grows only past capacity after a restore with another M
+                int n = Math.max(capacity, heldCount + 1);
+                heldTimes = java.util.Arrays.copyOf(heldTimes == null ? new long[0] : heldTimes, n);
+                heldValues = java.util.Arrays.copyOf(heldValues == null ? new double[0] : heldValues, n);
+                heldFromTimes = java.util.Arrays.copyOf(heldFromTimes == null ? new long[0] : heldFromTimes, n);
+                heldFromValues = java.util.Arrays.copyOf(heldFromValues == null ? new double[0] : heldFromValues, n);
+            }
+            heldTimes[heldCount] = t;
+            heldValues[heldCount] = v;
+            heldFromTimes[heldCount] = fromTime;
+            heldFromValues[heldCount] = fromValue;
+            heldCount++;
+        }
 
         // Capacity is a power of two, so positions wrap with a mask.
         long time(int i) {
@@ -117,7 +160,23 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         if (rises) {
             int later = Episodes.SEND;
             if (!s.rising) {
-                s.episodes.matched();
+                if (s.heldCount > 0 && cooldownMs == 0 && s.heldTimes[0] == timestamp) {
+                    // Broken at its rise's own time: a resolution may still come at that time, before which
+                    // that first match of the time may open the next episode. Sent as it stands.
+                    flush(s, sensorId, out);
+                }
+                s.heldCount = 0; // broken before it could resolve: resolves nothing, and its rise opened nothing
+                Episodes ep = s.episodes;
+                RuleEvent kept = ep.matched();
+                if (kept != null) {
+                    // A rise of this time kept back goes first: should a resolution at this time come,
+                    // the first match of the time is the one that opens, and names, the next episode.
+                    out.accept(kept);
+                }
+                if (ep.exact && ep.open && !ep.resolutionAt) {
+                    s.hold(timestamp, value, fromTime, fromValue, resolveReadings + 1);
+                    later = Episodes.LEAVE;
+                }
             } else {
                 later = s.episodes.later(cooldownMs);
             }
@@ -133,11 +192,14 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             s.lastMatchTime = timestamp;
             s.normalsPassed = 0;
         } else if (s.normalsPassed < resolveReadings) {
-            if (s.unresolved) { // else no episode can be open: a resolution would change nothing
+            if (s.heldCount > 0) {
+                s.hold(timestamp, value, fromTime, fromValue, resolveReadings + 1);
+            } else if (s.unresolved) { // else no episode can be open: a resolution would change nothing
                 out.accept(event(sensorId, timestamp, value, s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL,
                         fromTime, fromValue));
             }
             if (++s.normalsPassed == resolveReadings) {
+                flush(s, sensorId, out); // a held stretch resolves: all of it, in order
                 RuleEvent deferred = s.episodes.resolved();
                 if (deferred != null) {
                     out.accept(deferred); // a rise of this time that opens once the resolution closed the episode
@@ -152,6 +214,16 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             s.size--;
         }
         s.push(timestamp, value);
+    }
+
+    /** Sends the held stretch, if any, in order: its rising reading, then those without a rise. */
+    private static void flush(State s, String sensorId, Consumer<RuleEvent> out) {
+        for (int i = 0; i < s.heldCount; i++) {
+            out.accept(event(sensorId, s.heldTimes[i], s.heldValues[i],
+                    i == 0 ? RuleEvent.RISE : i == 1 ? RuleEvent.BACK : RuleEvent.NORMAL,
+                    s.heldFromTimes[i], s.heldFromValues[i]));
+        }
+        s.heldCount = 0;
     }
 
     private static RuleEvent event(String sensorId, long timestamp, double value, byte kind, long fromTime, double fromValue) {
@@ -185,11 +257,19 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         out.writeBoolean(s.unresolved);
         out.writeLong(s.lastMatchTime);
         s.episodes.write(out);
+        out.writeInt(s.heldCount);
+        for (int i = 0; i < s.heldCount; i++) {
+            out.writeLong(s.heldTimes[i]);
+            out.writeDouble(s.heldValues[i]);
+            out.writeLong(s.heldFromTimes[i]);
+            out.writeDouble(s.heldFromValues[i]);
+        }
     }
 
     /**
-     * Reads this version's form and the two before it: version 0 had no resolution (nothing is
-     * due), neither followed the episodes (every match is sent, {@link Episodes#unknown}).
+     * Reads this version's form and the three before it: version 0 had no resolution (nothing is
+     * due), neither it nor 1 followed the episodes (every match is sent, {@link Episodes#unknown}),
+     * none held a stretch (what they sent reached CEP).
      */
     @Override
     public State read(DataInput in) throws IOException {
@@ -208,6 +288,15 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             s.lastMatchTime = in.readLong();
         }
         s.episodes = version >= 2 ? Episodes.read(in) : Episodes.unknown();
+        if (version >= 3) {
+            int held = in.readInt();
+            if (held < 0 || held > MAX_HELD) { // resolve.readings is at most 1000: a stretch and its breaks
+                throw new IOException("rise rule state holds " + held + " readings, at most " + MAX_HELD + " can be held");
+            }
+            for (int i = 0; i < held; i++) {
+                s.hold(in.readLong(), in.readDouble(), in.readLong(), in.readDouble(), resolveReadings + 1);
+            }
+        }
         return s;
     }
 }

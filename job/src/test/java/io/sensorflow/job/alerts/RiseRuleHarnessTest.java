@@ -74,6 +74,27 @@ class RiseRuleHarnessTest {
     }
 
     @Test
+    void aRiseKeptBackAtOneTimeOpensTheNextEpisodeWhenALaterStretchOfThatTimeResolvesTheOneBefore() throws Exception {
+        h.close();
+        h = new AlertRulesHarness(List.of(new RiseRule("rise", Severity.WARNING, "", Metric.TEMPERATURE, 3,
+                Duration.ofSeconds(30), 2, Duration.ZERO)));
+        h.reading("a", 0, 10);
+        h.reading("a", 10 * S, 13); // up 3 from 10: FIRING
+        h.reading("a", 20 * S, 16); // still rising, open
+        // At 30 s: 17 rises from 13 (while open: kept back), 12 does not, 15 rises from 12 (a new stretch),
+        // 12.5 and 13 do not: the second of them resolves the episode at 30 s, and then the first rise of
+        // 30 s, 17's, opens the next one, not 15's.
+        for (double v : new double[] {17, 12, 15, 12.5, 13}) {
+            h.reading("a", 30 * S, v);
+        }
+        h.watermark(35 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).extracting(a -> a.status + "@" + a.spanStart / S + ".." + a.spanEnd / S)
+                .containsExactly("FIRING@0..10", "RESOLVED@0..30", "FIRING@10..30");
+        assertThat(alerts.get(2).values).containsExactly(13, 17);
+    }
+
+    @Test
     void ofTwoEqualLowestReadingsTheLaterIsTheStart() throws Exception {
         h.reading("a", 0, 20);
         h.reading("a", MIN, 20);
