@@ -12,10 +12,10 @@ import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.Severity;
 import io.sensorflow.rules.SilenceRule;
 import io.sensorflow.rules.StuckRule;
-import io.sensorflow.rules.cep.RuleEvent;
-import io.sensorflow.rules.cep.SilenceEvent;
 import io.sensorflow.rules.cep.CandidateSelector;
 import io.sensorflow.rules.cep.CompiledRule;
+import io.sensorflow.rules.cep.RuleEvent;
+import io.sensorflow.rules.cep.SilenceEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -102,7 +102,14 @@ class CandidateStateFormatTest {
             run.candidates.sort(null);
         }
         assertThat(fromOwn.candidates).isEqualTo(second.candidates);
-        assertThat(fromOld.candidates).isEqualTo(second.candidates);
+        // But for the outlier rules: their selector's state of afccfa9 (its format 1) does not follow the
+        // episodes, so restored from it the selector sends every outlier from then on, each a match the
+        // lifecycle takes or ignores as the textbook path's (OutlierCandidatesTest has the form).
+        List<String> extra = new ArrayList<>(fromOld.candidates);
+        for (String c : second.candidates) {
+            assertThat(extra.remove(c)).as("restored from afccfa9's state, the selector sends %s", c).isTrue();
+        }
+        assertThat(extra).allMatch(c -> c.startsWith("outlier") && c.contains(" kind=" + RuleEvent.OUTLIER + " "));
     }
 
     /**
