@@ -150,7 +150,7 @@ class SensorJobLateAlertsIT {
 
         JobConfig config = pipeline.config(Scenarios.withTiming("--readings-topic", topic, "--dead-letter-topic",
                 topic + "-dlq", "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--starting-offsets",
-                "earliest", "--parallelism", "2", "--idle-timeout", "1s", "--transactional-id-prefix",
+                "earliest", "--parallelism", "2", "--idle-timeout", "5s", "--transactional-id-prefix",
                 "late-alerts-" + System.nanoTime()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PipelineEnvironment.build(env, config);
