@@ -184,6 +184,35 @@ class SequenceCandidatesTest {
     }
 
     @Test
+    void aStateOfVersion2HoldsNothingAndIsForgottenACooldownAfterItsLatestReading() throws Exception {
+        SequenceCandidates cooling = new SequenceCandidates(new SequenceRule("hot", Severity.CRITICAL, "",
+                Metric.TEMPERATURE, true, 70, 3, Duration.ofSeconds(60), 3, Duration.ofSeconds(60)));
+        // Version 2: not in a run, a run of three matched at 30 s (an episode maybe open), one reading back since.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream old = new DataOutputStream(bytes);
+        old.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 2);
+        old.writeBoolean(false);
+        old.writeBoolean(false);
+        old.writeBoolean(true);
+        old.writeLong(10_000);
+        old.writeInt(0);
+        old.writeInt(0);
+        old.writeInt(0);
+        old.writeInt(1);
+        old.writeBoolean(true);
+        old.writeLong(30_000);
+        SequenceCandidates.State v2 = cooling.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        double[] values = {75, 20, 20, 20};
+        for (int i = 0; i < values.length; i++) {
+            cooling.accept(v2, "a", (i + 5) * 10_000L, values[i], out::add);
+        }
+        // Episodes unknown: sent as before, nothing held.
+        assertThat(picked()).containsExactly("E50/50", "N60/60", "N70/70", "N80/80");
+        assertThat(cooling.isEmpty(v2, 139_999)).as("a cooldown may last").isFalse();
+        assertThat(cooling.isEmpty(v2, 140_000)).isTrue();
+    }
+
+    @Test
     void withoutACooldownNothingIsHeld() {
         SequenceCandidates.State s = selector.newState();
         double[] values = {75, 75, 75, 20, 75, 20, 75, 75, 20, 20, 20};
