@@ -153,6 +153,77 @@ class SequenceCandidatesTest {
     }
 
     @Test
+    void withACooldownWhileAnEpisodeIsOpenAStretchIsHeldUntilItResolvesAndDroppedWhenBroken() throws Exception {
+        SequenceCandidates cooling = new SequenceCandidates(new SequenceRule("hot", Severity.CRITICAL, "",
+                Metric.TEMPERATURE, true, 70, 3, Duration.ofSeconds(60), 3, Duration.ofSeconds(60)));
+        SequenceCandidates.State s = cooling.newState();
+        double[] values = {75, 75, 75, 20, 75, 20, 75, 75, 20, 20};
+        for (int i = 0; i < values.length; i++) {
+            cooling.accept(s, "a", (i + 1) * 10_000L, values[i], out::add);
+        }
+        // The run of 10-30 s opens the episode (its readings and the BACK after it reached CEP before
+        // the episode was decided open); from 50 s on it is provably open: the stretch of 50-60 s was
+        // broken at 70 s (dropped), that of 80-100 s (the run's last reading, then back) is held.
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40");
+        assertThat(cooling.isEmpty(s, 100_000)).isFalse();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        cooling.write(s, new DataOutputStream(bytes));
+        SequenceCandidates.State read = cooling.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        cooling.accept(read, "a", 110_000, 20, out::add); // the third back: resolved, the stretch goes in order
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40", "E80/70", "N90/90", "N100/100",
+                "N110/110");
+        assertThat(out.subList(4, 8)).extracting(e -> e.kind).containsExactly(RuleEvent.EXTREME, RuleEvent.BACK,
+                RuleEvent.NORMAL, RuleEvent.NORMAL);
+        out.clear();
+        // Resolved at 110 s: nothing open, the next run is held only until its count (a cooldown lasts,
+        // which the lifecycle applies), then sent whole.
+        for (int i = 12; i <= 14; i++) {
+            cooling.accept(read, "a", i * 10_000L, 75, out::add);
+        }
+        assertThat(picked()).containsExactly("E120/120", "E130/120", "E140/120");
+    }
+
+    @Test
+    void aStateOfVersion2HoldsNothingAndIsForgottenACooldownAfterItsLatestReading() throws Exception {
+        SequenceCandidates cooling = new SequenceCandidates(new SequenceRule("hot", Severity.CRITICAL, "",
+                Metric.TEMPERATURE, true, 70, 3, Duration.ofSeconds(60), 3, Duration.ofSeconds(60)));
+        // Version 2: not in a run, a run of three matched at 30 s (an episode maybe open), one reading back since.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream old = new DataOutputStream(bytes);
+        old.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 2);
+        old.writeBoolean(false);
+        old.writeBoolean(false);
+        old.writeBoolean(true);
+        old.writeLong(10_000);
+        old.writeInt(0);
+        old.writeInt(0);
+        old.writeInt(0);
+        old.writeInt(1);
+        old.writeBoolean(true);
+        old.writeLong(30_000);
+        SequenceCandidates.State v2 = cooling.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        double[] values = {75, 20, 20, 20};
+        for (int i = 0; i < values.length; i++) {
+            cooling.accept(v2, "a", (i + 5) * 10_000L, values[i], out::add);
+        }
+        // Episodes unknown: sent as before, nothing held.
+        assertThat(picked()).containsExactly("E50/50", "N60/60", "N70/70", "N80/80");
+        assertThat(cooling.isEmpty(v2, 139_999)).as("a cooldown may last").isFalse();
+        assertThat(cooling.isEmpty(v2, 140_000)).isTrue();
+    }
+
+    @Test
+    void withoutACooldownNothingIsHeld() {
+        SequenceCandidates.State s = selector.newState();
+        double[] values = {75, 75, 75, 20, 75, 20, 75, 75, 20, 20, 20};
+        for (int i = 0; i < values.length; i++) {
+            feed(s, (i + 1) * 10_000L, values[i]);
+        }
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40", "E50/50", "N60/60", "E70/70",
+                "E80/70", "N90/90", "N100/100", "N110/110");
+    }
+
+    @Test
     void readsTheStateOfTheVersionsBefore() throws Exception {
         // Written by the unversioned form: in a run, not matched, started at 10 s, two readings (10 s, 20 s).
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

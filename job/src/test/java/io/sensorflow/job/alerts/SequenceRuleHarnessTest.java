@@ -166,6 +166,38 @@ class SequenceRuleHarnessTest {
     }
 
     @Test
+    void withACooldownAnOpenEpisodesStretchIsHeldAcrossARestoreAndResolvesWhereItWould() throws Exception {
+        h.close();
+        SequenceRule cooling = new SequenceRule("hot", Severity.CRITICAL, "", Metric.TEMPERATURE, true, 70, 3,
+                Duration.ofMinutes(1), 3, Duration.ofSeconds(50));
+        h = new AlertRulesHarness(List.of(cooling));
+        // fires at 30 s; while open, 50-60 s is broken at 70 s, and 70 s and the readings back after it
+        // are held across the restore; 100 s resolves. The run of 110-150 s matches at 130 and 140 s
+        // (within the cooldown) and fires at 150 s.
+        double[] before = {71, 72, 73, 50, 74, 50, 75, 50, 50};
+        for (int i = 0; i < before.length; i++) {
+            h.reading("a", (i + 1) * 10 * S, before[i]);
+        }
+        h.watermark(95 * S);
+        assertThat(h.takeAlerts()).extracting(a -> a.status + "@" + a.spanEnd / S).containsExactly("FIRING@30");
+        assertThat(h.candidatesSeen).as("the run, its BACK; then nothing while the episode is provably open").isEqualTo(4);
+        List<OperatorSubtaskState> snapshot = h.snapshot(1);
+        h.close();
+
+        h = new AlertRulesHarness(List.of(cooling), snapshot);
+        h.reading("a", 100 * S, 50);
+        for (int i = 11; i <= 15; i++) {
+            h.reading("a", i * 10 * S, 75);
+        }
+        h.watermark(200 * S);
+        List<Alert> alerts = h.takeAlerts();
+        assertThat(alerts).extracting(a -> a.status + "@" + a.spanStart / S + ".." + a.spanEnd / S).containsExactly(
+                "RESOLVED@10..100", "FIRING@130..150");
+        assertThat(alerts.get(1).alertId).isEqualTo(AlertIds.of("hot", "a", 110 * S).toString());
+        assertThat(h.candidatesSeen).as("the held stretch (70 s, then three back) and the run of five").isEqualTo(9);
+    }
+
+    @Test
     void aRunShorterThanCountIsNeverSeenByCep() throws Exception {
         double[] values = {71, 72, 50, 71, 50, 50, 71, 72};
         for (int i = 0; i < values.length; i++) {
