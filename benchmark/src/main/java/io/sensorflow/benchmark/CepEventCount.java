@@ -21,8 +21,9 @@ import org.apache.flink.api.common.functions.FilterFunction;
  * How many events each rule's CEP operators get per reading on a workload: the workload's accepted
  * readings, per sensor in event-time order (as the job releases them once the watermark has passed
  * them), through each sequence, rise, stuck and outlier rule's candidate selector, the code the job
- * runs. The resolving pattern's operator gets every event the selector sends, the firing pattern's
- * those {@link RulePatterns#firingInput} lets through. Silence rules are left out: their events come from the job's own selection, one
+ * runs. The resolving pattern's operator gets the events {@link RulePatterns#resolvingInput} lets
+ * through (every event the selector sends when it has none), the firing pattern's those
+ * {@link RulePatterns#firingInput} lets through; the kinds counted are all the selector sent. Silence rules are left out: their events come from the job's own selection, one
  * or two per silence, and these workloads have none. No Kafka, no job: a count, not a timing.
  */
 final class CepEventCount {
@@ -34,7 +35,7 @@ final class CepEventCount {
         readings.sort(Comparator.comparing(AcceptedReading::sensorId).thenComparingLong(AcceptedReading::eventTime));
         List<String> lines = new ArrayList<>();
         lines.add(String.format("CEP events per reading (%,d readings accepted), per rule: its resolving operator gets"
-                + " every event, its firing operator those of RulePatterns.firingInput:", readings.size()));
+                + " those of RulePatterns.resolvingInput, its firing operator those of RulePatterns.firingInput:", readings.size()));
         for (Rule rule : rules.rules()) {
             if (!CompiledRule.compiles(rule)) {
                 continue;
@@ -45,6 +46,7 @@ final class CepEventCount {
             Map<Byte, long[]> byKind = new HashMap<>();
             long[] events = {0, 0};
             FilterFunction<RuleEvent> firing = RulePatterns.firingInput(episodes);
+            FilterFunction<RuleEvent> resolving = RulePatterns.resolvingInput(episodes);
             String sensor = null;
             Object state = null;
             for (AcceptedReading r : readings) {
@@ -61,8 +63,8 @@ final class CepEventCount {
                     case DISTANCE_CM -> r.distanceCm();
                 };
                 selector.accept(state, sensor, r.eventTime(), v == null ? Double.NaN : v, (RuleEvent e) -> {
-                    events[0]++;
                     try {
+                        events[0] += resolving == null || resolving.filter(e) ? 1 : 0;
                         events[1] += firing.filter(e) ? 1 : 0;
                     } catch (Exception x) {
                         throw new IllegalStateException(x);

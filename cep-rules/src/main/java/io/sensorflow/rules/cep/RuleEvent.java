@@ -17,7 +17,12 @@ public class RuleEvent {
     public static final byte NORMAL = 2;
     /** A reading that is at least {@code by} above the lowest reading within the rise rule's window. */
     public static final byte RISE = 3;
-    /** The first {@link #NORMAL} reading after one that meets the rule: where a resolution can start. */
+    /**
+     * The first {@link #NORMAL} reading after one that meets the rule: where a resolution can start.
+     * A sequence rule's {@code BACK} and {@code NORMAL} carry their stretch: {@link #fromTime} and
+     * {@link #fromValue} are the last reading past the threshold before it, {@link #runLength} the
+     * reading's place in it, {@link #episodeStart} its first reading's time.
+     */
     public static final byte BACK = 4;
     /**
      * A reading of a stuck rule's metric with the value of the reading before it: {@link #fromTime}

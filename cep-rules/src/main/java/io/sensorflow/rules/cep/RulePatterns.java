@@ -63,6 +63,21 @@ public final class RulePatterns {
     }
 
     /**
+     * Which of a rule's events its resolving pattern ({@link #resolved}) needs, or null when it
+     * needs them all. A sequence's resolution is one event ({@link #sequenceResolved}), so it needs
+     * only the readings within the threshold that are the {@code resolve.readings}-th of their
+     * stretch: an {@link RuleEvent#EXTREME}, or a reading earlier in its stretch, meets no condition
+     * of it.
+     */
+    public static FilterFunction<RuleEvent> resolvingInput(EpisodeRule rule) {
+        if (rule instanceof SequenceRule s) {
+            long m = s.resolveReadings();
+            return e -> e.kind != RuleEvent.EXTREME && e.runLength == m;
+        }
+        return null;
+    }
+
+    /**
      * What resolves an episode: {@code resolveReadings} readings in a row that do not meet the rule
      * right after one that does (a match at the last of them). A stuck rule's: a reading with
      * another value than the repeat before it.
@@ -70,6 +85,9 @@ public final class RulePatterns {
     public static Pattern<RuleEvent, RuleEvent> resolved(EpisodeRule rule) {
         if (rule instanceof StuckRule) {
             return stuckResolved();
+        }
+        if (rule instanceof SequenceRule s) {
+            return sequenceResolved(s);
         }
         SimpleCondition<RuleEvent> meets;
         SimpleCondition<RuleEvent> not;
@@ -93,6 +111,27 @@ public final class RulePatterns {
                 .times(rule.resolveReadings())
                 .consecutive();
     }
+
+    /**
+     * What resolves a sequence's episode, as one event: a reading within the threshold that is the
+     * {@code resolve.readings}-th in a row ({@link RuleEvent#runLength}, its place in its stretch)
+     * right after one past the threshold (the one it carries, {@link RuleEvent#fromTime} and
+     * {@link RuleEvent#fromValue}; {@link RuleEvent#NONE} when none is known); a match at that
+     * reading. {@link RuleEvent#episodeStart} is the stretch's first reading, where the RESOLVED's
+     * span starts. {@link SequenceCandidates} counts the stretch, as it counts a run, since its
+     * readings are mostly behind the watermark: so CEP keeps no partial match per stretch and gets
+     * one event per resolution instead of {@code resolve.readings + 1}. With every reading fed and
+     * counted, this is the textbook {@code begin.where(past).next.where(within).times(M).consecutive()}.
+     */
+    static Pattern<RuleEvent, RuleEvent> sequenceResolved(SequenceRule rule) {
+        long m = rule.resolveReadings();
+        return Pattern.<RuleEvent>begin(STRETCH, AfterMatchSkipStrategy.noSkip())
+                .where(SimpleCondition.of(e -> !rule.isExtreme(e.value) && e.runLength == m
+                        && e.fromTime != RuleEvent.NONE && rule.isExtreme(e.fromValue)));
+    }
+
+    /** The name of {@link #sequenceResolved}'s one state: its match is the stretch's last reading, carrying the stretch. */
+    public static final String STRETCH = "stretch";
 
     /**
      * A reading at least {@code by} above the reading it carries ({@link RuleEvent#fromTime}: the

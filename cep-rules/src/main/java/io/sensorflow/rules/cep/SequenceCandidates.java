@@ -8,52 +8,45 @@ import java.util.function.Consumer;
 
 /**
  * The readings of a sequence rule's metric that can change one of its alerts, for its two patterns
- * ({@link RulePatterns#sequence}, {@link RulePatterns#resolved}); the rest are left out. It
+ * ({@link RulePatterns#sequence}, {@link RulePatterns#sequenceResolved}); the rest are left out. It
  * decides nothing: the patterns do, on the readings' values and times. What it leaves out, and why
  * that cannot change a match:
  * <ul>
- *   <li>the first {@code count - 1} readings of a run past the threshold while no episode can be
- *       open, until the run has {@code count}: a match is {@code count} readings of one run, so a
- *       run broken before then is part of none, and with no episode open its readings resolve
- *       nothing either. When the {@code count}-th comes they are sent, in order, before it, stamped
+ *   <li>the first {@code count - 1} readings of a run past the threshold, until the run has
+ *       {@code count}: a match is {@code count} readings of one run, so a run broken before then is
+ *       part of none. When the {@code count}-th comes they are sent, in order, before it, stamped
  *       with its time (they are behind the watermark by then; the pattern reads their own times);
- *   <li>readings within the threshold other than the first after a run that was sent (it ends the
- *       run for the firing pattern) and, while an episode may be open (a run of {@code count} since
- *       the last resolution), the first {@code resolveReadings} after one past it (those resolve):
- *       the firing pattern needs no more than one to end a run, and a resolution has matched at the
- *       {@code resolveReadings}-th, or there is nothing to resolve.
+ *   <li>readings within the threshold but two: the first after a run that was sent (a
+ *       {@link RuleEvent#BACK}: it ends the run for the firing pattern), and, while an episode may
+ *       be open (a run of {@code count} since the last resolution), the {@code resolve.readings}-th
+ *       in a row after one past it, which carries its stretch: the last reading past the threshold
+ *       before it ({@link RuleEvent#fromTime}, {@link RuleEvent#fromValue}), its place in the
+ *       stretch ({@link RuleEvent#runLength}) and the stretch's first reading
+ *       ({@link RuleEvent#episodeStart}). The resolving pattern is that one event; the selector
+ *       counts the stretch as it counts a run, since most of it is behind the watermark.
  * </ul>
- * Every reading past the threshold of a run that reached {@code count} is sent (but for the hold
- * below): the run may match at each of them, and which match makes an alert is the episode's life,
- * kept downstream. The selector follows that life ({@link Episodes}) from the matches, which it
- * tells exactly (the run's last {@code count} times give its {@code within}), and the resolutions.
- * <ul>
- *   <li>With a cooldown, while an episode is provably open ({@link Episodes}: open before this
- *       reading's time, no resolution at it), a run that begins then and the readings within the
- *       threshold after it are held: only its last extreme reading and those after it (the first a
- *       {@link RuleEvent#BACK}, then {@link RuleEvent#NORMAL}s), until the {@code resolveReadings}-th
- *       comes; they are sent then, in order, before it (stamped with its time; the patterns read
- *       their own times). A stretch broken by a reading past the threshold before then is dropped,
- *       and the new run is held in its place. Why that cannot change an alert: until the first
- *       resolution the episode stays open, and that resolution is the first stretch completed, the
- *       one sent; every match before it is no alert (the episode is open), and a match at its very
- *       time is none either (a resolution comes first at one time, and the cooldown starts with it).
- *       What the firing pattern gets of it, one extreme reading and then a {@code BACK}, makes no
- *       match and leaves no partial one: a run that began before the hold, whose readings reached
- *       it, was ended by a {@code BACK} it got, since the hold begins only at a run's first reading.
- *       Without a cooldown nothing is held: there the first match at the resolution's own time opens
- *       the next episode, and it may be a run the hold would have dropped.
- * </ul>
- * The lifecycle then sees no match of the rule on such a sensor while the hold lasts, so an
- * episode held open longer than {@code --forget-sensor-after} (7 days) is forgotten there, as the
+ * Every reading past the threshold of a run that reached {@code count} is sent, but while an
+ * episode is provably open and the rule has a cooldown: which match makes an alert is the
+ * episode's life, kept downstream, and the selector follows that life ({@link Episodes}) from the
+ * matches, which it tells exactly (the run's last {@code count} times give its {@code within}), and
+ * the resolutions. While an episode is provably open ({@link Episodes}: open before this reading's
+ * time, no resolution at it), a run's readings are left out: a run that has not been sent is
+ * dropped whole, one that was sent gets no more (its {@code BACK} still ends it). Why that cannot
+ * change an alert: no resolution comes within a run (it takes readings within the threshold), so
+ * the episode stays open through the run's matches, and a match at a resolution's own time, which
+ * comes after the run, is no alert either (at one time resolutions come first, and the cooldown
+ * starts with it). Without a cooldown nothing is left out so: there the first match at the
+ * resolution's own time opens the next episode, and it may be a run's reading of that time.
+ * The lifecycle then sees no match of the rule on such a sensor while an episode is open, so an
+ * episode open longer than {@code --forget-sensor-after} (7 days) is forgotten there, as the
  * cep-rules README says of the matches left out while an episode is open.
  */
 public final class SequenceCandidates implements CandidateSelector<SequenceCandidates.State> {
 
     /** The version of the state this writes, after {@link CandidateSelector#FORMAT_VERSION_MARK}. */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
 
-    /** The most readings a hold can have: an extreme one and {@code resolve.readings} (at most 1000) after it. */
+    /** The most readings a version-3 state could hold: an extreme one and {@code resolve.readings} (at most 1000) after it. */
     private static final int MAX_HELD = 1001;
 
     private final int count;
@@ -70,11 +63,13 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         this.cooldownMs = rule.cooldown().toMillis();
     }
 
-    /** Per sensor: the run in progress, if any, its readings held, and how many readings within the threshold followed the last extreme one. */
+    /** Per sensor: the run in progress, if any, its readings held, and the stretch within the threshold after the last extreme reading. */
     public static final class State {
         boolean inRun;
-        /** Whether the run's readings go to the patterns (it reached {@code count}, or began while an episode may be open). */
+        /** Whether the run's readings went to the patterns (it reached {@code count} while no episode was provably open). */
         boolean sent;
+        /** Whether the run is left out whole: it was not sent when an episode was provably open. */
+        boolean dropped;
         long runStart;
         /**
          * Which run starting at {@code runStart} this is (in the checkpoint since version 2: a run that
@@ -90,6 +85,11 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         double[] heldValues;
         /** Readings within the threshold since the last extreme one, up to {@code resolveReadings} (fresh: none due). */
         int normalsPassed = Integer.MAX_VALUE;
+        /** The last reading past the threshold, which a stretch within it follows ({@link RuleEvent#NONE}: not known). */
+        long lastExtremeTime = RuleEvent.NONE;
+        double lastExtremeValue;
+        /** The time of the stretch's first reading within the threshold. */
+        long stretchStart;
         /** Whether a run reached {@code count} since the last resolution: only then can an episode be open. */
         boolean unresolved;
         /**
@@ -105,24 +105,6 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         int ringNext;
         /** The rule's episodes on the sensor, as far as the selector can tell. */
         Episodes episodes = new Episodes();
-        /**
-         * The stretch held while an episode is provably open: the run's last extreme reading, then the
-         * readings within the threshold after it; none when 0.
-         */
-        int stretchCount;
-        long[] stretchTimes;
-        double[] stretchValues;
-
-        void holdInStretch(long t, double v, int capacity) {
-            if (stretchTimes == null || stretchCount == stretchTimes.length) { // grows past capacity only after a restore with another M
-                int n = Math.max(capacity, stretchCount + 1);
-                stretchTimes = java.util.Arrays.copyOf(stretchTimes == null ? new long[0] : stretchTimes, n);
-                stretchValues = java.util.Arrays.copyOf(stretchValues == null ? new double[0] : stretchValues, n);
-            }
-            stretchTimes[stretchCount] = t;
-            stretchValues[stretchCount] = v;
-            stretchCount++;
-        }
 
         void addRunTime(long t, int count) {
             if (runTimes == null) {
@@ -147,16 +129,22 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         ep.at(timestamp, cooldownMs);
         if (!rule.isExtreme(value)) {
             if (s.normalsPassed < resolveReadings) {
-                if (s.stretchCount > 0) {
-                    s.holdInStretch(timestamp, value, resolveReadings + 1);
-                } else if (s.normalsPassed == 0 && s.sent || s.unresolved) {
-                    // The first ends a run that was sent; only while an episode may be open do the next ones follow.
-                    out.accept(RuleEvent.of(sensorId, timestamp, value,
-                            s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL, timestamp));
+                if (s.normalsPassed == 0) {
+                    s.stretchStart = timestamp;
                 }
-                if (++s.normalsPassed == resolveReadings) {
-                    flush(s, sensorId, out); // a held stretch resolves: all of it, in order
-                    ep.resolved(); // nothing is kept back: every match is sent or held
+                int place = ++s.normalsPassed;
+                boolean resolves = place == resolveReadings && s.lastExtremeTime != RuleEvent.NONE;
+                // The first ends a run that was sent; the M-th resolves, which matters only while an episode may be open.
+                if (place == 1 && s.sent || resolves && s.unresolved) {
+                    RuleEvent e = RuleEvent.of(sensorId, timestamp, value, place == 1 ? RuleEvent.BACK : RuleEvent.NORMAL,
+                            s.stretchStart);
+                    e.fromTime = s.lastExtremeTime;
+                    e.fromValue = s.lastExtremeValue;
+                    e.runLength = place;
+                    out.accept(e);
+                }
+                if (resolves) {
+                    ep.resolved(); // nothing is kept back: every match that can open is sent
                     if (timestamp > s.lastMatchTime) {
                         s.unresolved = false;
                     }
@@ -164,22 +152,23 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
             }
             s.inRun = false;
             s.sent = false;
+            s.dropped = false;
             s.length = 0;
             return;
         }
         s.normalsPassed = 0;
-        boolean held = s.stretchCount > 0; // a run held goes on being held
+        s.lastExtremeTime = timestamp;
+        s.lastExtremeValue = value;
+        // No match of a run while this holds makes an alert (the class comment says why).
+        boolean provablyOpen = cooldownMs > 0 && ep.exact && ep.open && !ep.resolutionAt;
         if (!s.inRun) {
             s.inRun = true;
             s.runOrdinal = s.started && s.runStart == timestamp ? s.runOrdinal + 1 : 0;
             s.started = true;
             s.runStart = timestamp;
             s.length = 0;
-            s.sent = s.unresolved; // an episode may be open: the run's readings may break its resolution
-            // A stretch held before is broken: it resolves nothing. Held again from this run while the episode
-            // is provably open: what breaks this run's stretch, or resolves it, decides.
-            s.stretchCount = 0;
-            held = cooldownMs > 0 && ep.exact && ep.open && !ep.resolutionAt;
+            s.sent = false;
+            s.dropped = false;
         }
         if (s.length < count) {
             s.length++;
@@ -187,15 +176,16 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         s.addRunTime(timestamp, count);
         boolean match = s.length >= count && timestamp - s.runTimes[s.ringNext] < withinMs;
         if (match) {
-            ep.matched(); // nothing is kept back: every match is sent or held
+            ep.matched(); // nothing is kept back: every match that can open is sent
         }
         if (s.length >= count) {
             s.unresolved = true;
             s.lastMatchTime = timestamp;
         }
-        if (held) { // the run's last extreme reading so far heads the stretch
-            s.stretchCount = 0;
-            s.holdInStretch(timestamp, value, resolveReadings + 1);
+        if (provablyOpen && !s.sent) {
+            s.dropped = true; // none of it reached the patterns: no BACK is due either
+        }
+        if (s.dropped) {
             return;
         }
         if (!s.sent && s.length < count) {
@@ -212,25 +202,16 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
                 out.accept(RuleEvent.of(sensorId, s.heldTimes[i], s.heldValues[i], RuleEvent.EXTREME, s.runStart, s.runOrdinal));
             }
             s.sent = true;
+        } else if (provablyOpen) {
+            return; // a match of the open episode: no alert
         }
         out.accept(RuleEvent.of(sensorId, timestamp, value, RuleEvent.EXTREME, s.runStart, s.runOrdinal));
     }
 
-    /** Sends the held stretch, if any, in order: its extreme reading, then those within the threshold. */
-    private static void flush(State s, String sensorId, Consumer<RuleEvent> out) {
-        for (int i = 0; i < s.stretchCount; i++) {
-            long t = s.stretchTimes[i];
-            out.accept(i == 0
-                    ? RuleEvent.of(sensorId, t, s.stretchValues[i], RuleEvent.EXTREME, s.runStart, s.runOrdinal)
-                    : RuleEvent.of(sensorId, t, s.stretchValues[i], i == 1 ? RuleEvent.BACK : RuleEvent.NORMAL, t));
-        }
-        s.stretchCount = 0;
-    }
-
     @Override
     public boolean isEmpty(State s, long watermark) {
-        // Kept while the episodes' life may still decide a hold (open, cooling down); a held stretch
-        // comes only while unresolved, and without a cooldown nothing is held. Not unresolved, no
+        // Kept while the episodes' life may still decide what is left out (open, cooling down); without
+        // a cooldown nothing is. Not unresolved, no
         // episode is open, and a state of an older version (episodes unknown) has had its last
         // resolution at or before its latest reading: once that is a cooldown behind, it is a fresh one.
         if (s.inRun || s.unresolved) {
@@ -250,7 +231,7 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
         out.writeLong(s.runStart);
         out.writeInt(s.runOrdinal);
         out.writeInt(s.length);
-        int held = s.sent ? 0 : s.length;
+        int held = s.sent || s.dropped ? 0 : s.length; // a run left out holds nothing
         out.writeInt(held);
         for (int i = 0; i < held; i++) {
             out.writeLong(s.heldTimes[i]);
@@ -263,11 +244,10 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
             out.writeLong(s.runTimes[Math.floorMod(s.ringNext - s.length + i, count)]);
         }
         s.episodes.write(out);
-        out.writeInt(s.stretchCount);
-        for (int i = 0; i < s.stretchCount; i++) {
-            out.writeLong(s.stretchTimes[i]);
-            out.writeDouble(s.stretchValues[i]);
-        }
+        out.writeBoolean(s.dropped);
+        out.writeLong(s.lastExtremeTime);
+        out.writeDouble(s.lastExtremeValue);
+        out.writeLong(s.stretchStart);
     }
 
     /**
@@ -275,8 +255,12 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
      * run to the patterns, up to its match, and tracked the run's last {@code count} times for its
      * {@code within}: a run restored from them goes on being sent (its first readings reached CEP).
      * Version 0 had no resolution: a run in progress needs its breaker, and nothing else is due.
-     * None before 3 followed the episodes ({@link Episodes#unknown}: nothing is held, what was sent
-     * is sent) or held a stretch (what they sent reached CEP).
+     * None before 3 followed the episodes ({@link Episodes#unknown}: nothing is left out, what was
+     * sent is sent). None before 4 counted the stretch for a one-event resolution: a stretch in
+     * progress whose readings went to the resolving pattern of the form before (whose operator does
+     * not restore into this one, {@link CompiledRule#resolutionUid}) resolves nothing, as that
+     * pattern's partial match is gone; the next stretch does. Version 3's stretch held toward a
+     * resolution reached no CEP and is counted on.
      */
     @Override
     public State read(DataInput in) throws IOException {
@@ -325,15 +309,35 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
                 s.addRunTime(in.readLong(), count);
             }
             s.episodes = Episodes.read(in);
+        }
+        if (version >= 4) {
+            s.dropped = in.readBoolean();
+            s.lastExtremeTime = in.readLong();
+            s.lastExtremeValue = in.readDouble();
+            s.stretchStart = in.readLong();
+        } else if (version == 3) {
+            // Version 3 held an open episode's way to its resolution instead (none of it reached CEP): the
+            // run's last extreme reading, then the readings within the threshold after it. That is the
+            // stretch this version counts; a run in progress that was held is one left out.
             int held = in.readInt();
             if (held < 0 || held > MAX_HELD) {
                 throw new IOException("sequence rule state holds " + held + " readings, at most " + MAX_HELD
                         + " can be held");
             }
             for (int i = 0; i < held; i++) {
-                s.holdInStretch(in.readLong(), in.readDouble(), resolveReadings + 1);
+                long t = in.readLong();
+                double v = in.readDouble();
+                if (i == 0) {
+                    s.lastExtremeTime = t;
+                    s.lastExtremeValue = v;
+                } else if (i == 1) {
+                    s.stretchStart = t;
+                }
             }
-        } else {
+            s.dropped = s.inRun && held > 0;
+            s.sent &= !s.dropped;
+        }
+        if (version < 3) {
             for (int i = 0; i < s.length; i++) {
                 s.addRunTime(s.runStart, count); // its times matter to no hold: the episodes are unknown
             }

@@ -88,6 +88,31 @@ class CompiledRuleTest {
     }
 
     @Test
+    void aSequenceResolvesOnOneEventThatCarriesItsStretchAndOnlyThoseReachItsOperator() throws Exception {
+        CompiledRule c = CompiledRule.of(HOT);
+        assertThat(c.resolution().getName()).isEqualTo(RulePatterns.STRETCH);
+        assertThat(c.resolution().getPrevious()).as("one event: CEP keeps no partial match per stretch").isNull();
+        assertThat(CompiledRule.resolutionUid(HOT)).isEqualTo(CompiledRule.uid(HOT) + "-p3-resolved-" + HOT.resolveReadings());
+        var input = RulePatterns.resolvingInput(HOT);
+        RuleEvent last = stretchEnd(HOT.resolveReadings());
+        assertThat(input.filter(last)).isTrue();
+        assertThat(input.filter(stretchEnd(HOT.resolveReadings() - 1))).as("earlier in its stretch").isFalse();
+        RuleEvent extreme = RuleEvent.of("a", 10, 75, RuleEvent.EXTREME, 10);
+        assertThat(input.filter(extreme)).isFalse();
+        assertThat(RulePatterns.resolvingInput(StuckRule.ofReadings("stuck", Severity.WARNING, Metric.HUMIDITY, 3)))
+                .as("other kinds' resolutions get every event").isNull();
+    }
+
+    /** A sequence's reading within HOT's threshold, the {@code place}-th after one at 75 °C. */
+    private static RuleEvent stretchEnd(int place) {
+        RuleEvent e = RuleEvent.of("a", 100, 50, place == 1 ? RuleEvent.BACK : RuleEvent.NORMAL, 20);
+        e.fromTime = 10;
+        e.fromValue = 75;
+        e.runLength = place;
+        return e;
+    }
+
+    @Test
     void aStuckRuleIsOneEventCarryingItsRunAndResolvesAtTheFirstOtherValue() {
         StuckRule three = StuckRule.ofReadings("stuck", Severity.WARNING, Metric.HUMIDITY, 3);
         CompiledRule c = CompiledRule.of(three);

@@ -26,14 +26,16 @@ class SequenceCandidatesTest {
         selector.accept(s, "a", t, v, out::add);
     }
 
+    /** E (extreme), B (back), N (normal) time/run or stretch start; B and N #place in their stretch. */
     private List<String> picked() {
         List<String> p = new ArrayList<>();
-        out.forEach(e -> p.add((e.kind == RuleEvent.EXTREME ? "E" : "N") + e.timestamp / 1000 + "/" + e.episodeStart / 1000));
+        out.forEach(e -> p.add((e.kind == RuleEvent.EXTREME ? "E" : e.kind == RuleEvent.BACK ? "B" : "N") + e.timestamp / 1000
+                + "/" + e.episodeStart / 1000 + (e.kind == RuleEvent.EXTREME ? "" : "#" + e.runLength)));
         return p;
     }
 
     @Test
-    void holdsARunUntilItsCountthReadingThenSendsItWholeAndTheReadingsThatCanResolveIt() {
+    void holdsARunUntilItsCountthReadingThenSendsItWholeItsEndAndTheReadingThatCanResolveIt() {
         SequenceCandidates.State s = selector.newState();
         for (int i = 1; i <= 6; i++) {
             feed(s, i * 10_000L, 75);
@@ -44,10 +46,13 @@ class SequenceCandidatesTest {
         for (int i = 7; i <= 11; i++) {
             feed(s, i * 10_000L, 20);
         }
-        // Every reading of a run of three may be a match (the pattern judges within); the resolution
-        // needs 3 (the rule's count) in a row within the threshold: the rest can change nothing.
+        // Every reading of a run of three may be a match (the pattern judges within); the first back
+        // ends it; the resolution is the 3rd (the rule's count) in a row within the threshold, which
+        // carries its stretch: the rest can change nothing.
         assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "E40/10", "E50/10", "E60/10",
-                "N70/70", "N80/80", "N90/90");
+                "B70/70#1", "N90/70#3");
+        assertThat(out.get(7).fromTime).as("the last reading past the threshold").isEqualTo(60_000);
+        assertThat(out.get(7).fromValue).isEqualTo(75);
         assertThat(selector.isEmpty(s, 0)).isTrue();
     }
 
@@ -68,7 +73,7 @@ class SequenceCandidatesTest {
     }
 
     @Test
-    void whileAnEpisodeMayBeOpenARunIsSentFromItsFirstReadingForItBreaksAResolution() {
+    void whileAnEpisodeMayBeOpenARunBreaksAResolutionWithoutBeingSent() {
         SequenceCandidates.State s = selector.newState();
         feed(s, 10_000, 75);
         feed(s, 20_000, 75);
@@ -79,8 +84,8 @@ class SequenceCandidatesTest {
         feed(s, 70_000, 20);
         feed(s, 80_000, 20); // resolved
         feed(s, 90_000, 75); // nothing open: held
-        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40", "E50/50", "N60/60", "N70/70",
-                "N80/80");
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "B40/40#1", "N80/60#3");
+        assertThat(out.get(4).fromTime).as("the stretch follows the reading at 50 s").isEqualTo(50_000);
     }
 
     @Test
@@ -93,7 +98,7 @@ class SequenceCandidatesTest {
         }
         one.accept(s, "a", 40_000, 20, out::add);
         one.accept(s, "a", 50_000, 20, out::add);
-        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40");
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "B40/40#1");
     }
 
     @Test
@@ -131,7 +136,7 @@ class SequenceCandidatesTest {
         assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "E40/10");
         out.clear();
         feed(read, 50_000, 20);
-        assertThat(picked()).containsExactly("N50/50");
+        assertThat(picked()).containsExactly("B50/50#1");
     }
 
     @Test
@@ -153,34 +158,34 @@ class SequenceCandidatesTest {
     }
 
     @Test
-    void withACooldownWhileAnEpisodeIsOpenAStretchIsHeldUntilItResolvesAndDroppedWhenBroken() throws Exception {
+    void withACooldownWhileAnEpisodeIsProvablyOpenItsRunsAreLeftOutAndItsStretchesCounted() throws Exception {
         SequenceCandidates cooling = new SequenceCandidates(new SequenceRule("hot", Severity.CRITICAL, "",
                 Metric.TEMPERATURE, true, 70, 3, Duration.ofSeconds(60), 3, Duration.ofSeconds(60)));
         SequenceCandidates.State s = cooling.newState();
-        double[] values = {75, 75, 75, 20, 75, 20, 75, 75, 20, 20};
+        double[] values = {75, 75, 75, 20, 75, 75, 75, 20, 75, 75, 20, 20};
         for (int i = 0; i < values.length; i++) {
             cooling.accept(s, "a", (i + 1) * 10_000L, values[i], out::add);
         }
         // The run of 10-30 s opens the episode (its readings and the BACK after it reached CEP before
-        // the episode was decided open); from 50 s on it is provably open: the stretch of 50-60 s was
-        // broken at 70 s (dropped), that of 80-100 s (the run's last reading, then back) is held.
-        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40");
-        assertThat(cooling.isEmpty(s, 100_000)).isFalse();
+        // the episode was decided open); from 50 s on it is provably open: the run of 50-70 s matches
+        // at 70 s but makes no alert, so it is left out with its end; so is 90-100 s; the stretch
+        // after 100 s is counted.
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "B40/40#1");
+        assertThat(cooling.isEmpty(s, 120_000)).isFalse();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         cooling.write(s, new DataOutputStream(bytes));
         SequenceCandidates.State read = cooling.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        cooling.accept(read, "a", 110_000, 20, out::add); // the third back: resolved, the stretch goes in order
-        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40", "E80/70", "N90/90", "N100/100",
-                "N110/110");
-        assertThat(out.subList(4, 8)).extracting(e -> e.kind).containsExactly(RuleEvent.EXTREME, RuleEvent.BACK,
-                RuleEvent.NORMAL, RuleEvent.NORMAL);
+        cooling.accept(read, "a", 130_000, 20, out::add); // the third back: resolved, one event carrying its stretch
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "B40/40#1", "N130/110#3");
+        assertThat(out.get(4).fromTime).isEqualTo(100_000);
+        assertThat(out.get(4).kind).isEqualTo(RuleEvent.NORMAL);
         out.clear();
-        // Resolved at 110 s: nothing open, the next run is held only until its count (a cooldown lasts,
+        // Resolved at 130 s: nothing open, the next run is held only until its count (a cooldown lasts,
         // which the lifecycle applies), then sent whole.
-        for (int i = 12; i <= 14; i++) {
+        for (int i = 14; i <= 16; i++) {
             cooling.accept(read, "a", i * 10_000L, 75, out::add);
         }
-        assertThat(picked()).containsExactly("E120/120", "E130/120", "E140/120");
+        assertThat(picked()).containsExactly("E140/140", "E150/140", "E160/140");
     }
 
     @Test
@@ -206,21 +211,22 @@ class SequenceCandidatesTest {
         for (int i = 0; i < values.length; i++) {
             cooling.accept(v2, "a", (i + 5) * 10_000L, values[i], out::add);
         }
-        // Episodes unknown: sent as before, nothing held.
-        assertThat(picked()).containsExactly("E50/50", "N60/60", "N70/70", "N80/80");
+        // Episodes unknown: nothing left out but what matches nothing (the run of one); the stretch after it resolves.
+        assertThat(picked()).containsExactly("N80/60#3");
         assertThat(cooling.isEmpty(v2, 139_999)).as("a cooldown may last").isFalse();
         assertThat(cooling.isEmpty(v2, 140_000)).isTrue();
     }
 
     @Test
-    void withoutACooldownNothingIsHeld() {
+    void withoutACooldownARunWhileAnEpisodeIsOpenIsSent() {
         SequenceCandidates.State s = selector.newState();
-        double[] values = {75, 75, 75, 20, 75, 20, 75, 75, 20, 20, 20};
+        double[] values = {75, 75, 75, 20, 75, 75, 75, 20, 20, 20};
         for (int i = 0; i < values.length; i++) {
             feed(s, (i + 1) * 10_000L, values[i]);
         }
-        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "N40/40", "E50/50", "N60/60", "E70/70",
-                "E80/70", "N90/90", "N100/100", "N110/110");
+        // Open from 40 s, but a match at a resolution's own time may open the next episode.
+        assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "B40/40#1", "E50/50", "E60/50", "E70/50",
+                "B80/80#1", "N100/80#3");
     }
 
     @Test
@@ -237,7 +243,8 @@ class SequenceCandidatesTest {
         SequenceCandidates.State read = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         feed(read, 30_000, 20); // the run it was in reached CEP: it needs its end
         feed(read, 40_000, 75); // nothing open: held
-        assertThat(picked()).containsExactly("N30/30");
+        assertThat(picked()).containsExactly("B30/30#1");
+        assertThat(out.get(0).fromTime).as("its last reading past the threshold was not kept").isEqualTo(RuleEvent.NONE);
 
         bytes.reset();
         old.writeBoolean(false); // not in a run: nothing is due
@@ -268,8 +275,43 @@ class SequenceCandidatesTest {
         feed(v1, 50_000, 20);
         feed(v1, 60_000, 20);
         feed(v1, 70_000, 20);
-        assertThat(picked()).containsExactly("E40/10", "N50/50", "N60/60", "N70/70");
+        assertThat(picked()).containsExactly("E40/10", "B50/50#1", "N70/50#3");
         assertThat(selector.isEmpty(v1, 0)).isTrue();
+
+        // Version 3, with a cooldown of 60 s: an episode open, its way to the resolution held (80 s past
+        // the threshold, 90 and 100 s back), none of it sent; the run of 70-80 s was held with it.
+        SequenceCandidates cooling = new SequenceCandidates(new SequenceRule("hot", Severity.CRITICAL, "",
+                Metric.TEMPERATURE, true, 70, 3, Duration.ofSeconds(60), 3, Duration.ofSeconds(60)));
+        bytes.reset();
+        old.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 3);
+        old.writeBoolean(false); // inRun
+        old.writeBoolean(true); // sent
+        old.writeBoolean(true); // started
+        old.writeLong(70_000);
+        old.writeInt(0);
+        old.writeInt(0); // length
+        old.writeInt(0); // held
+        old.writeInt(2); // normalsPassed
+        old.writeBoolean(true);
+        old.writeLong(30_000);
+        old.writeBoolean(true); // episodes: exact, open, resolvedAt, at, matchAt, resolutionAt
+        old.writeBoolean(true);
+        old.writeLong(Long.MIN_VALUE);
+        old.writeLong(100_000);
+        old.writeBoolean(false);
+        old.writeBoolean(false);
+        old.writeInt(3); // the stretch
+        old.writeLong(80_000);
+        old.writeDouble(75);
+        old.writeLong(90_000);
+        old.writeDouble(20);
+        old.writeLong(100_000);
+        old.writeDouble(20);
+        out.clear();
+        SequenceCandidates.State v3 = cooling.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        cooling.accept(v3, "a", 110_000, 20, out::add);
+        assertThat(picked()).as("the held stretch, counted on").containsExactly("N110/90#3");
+        assertThat(out.get(0).fromTime).isEqualTo(80_000);
     }
 
     @Test

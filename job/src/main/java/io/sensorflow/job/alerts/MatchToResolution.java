@@ -2,6 +2,7 @@ package io.sensorflow.job.alerts;
 
 import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.cep.RuleEvent;
+import io.sensorflow.rules.cep.RulePatterns;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.cep.functions.PatternProcessFunction;
@@ -24,16 +25,24 @@ public final class MatchToResolution extends PatternProcessFunction<RuleEvent, A
 
     @Override
     public void processMatch(Map<String, List<RuleEvent>> match, Context ctx, Collector<Alert> out) {
-        List<RuleEvent> back = match.get("back");
-        RuleEvent first = back.get(0);
-        RuleEvent last = back.get(back.size() - 1);
+        List<RuleEvent> stretch = match.get(RulePatterns.STRETCH);
+        RuleEvent last;
+        long spanStart;
+        if (stretch != null) { // one event that carries its stretch: its first reading is the span's start
+            last = stretch.get(0);
+            spanStart = last.episodeStart;
+        } else {
+            List<RuleEvent> back = match.get("back");
+            last = back.get(back.size() - 1);
+            spanStart = back.get(0).timestamp;
+        }
         Alert a = new Alert();
         a.ruleId = rule.id();
         a.ruleKind = rule.kind();
         a.severity = rule.severity().name().toLowerCase();
         a.status = Alert.RESOLVED;
         a.sensorId = last.sensorId;
-        a.spanStart = first.timestamp;
+        a.spanStart = spanStart;
         a.spanEnd = last.timestamp;
         a.resolvedAt = last.timestamp;
         a.readingTimes = new long[] {last.timestamp};

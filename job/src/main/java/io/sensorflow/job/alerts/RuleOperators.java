@@ -30,7 +30,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *   <li>silence: one FlinkCEP operator over the selector's silence events, which fires and resolves;
  *   <li>sequence, rise, stuck, outlier: over the rule's candidates (a side output of the selector)
  *       a FlinkCEP operator of its pattern (given only the events that can change its matches,
- *       {@link RulePatterns#firingInput}) and one of its resolution, both into the rule's
+ *       {@link RulePatterns#firingInput}) and one of its resolution (likewise,
+ *       {@link RulePatterns#resolvingInput}), both into the rule's
  *       {@link AlertLifecycle}: FIRING, no repeat while open, RESOLVED, cooldown;
  * </ul>
  * → one stream of alerts. Every operator's uid is made of its rule's id and definition, so a
@@ -80,8 +81,19 @@ public final class RuleOperators {
 
     /** A sequence, rise, stuck or outlier rule: CEP of its matches and of its resolutions, both into its lifecycle. */
     record EpisodeOperators(EpisodeRule rule, FilterFunction<RuleEvent> firingInput, String firingInputName,
-            String firingInputUid, Cep<RuleEvent> firing, Cep<RuleEvent> resolution,
-            AlertLifecycle lifecycle, String lifecycleName, String lifecycleUid) implements Operators {}
+            String firingInputUid, Cep<RuleEvent> firing, FilterFunction<RuleEvent> resolvingInput,
+            Cep<RuleEvent> resolution, AlertLifecycle lifecycle, String lifecycleName, String lifecycleUid)
+            implements Operators {
+
+        /** The name of the filter before the resolving operator, when it has one ({@link #resolvingInput} not null). */
+        String resolvingInputName() {
+            return "Resolving input: " + rule.id();
+        }
+
+        String resolvingInputUid() {
+            return resolution.uid() + "-input";
+        }
+    }
 
     /** The operator that picks each rule's candidates from the on-time readings (a fresh one per call). */
     SelectAlertCandidates selector() {
@@ -105,6 +117,7 @@ public final class RuleOperators {
                         RulePatterns.firingInput(episodes), "Firing input: " + rule.id(), CompiledRule.patternUid(rule) + "-input",
                         new Cep<>(compiled.pattern(), new MatchToAlert(rule), RuleEvent.class, "CEP " + kind + ": " + rule.id(),
                                 CompiledRule.patternUid(rule)),
+                        RulePatterns.resolvingInput(episodes),
                         new Cep<>(compiled.resolution(), new MatchToResolution(episodes), RuleEvent.class,
                                 "CEP " + kind + " resolved: " + rule.id(), CompiledRule.resolutionUid(episodes)),
                         new AlertLifecycle(episodes, forgetSensorAfter), "Alert lifecycle: " + rule.id(),
@@ -129,7 +142,10 @@ public final class RuleOperators {
                 KeyedStream<RuleEvent, String> firingCandidates = picks
                         .filter(e.firingInput()).name(e.firingInputName()).uid(e.firingInputUid())
                         .keyBy(c -> c.sensorId, Types.STRING);
-                KeyedStream<RuleEvent, String> candidates = picks.keyBy(c -> c.sensorId, Types.STRING);
+                // Likewise the resolving pattern, when it needs only some (a sequence's: the stretches' ends).
+                DataStream<RuleEvent> resolving = e.resolvingInput() == null ? picks
+                        : picks.filter(e.resolvingInput()).name(e.resolvingInputName()).uid(e.resolvingInputUid());
+                KeyedStream<RuleEvent, String> candidates = resolving.keyBy(c -> c.sensorId, Types.STRING);
                 perRule.add(cep(firingCandidates, e.firing()).union(cep(candidates, e.resolution()))
                         .keyBy(a -> a.sensorId, Types.STRING)
                         .process(e.lifecycle(), TypeInformation.of(Alert.class))

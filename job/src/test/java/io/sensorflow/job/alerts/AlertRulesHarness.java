@@ -45,6 +45,8 @@ final class AlertRulesHarness implements AutoCloseable {
     final List<KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert>> lifecycles = new ArrayList<>();
     /** Per rule, for an episode rule: which of its events its firing CEP operator gets (else null). */
     private final List<org.apache.flink.api.common.functions.FilterFunction<RuleEvent>> firingInputs = new ArrayList<>();
+    /** Per rule, for an episode rule: which of its events its resolving CEP operator gets (null: all, or no such operator). */
+    private final List<org.apache.flink.api.common.functions.FilterFunction<RuleEvent>> resolvingInputs = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
     /** What the batching operator lends the selector in the job: one slot per sensor. */
     private final java.util.Map<String, io.sensorflow.job.readings.SensorSlot> slots = new java.util.HashMap<>();
@@ -70,11 +72,13 @@ final class AlertRulesHarness implements AutoCloseable {
                 resolutions.add(null);
                 lifecycles.add(null);
                 firingInputs.add(null);
+                resolvingInputs.add(null);
             } else if (ops instanceof RuleOperators.EpisodeOperators e) {
                 downstream.add(cepHarness(e.firing()));
                 resolutions.add(cepHarness(e.resolution()));
                 lifecycles.add(lifecycleHarness(e.lifecycle()));
                 firingInputs.add(e.firingInput());
+                resolvingInputs.add(e.resolvingInput());
             }
         }
         // A null entry: that operator starts empty (a rule that is new, or changed, in the job).
@@ -195,7 +199,8 @@ final class AlertRulesHarness implements AutoCloseable {
                     if (firingInputs.get(i) == null || firingInputs.get(i).filter(rec.getValue())) { // as the job
                         h.processElement(rec);
                     }
-                    if (resolutions.get(i) != null) {
+                    if (resolutions.get(i) != null
+                            && (resolvingInputs.get(i) == null || resolvingInputs.get(i).filter(rec.getValue()))) {
                         resolutions.get(i).processElement(new StreamRecord<>(rec.getValue(), rec.getTimestamp()));
                     }
                 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job's alert operators keep the uids savepoints restore by and the names the web UI, the
- * metrics and RestSubmissionIT show: those of main at afccfa9, written out, and the stateless
- * filters before each firing pattern that came after it.
+ * metrics and RestSubmissionIT show: those of main at afccfa9, written out, the stateless
+ * filters before each firing pattern that came after it, and the sequence's resolution in its
+ * one-event form (p3), with its filter.
  */
 class RuleOperatorsTest {
 
@@ -38,7 +39,8 @@ class RuleOperatorsTest {
                 "rule-hot-fb70e4d6-lifecycle Alert lifecycle: hot",
                 "rule-hot-fb70e4d6-p2 CEP sequence: hot",
                 "rule-hot-fb70e4d6-p2-input Firing input: hot",
-                "rule-hot-fb70e4d6-p2-resolved-3 CEP sequence resolved: hot",
+                "rule-hot-fb70e4d6-p3-resolved-3 CEP sequence resolved: hot",
+                "rule-hot-fb70e4d6-p3-resolved-3-input Resolving input: hot",
                 "rule-outlier-404b6dc1-lifecycle Alert lifecycle: outlier",
                 "rule-outlier-404b6dc1-p2 CEP outlier: outlier",
                 "rule-outlier-404b6dc1-p2-input Firing input: outlier",
@@ -58,7 +60,8 @@ class RuleOperatorsTest {
                 "rule-stuck-f3d10b5f-p2-input Firing input: stuck",
                 "rule-stuck-f3d10b5f-p2-resolved-1 CEP stuck resolved: stuck",
                 "select-alert-candidates Select alert candidates");
-        // Every CEP operator reads the selector (a firing pattern through its filter); every lifecycle its rule's two CEP operators.
+        // Every CEP operator reads the selector (a firing pattern, and a sequence's resolution, through its
+        // filter); every lifecycle its rule's two CEP operators.
         for (StreamNode node : graph.getStreamNodes()) {
             List<String> inputs = new ArrayList<>();
             for (var edge : node.getInEdges()) {
@@ -66,8 +69,10 @@ class RuleOperatorsTest {
             }
             inputs.sort(null);
             String name = node.getOperatorName();
-            if (name.startsWith("CEP ") && name.contains(" resolved: ") || name.startsWith("CEP silence: ")
-                    || name.startsWith("Firing input: ")) {
+            if (name.startsWith("CEP sequence resolved: ")) {
+                assertThat(inputs).as(name).containsExactly("Resolving input: " + name.substring(name.indexOf(": ") + 2));
+            } else if (name.startsWith("CEP ") && name.contains(" resolved: ") || name.startsWith("CEP silence: ")
+                    || name.startsWith("Firing input: ") || name.startsWith("Resolving input: ")) {
                 assertThat(inputs).as(name).containsExactly("Select alert candidates");
             } else if (name.startsWith("CEP ")) {
                 assertThat(inputs).as(name).containsExactly("Firing input: " + name.substring(name.indexOf(": ") + 2));
