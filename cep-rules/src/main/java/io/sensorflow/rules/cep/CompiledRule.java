@@ -78,17 +78,17 @@ public record CompiledRule(Rule rule, Pattern<RuleEvent, RuleEvent> pattern, Can
      * {@code resolveReadings}, so a rule that changed that starts it afresh.
      */
     public static String resolutionUid(EpisodeRule rule) {
-        String form = rule instanceof SequenceRule ? SEQUENCE_RESOLUTION_FORM : PATTERN_FORM;
+        String form = rule instanceof SequenceRule || rule instanceof RiseRule ? STRETCH_RESOLUTION_FORM : PATTERN_FORM;
         return uid(rule) + "-" + form + "-resolved-" + rule.resolveReadings();
     }
 
     /**
-     * The form of a sequence's resolving pattern: p3 since it is one event that carries its stretch
-     * ({@link RulePatterns#sequenceResolved}); a partial match of the p2 form ("met", then "back"
-     * events) has no place in it, so that operator starts afresh (a savepoint of the older form
-     * restores with --allowNonRestoredState).
+     * The form of a sequence's and a rise's resolving pattern: p3 since it is one event that carries
+     * its stretch ({@link RulePatterns#sequenceResolved}, {@link RulePatterns#riseResolved}); a
+     * partial match of the p2 form ("met", then "back" events) has no place in it, so that operator
+     * starts afresh (a savepoint of the older form restores with --allowNonRestoredState).
      */
-    static final String SEQUENCE_RESOLUTION_FORM = "p3";
+    static final String STRETCH_RESOLUTION_FORM = "p3";
 
     /**
      * The form of the firing and resolving patterns, in their operators' uids. FlinkCEP keeps a

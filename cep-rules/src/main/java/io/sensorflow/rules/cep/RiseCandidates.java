@@ -13,40 +13,30 @@ import java.util.function.Consumer;
  * costs O(1) amortized and the state holds at most the readings of one window. CEP cannot take
  * that reading from the stream itself: it is usually behind the watermark by the time the rise
  * shows, and CEP drops such records as late. The patterns ({@link RulePatterns#rise},
- * {@link RulePatterns#resolved}) decide on what the events carry; what is left out, and why that
- * cannot change an alert:
+ * {@link RulePatterns#riseResolved}) decide on what the events carry; what is left out, and why
+ * that cannot change an alert:
  * <ul>
- *   <li>a rising reading after the first of a stretch of them, when it provably opens no episode
- *       ({@link Episodes}: one is open and nothing at its time can close it, or a cooldown lasts,
- *       or an earlier match of its time is the one that decides); the first of each stretch is
- *       sent, as the resolution pattern needs a rising reading right before the readings that
- *       resolve;
- *   <li>readings without a rise other than the first {@code resolveReadings} after a rising one
- *       while an episode may be open (a match since the last resolution): the resolution has
- *       matched by the {@code resolveReadings}-th, or there is nothing to resolve;
- *   <li>while an episode is provably open ({@link Episodes}: open before this reading's time, no
- *       resolution at it), the first rising reading of a stretch and the readings without a rise
- *       after it, until the {@code resolveReadings}-th of those comes: they are held, and sent then,
- *       in order, before it (stamped with its time; the patterns read their own times). A stretch
- *       broken by a rise before then is dropped: its rising reading's match is no alert (an episode
- *       is open; a resolution at its time would come first only from this stretch's completion, or,
- *       with a cooldown, starts one), and readings broken off by a rise are part of no resolution.
- *       Without a cooldown, a stretch broken at its rising reading's own time is sent as it stands:
- *       a later stretch of that time may still resolve the episode, and then the first match of the
- *       time opens the next one. On a sensor whose
- *       rise never settles this sends CEP nothing while its episode is open, where it sent every
- *       break of a stretch and the first rising reading after it.
+ *   <li>a rising reading that provably opens no episode ({@link Episodes#later}: one is open and
+ *       nothing at its time can close it, or a cooldown lasts, or an earlier match of its time is
+ *       the one that decides); one that may open only if a resolution comes at its time is kept
+ *       until the time is decided ({@link Episodes#deferred});
+ *   <li>readings without a rise but the {@code resolve.readings}-th in a row after a rising one,
+ *       while an episode may be open (a rise since the last resolution), which carries its stretch:
+ *       the rising reading before it, with the reading that one rose from
+ *       ({@link RuleEvent#metTime} and after), its place in the stretch ({@link RuleEvent#runLength})
+ *       and the stretch's first reading ({@link RuleEvent#episodeStart}). The resolving pattern is
+ *       that one event; the selector counts the stretch, since most of it is behind the watermark.
  * </ul>
- * The lifecycle then sees no match of the rule on such a sensor while the hold lasts, so an
- * episode held open longer than {@code --forget-sensor-after} (7 days) is forgotten there, as the
+ * The lifecycle then sees no match of the rule on such a sensor while an episode is open, so an
+ * episode open longer than {@code --forget-sensor-after} (7 days) is forgotten there, as the
  * cep-rules README says of the matches left out while an episode is open.
  */
 public final class RiseCandidates implements CandidateSelector<RiseCandidates.State> {
 
     /** The version of the state this writes, after {@link CandidateSelector#FORMAT_VERSION_MARK}. */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
 
-    /** The most readings a hold can have: a rising one and {@code resolve.readings} (at most 1000) after it. */
+    /** The most readings a version-3 state could hold: a rising one and {@code resolve.readings} (at most 1000) after it. */
     private static final int MAX_HELD = 1001;
 
     private final RiseRule rule;
@@ -61,13 +51,12 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         this.cooldownMs = rule.cooldown().toMillis();
     }
 
-    /** Per sensor: a queue of (time, value), ascending in both, and whether a rise is going on. */
+    /** Per sensor: a queue of (time, value), ascending in both, and the stretch without a rise after the last rising reading. */
     public static final class State {
         long[] times = new long[4];
         double[] values = new double[4];
         int head;
         int size;
-        boolean rising;
         long lastTime = Long.MIN_VALUE;
         /** The rule's episodes on the sensor, as far as the selector can tell. */
         Episodes episodes = new Episodes();
@@ -80,33 +69,15 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
          * event time resolutions are taken before matches.
          */
         long lastMatchTime = Long.MIN_VALUE;
-        /**
-         * The held stretch while an episode is provably open: its first rising reading, then the
-         * readings without a rise after it (the first {@link RuleEvent#BACK}, the others
-         * {@link RuleEvent#NORMAL}), each with the reading it is measured from; none when 0.
-         */
-        int heldCount;
-        long[] heldTimes;
-        double[] heldValues;
-        long[] heldFromTimes;
-        double[] heldFromValues;
+        /** The last rising reading and the reading it rose from, which a stretch without a rise follows ({@link RuleEvent#NONE}: not known). */
+        long metTime = RuleEvent.NONE;
+        double metValue;
+        long metFromTime = RuleEvent.NONE;
+        double metFromValue;
+        /** The time of the stretch's first reading without a rise. */
+        long stretchStart;
 
-        void hold(long t, double v, long fromTime, double fromValue, int capacity) {
-            if (heldTimes == null || heldCount == heldTimes.length) { // grows only past capacity after a restore with another M
-                int n = Math.max(capacity, heldCount + 1);
-                heldTimes = java.util.Arrays.copyOf(heldTimes == null ? new long[0] : heldTimes, n);
-                heldValues = java.util.Arrays.copyOf(heldValues == null ? new double[0] : heldValues, n);
-                heldFromTimes = java.util.Arrays.copyOf(heldFromTimes == null ? new long[0] : heldFromTimes, n);
-                heldFromValues = java.util.Arrays.copyOf(heldFromValues == null ? new double[0] : heldFromValues, n);
-            }
-            heldTimes[heldCount] = t;
-            heldValues[heldCount] = v;
-            heldFromTimes[heldCount] = fromTime;
-            heldFromValues[heldCount] = fromValue;
-            heldCount++;
-        }
-
-        // Capacity is a power of two, so positions wrap with a mask.
+    // Capacity is a power of two, so positions wrap with a mask.
         long time(int i) {
             return times[(head + i) & (times.length - 1)];
         }
@@ -150,57 +121,43 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             return;
         }
         s.lastTime = timestamp;
-        s.episodes.at(timestamp, cooldownMs);
+        Episodes ep = s.episodes;
+        ep.at(timestamp, cooldownMs);
         while (s.size > 0 && timestamp - s.time(0) >= withinMs) {
             s.pollFirst();
         }
         long fromTime = s.size > 0 ? s.time(0) : RuleEvent.NONE;
         double fromValue = s.size > 0 ? s.value(0) : Double.NaN;
-        boolean rises = RulePatterns.rises(rule, timestamp, value, fromTime, fromValue);
-        if (rises) {
-            int later = Episodes.SEND;
-            if (!s.rising) {
-                if (s.heldCount > 0 && cooldownMs == 0 && s.heldTimes[0] == timestamp) {
-                    // Broken at its rise's own time: a resolution may still come at that time, before which
-                    // that first match of the time may open the next episode. Sent as it stands.
-                    flush(s, sensorId, out);
-                }
-                s.heldCount = 0; // broken before it could resolve: resolves nothing, and its rise opened nothing
-                Episodes ep = s.episodes;
-                RuleEvent kept = ep.matched();
-                if (kept != null) {
-                    // A rise of this time kept back goes first: should a resolution at this time come,
-                    // the first match of the time is the one that opens, and names, the next episode.
-                    out.accept(kept);
-                }
-                if (ep.exact && ep.open && !ep.resolutionAt) {
-                    s.hold(timestamp, value, fromTime, fromValue, resolveReadings + 1);
-                    later = Episodes.LEAVE;
-                }
-            } else {
-                later = s.episodes.later(cooldownMs);
-            }
-            if (later != Episodes.LEAVE) {
-                RuleEvent e = event(sensorId, timestamp, value, RuleEvent.RISE, fromTime, fromValue);
-                if (later == Episodes.SEND) {
-                    out.accept(e);
-                } else {
-                    s.episodes.deferred = e;
-                }
+        if (RulePatterns.rises(rule, timestamp, value, fromTime, fromValue)) {
+            int decision = ep.later(cooldownMs); // and it is a match of this time
+            if (decision != Episodes.LEAVE) {
+                ep.pick(decision, event(sensorId, timestamp, value, RuleEvent.RISE, fromTime, fromValue), out);
             }
             s.unresolved = true;
             s.lastMatchTime = timestamp;
             s.normalsPassed = 0;
+            s.metTime = timestamp;
+            s.metValue = value;
+            s.metFromTime = fromTime;
+            s.metFromValue = fromValue;
         } else if (s.normalsPassed < resolveReadings) {
-            if (s.heldCount > 0) {
-                s.hold(timestamp, value, fromTime, fromValue, resolveReadings + 1);
-            } else if (s.unresolved) { // else no episode can be open: a resolution would change nothing
-                out.accept(event(sensorId, timestamp, value, s.normalsPassed == 0 ? RuleEvent.BACK : RuleEvent.NORMAL,
-                        fromTime, fromValue));
+            if (s.normalsPassed == 0) {
+                s.stretchStart = timestamp;
             }
-            if (++s.normalsPassed == resolveReadings) {
-                flush(s, sensorId, out); // a held stretch resolves: all of it, in order
-                RuleEvent deferred = s.episodes.resolved();
+            int place = ++s.normalsPassed;
+            if (place == resolveReadings && s.metTime != RuleEvent.NONE) {
+                if (s.unresolved) { // else no episode can be open: a resolution would change nothing
+                    RuleEvent e = event(sensorId, timestamp, value, place == 1 ? RuleEvent.BACK : RuleEvent.NORMAL,
+                            fromTime, fromValue);
+                    e.episodeStart = s.stretchStart;
+                    e.runLength = place;
+                    e.metTime = s.metTime;
+                    e.metValue = s.metValue;
+                    e.metFromTime = s.metFromTime;
+                    e.metFromValue = s.metFromValue;
+                    out.accept(e);
+                }
+                RuleEvent deferred = ep.resolved();
                 if (deferred != null) {
                     out.accept(deferred); // a rise of this time that opens once the resolution closed the episode
                 }
@@ -209,21 +166,10 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
                 }
             }
         }
-        s.rising = rises;
         while (s.size > 0 && s.value(s.size - 1) >= value) {
             s.size--;
         }
         s.push(timestamp, value);
-    }
-
-    /** Sends the held stretch, if any, in order: its rising reading, then those without a rise. */
-    private static void flush(State s, String sensorId, Consumer<RuleEvent> out) {
-        for (int i = 0; i < s.heldCount; i++) {
-            out.accept(event(sensorId, s.heldTimes[i], s.heldValues[i],
-                    i == 0 ? RuleEvent.RISE : i == 1 ? RuleEvent.BACK : RuleEvent.NORMAL,
-                    s.heldFromTimes[i], s.heldFromValues[i]));
-        }
-        s.heldCount = 0;
     }
 
     private static RuleEvent event(String sensorId, long timestamp, double value, byte kind, long fromTime, double fromValue) {
@@ -237,16 +183,21 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
     public boolean isEmpty(State s, long watermark) {
         // Every reading still to come is after the watermark, so once the last one is a whole window
         // behind it nothing kept can be a starting point; a rise still open then ends with the
-        // next reading anyway, which has nothing to rise from. Readings due to a resolution keep it.
-        // Kept while the episodes' life may still leave out a match (open, cooling down).
-        return (s.size == 0 || CandidateSelector.passedBy(watermark, s.lastTime, withinMs)) && !s.unresolved
-                && s.episodes.isEmpty(watermark, cooldownMs);
+        // next reading anyway, which has nothing to rise from. A rise since the last resolution keeps
+        // it (its resolution is due), and so do the episodes' life while it may still leave out a
+        // match (open, cooling down). A state of an older version (episodes unknown) has had its last
+        // resolution at or before its latest reading: once that is a cooldown behind, it is a fresh one.
+        if (s.size > 0 && !CandidateSelector.passedBy(watermark, s.lastTime, withinMs) || s.unresolved) {
+            return false;
+        }
+        Episodes ep = s.episodes;
+        return ep.isEmpty(watermark, cooldownMs)
+                || !ep.exact && ep.at != Long.MIN_VALUE && CandidateSelector.passedBy(watermark, ep.at, cooldownMs);
     }
 
     @Override
     public void write(State s, DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION_MARK + FORMAT_VERSION);
-        out.writeBoolean(s.rising);
         out.writeLong(s.lastTime);
         out.writeInt(s.size);
         for (int i = 0; i < s.size; i++) {
@@ -257,26 +208,31 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         out.writeBoolean(s.unresolved);
         out.writeLong(s.lastMatchTime);
         s.episodes.write(out);
-        out.writeInt(s.heldCount);
-        for (int i = 0; i < s.heldCount; i++) {
-            out.writeLong(s.heldTimes[i]);
-            out.writeDouble(s.heldValues[i]);
-            out.writeLong(s.heldFromTimes[i]);
-            out.writeDouble(s.heldFromValues[i]);
-        }
+        out.writeLong(s.metTime);
+        out.writeDouble(s.metValue);
+        out.writeLong(s.metFromTime);
+        out.writeDouble(s.metFromValue);
+        out.writeLong(s.stretchStart);
     }
 
     /**
-     * Reads this version's form and the three before it: version 0 had no resolution (nothing is
-     * due), neither it nor 1 followed the episodes (every match is sent, {@link Episodes#unknown}),
-     * none held a stretch (what they sent reached CEP).
+     * Reads this version's form and the four before it: version 0 had no resolution (nothing is
+     * due), neither it nor 1 followed the episodes (every match is sent, {@link Episodes#unknown}).
+     * None before 4 counted the stretch for a one-event resolution: a stretch in progress whose
+     * readings went to the resolving pattern of the form before (whose operator does not restore
+     * into this one, {@link CompiledRule#resolutionUid}) resolves nothing, as that pattern's partial
+     * match is gone; the next stretch does. Version 3's stretch held toward a resolution (its
+     * rising reading, then the readings without a rise after it) reached no CEP and is counted on.
+     * Versions before 4 also wrote whether a rise was going on, which nothing needs any more.
      */
     @Override
     public State read(DataInput in) throws IOException {
         State s = new State();
         int first = in.readUnsignedByte();
         int version = CandidateSelector.formatVersion(first, FORMAT_VERSION, "rise rule state");
-        s.rising = version == 0 ? first == 1 : in.readBoolean();
+        if (version >= 1 && version <= 3) {
+            in.readBoolean(); // rising
+        }
         s.lastTime = in.readLong();
         int size = in.readInt();
         for (int i = 0; i < size; i++) {
@@ -288,13 +244,30 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             s.lastMatchTime = in.readLong();
         }
         s.episodes = version >= 2 ? Episodes.read(in) : Episodes.unknown();
-        if (version >= 3) {
+        if (version >= 4) {
+            s.metTime = in.readLong();
+            s.metValue = in.readDouble();
+            s.metFromTime = in.readLong();
+            s.metFromValue = in.readDouble();
+            s.stretchStart = in.readLong();
+        } else if (version == 3) {
             int held = in.readInt();
             if (held < 0 || held > MAX_HELD) { // resolve.readings is at most 1000: a stretch and its breaks
                 throw new IOException("rise rule state holds " + held + " readings, at most " + MAX_HELD + " can be held");
             }
             for (int i = 0; i < held; i++) {
-                s.hold(in.readLong(), in.readDouble(), in.readLong(), in.readDouble(), resolveReadings + 1);
+                long t = in.readLong();
+                double v = in.readDouble();
+                long ft = in.readLong();
+                double fv = in.readDouble();
+                if (i == 0) {
+                    s.metTime = t;
+                    s.metValue = v;
+                    s.metFromTime = ft;
+                    s.metFromValue = fv;
+                } else if (i == 1) {
+                    s.stretchStart = t;
+                }
             }
         }
         return s;

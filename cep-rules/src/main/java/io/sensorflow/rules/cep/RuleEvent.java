@@ -19,9 +19,10 @@ public class RuleEvent {
     public static final byte RISE = 3;
     /**
      * The first {@link #NORMAL} reading after one that meets the rule: where a resolution can start.
-     * A sequence rule's {@code BACK} and {@code NORMAL} carry their stretch: {@link #fromTime} and
-     * {@link #fromValue} are the last reading past the threshold before it, {@link #runLength} the
-     * reading's place in it, {@link #episodeStart} its first reading's time.
+     * A sequence or rise rule's {@code BACK} and {@code NORMAL} carry their stretch (the readings in
+     * a row that do not meet the rule): {@link #runLength} is the reading's place in it,
+     * {@link #episodeStart} its first reading's time, {@link #metTime} and the fields after it the
+     * reading that met the rule right before it.
      */
     public static final byte BACK = 4;
     /**
@@ -61,6 +62,15 @@ public class RuleEvent {
     public double fromValue;
     /** For {@link #REPEAT}: its place in its run, the run's first reading being 1; for a stuck rule's {@link #BACK}: that of the reading before it. */
     public long runLength;
+    /**
+     * For a sequence or rise rule's {@link #BACK} or {@link #NORMAL}: the last reading before its
+     * stretch that met the rule ({@link #NONE} when it is not known), and for a rise the reading
+     * that one rose from ({@link #metFromTime}, {@link #metFromValue}).
+     */
+    public long metTime = NONE;
+    public double metValue;
+    public long metFromTime = NONE;
+    public double metFromValue;
     /** For {@link #OUTLIER}: how many readings the window before it held, their mean and sample standard deviation. */
     public int windowReadings;
     public double windowMean;
@@ -98,6 +108,7 @@ public class RuleEvent {
         return "RuleEvent{" + sensorId + " @" + timestamp + " " + value + " kind=" + kind + " episode=" + episodeStart
                 + (kind == RISE || kind == REPEAT ? " from=" + fromValue + "@" + fromTime : "")
                 + (kind == REPEAT ? " #" + runLength : "")
+                + ((kind == BACK || kind == NORMAL) && metTime != NONE ? " #" + runLength + " after " + metValue + "@" + metTime : "")
                 + (kind == OUTLIER ? " window n=" + windowReadings + " mean=" + windowMean + " sd=" + windowSd : "")
                 + (late ? " late by " + detectionDelayMs + "ms" : "") + "}";
     }

@@ -64,15 +64,15 @@ public final class RulePatterns {
 
     /**
      * Which of a rule's events its resolving pattern ({@link #resolved}) needs, or null when it
-     * needs them all. A sequence's resolution is one event ({@link #sequenceResolved}), so it needs
-     * only the readings within the threshold that are the {@code resolve.readings}-th of their
-     * stretch: an {@link RuleEvent#EXTREME}, or a reading earlier in its stretch, meets no condition
-     * of it.
+     * needs them all. A sequence's or rise's resolution is one event ({@link #sequenceResolved},
+     * {@link #riseResolved}), so it needs only the readings that do not meet the rule and are the
+     * {@code resolve.readings}-th of their stretch: an {@link RuleEvent#EXTREME} or
+     * {@link RuleEvent#RISE}, or a reading earlier in its stretch, meets no condition of it.
      */
     public static FilterFunction<RuleEvent> resolvingInput(EpisodeRule rule) {
-        if (rule instanceof SequenceRule s) {
-            long m = s.resolveReadings();
-            return e -> e.kind != RuleEvent.EXTREME && e.runLength == m;
+        if (rule instanceof SequenceRule || rule instanceof RiseRule) {
+            long m = rule.resolveReadings();
+            return e -> (e.kind == RuleEvent.BACK || e.kind == RuleEvent.NORMAL) && e.runLength == m;
         }
         return null;
     }
@@ -88,6 +88,9 @@ public final class RulePatterns {
         }
         if (rule instanceof SequenceRule s) {
             return sequenceResolved(s);
+        }
+        if (rule instanceof RiseRule r) {
+            return riseResolved(r);
         }
         SimpleCondition<RuleEvent> meets;
         SimpleCondition<RuleEvent> not;
@@ -115,8 +118,8 @@ public final class RulePatterns {
     /**
      * What resolves a sequence's episode, as one event: a reading within the threshold that is the
      * {@code resolve.readings}-th in a row ({@link RuleEvent#runLength}, its place in its stretch)
-     * right after one past the threshold (the one it carries, {@link RuleEvent#fromTime} and
-     * {@link RuleEvent#fromValue}; {@link RuleEvent#NONE} when none is known); a match at that
+     * right after one past the threshold (the one it carries, {@link RuleEvent#metTime} and
+     * {@link RuleEvent#metValue}; {@link RuleEvent#NONE} when none is known); a match at that
      * reading. {@link RuleEvent#episodeStart} is the stretch's first reading, where the RESOLVED's
      * span starts. {@link SequenceCandidates} counts the stretch, as it counts a run, since its
      * readings are mostly behind the watermark: so CEP keeps no partial match per stretch and gets
@@ -127,7 +130,22 @@ public final class RulePatterns {
         long m = rule.resolveReadings();
         return Pattern.<RuleEvent>begin(STRETCH, AfterMatchSkipStrategy.noSkip())
                 .where(SimpleCondition.of(e -> !rule.isExtreme(e.value) && e.runLength == m
-                        && e.fromTime != RuleEvent.NONE && rule.isExtreme(e.fromValue)));
+                        && e.metTime != RuleEvent.NONE && rule.isExtreme(e.metValue)));
+    }
+
+    /**
+     * What resolves a rise's episode, as one event, like a sequence's ({@link #sequenceResolved}): a
+     * reading without a rise (on what it carries) that is the {@code resolve.readings}-th in a row
+     * right after one with a rise (the reading it carries, {@link RuleEvent#metTime} and after, with
+     * the reading that one rose from, which the condition checks against the rule). With every
+     * reading fed and counted, the textbook {@code begin("met").where(rises).next("back").where(no
+     * rise).times(M).consecutive()}. {@link RiseCandidates} counts the stretch.
+     */
+    static Pattern<RuleEvent, RuleEvent> riseResolved(RiseRule rule) {
+        long m = rule.resolveReadings();
+        return Pattern.<RuleEvent>begin(STRETCH, AfterMatchSkipStrategy.noSkip())
+                .where(SimpleCondition.of(e -> !rises(rule, e) && e.runLength == m && e.metTime != RuleEvent.NONE
+                        && rises(rule, e.metTime, e.metValue, e.metFromTime, e.metFromValue)));
     }
 
     /** The name of {@link #sequenceResolved}'s one state: its match is the stretch's last reading, carrying the stretch. */

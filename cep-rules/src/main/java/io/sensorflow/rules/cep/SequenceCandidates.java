@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  *       {@link RuleEvent#BACK}: it ends the run for the firing pattern), and, while an episode may
  *       be open (a run of {@code count} since the last resolution), the {@code resolve.readings}-th
  *       in a row after one past it, which carries its stretch: the last reading past the threshold
- *       before it ({@link RuleEvent#fromTime}, {@link RuleEvent#fromValue}), its place in the
+ *       before it ({@link RuleEvent#metTime}, {@link RuleEvent#metValue}), its place in the
  *       stretch ({@link RuleEvent#runLength}) and the stretch's first reading
  *       ({@link RuleEvent#episodeStart}). The resolving pattern is that one event; the selector
  *       counts the stretch as it counts a run, since most of it is behind the watermark.
@@ -138,8 +138,8 @@ public final class SequenceCandidates implements CandidateSelector<SequenceCandi
                 if (place == 1 && s.sent || resolves && s.unresolved) {
                     RuleEvent e = RuleEvent.of(sensorId, timestamp, value, place == 1 ? RuleEvent.BACK : RuleEvent.NORMAL,
                             s.stretchStart);
-                    e.fromTime = s.lastExtremeTime;
-                    e.fromValue = s.lastExtremeValue;
+                    e.metTime = s.lastExtremeTime;
+                    e.metValue = s.lastExtremeValue;
                     e.runLength = place;
                     out.accept(e);
                 }

@@ -100,14 +100,14 @@ class CompiledRuleTest {
         RuleEvent extreme = RuleEvent.of("a", 10, 75, RuleEvent.EXTREME, 10);
         assertThat(input.filter(extreme)).isFalse();
         assertThat(RulePatterns.resolvingInput(StuckRule.ofReadings("stuck", Severity.WARNING, Metric.HUMIDITY, 3)))
-                .as("other kinds' resolutions get every event").isNull();
+                .as("a stuck rule's resolution gets every event").isNull();
     }
 
     /** A sequence's reading within HOT's threshold, the {@code place}-th after one at 75 °C. */
     private static RuleEvent stretchEnd(int place) {
         RuleEvent e = RuleEvent.of("a", 100, 50, place == 1 ? RuleEvent.BACK : RuleEvent.NORMAL, 20);
-        e.fromTime = 10;
-        e.fromValue = 75;
+        e.metTime = 10;
+        e.metValue = 75;
         e.runLength = place;
         return e;
     }

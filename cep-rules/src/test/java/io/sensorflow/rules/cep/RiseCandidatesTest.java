@@ -29,12 +29,12 @@ class RiseCandidatesTest {
     private List<String> picked() {
         List<String> p = new ArrayList<>();
         out.forEach(e -> p.add(e.kind == RuleEvent.RISE ? e.fromValue + "@" + e.fromTime / MIN + "->" + e.value + "@" + e.timestamp / MIN
-                : "no rise " + e.value + "@" + e.timestamp / MIN));
+                : "no rise " + e.value + "@" + e.timestamp / MIN + " #" + e.runLength + " after " + e.metValue + "@" + e.metTime / MIN));
         return p;
     }
 
     @Test
-    void theFirstReadingOfEachRiseWithTheLowestOfTheWindowBeforeIt() {
+    void aRiseThatMayOpenCarriesTheLowestOfTheWindowBeforeItAndAResolutionItsStretch() {
         RiseCandidates.State s = selector.newState();
         feed(s, 0, 25);
         feed(s, MIN, 20);
@@ -42,14 +42,18 @@ class RiseCandidatesTest {
         feed(s, 3 * MIN, 31); // same rise
         feed(s, 4 * MIN, 22); // over
         feed(s, 5 * MIN, 32); // +10 from 22 at 4 min (20 at 1 min is still in the window: +12)
-        // Readings without a rise before any rise can resolve nothing: not passed on; after one they can.
-        // The episode opened at 2 min is open: the rise at 5 min is held until three without a rise resolve it.
-        assertThat(picked()).containsExactly("20.0@1->30.0@2", "no rise 22.0@4");
+        // The episode opened at 2 min is open from 3 min: the rises at 3 and 5 min open nothing (without a
+        // cooldown each is kept until its time passes, in case a resolution comes at it). The reading at
+        // 4 min is the first of a stretch broken before three: it resolves nothing.
+        assertThat(picked()).containsExactly("20.0@1->30.0@2");
         feed(s, 6 * MIN, 25);
         feed(s, 7 * MIN, 24);
         feed(s, 8 * MIN, 23);
-        assertThat(picked()).containsExactly("20.0@1->30.0@2", "no rise 22.0@4", "20.0@1->32.0@5", "no rise 25.0@6",
-                "no rise 24.0@7", "no rise 23.0@8");
+        // The third without a rise resolves: one event, carrying its stretch and the rise before it.
+        assertThat(picked()).containsExactly("20.0@1->30.0@2", "no rise 23.0@8 #3 after 32.0@5");
+        assertThat(out.get(1).metFromValue).isEqualTo(20);
+        assertThat(out.get(1).metFromTime).isEqualTo(MIN);
+        assertThat(out.get(1).episodeStart).as("the stretch's first reading").isEqualTo(6 * MIN);
     }
 
     @Test
@@ -87,7 +91,7 @@ class RiseCandidatesTest {
         assertThat(out.get(0).fromTime).isEqualTo(999_000);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         selector.write(s, new DataOutputStream(bytes));
-        assertThat(bytes.size()).as("the queue holds two readings, not a thousand").isLessThan(96);
+        assertThat(bytes.size()).as("the queue holds two readings, not a thousand").isLessThan(200);
         RiseCandidates.State read = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         out.clear();
         feed(read, 1_001_000, 41);
@@ -96,7 +100,7 @@ class RiseCandidatesTest {
         for (int i = 0; i < 4; i++) {
             feed(read, 1_001_000 + 6 * MIN + i, 41);
         }
-        assertThat(picked()).containsExactly("no rise 41.0@22", "no rise 41.0@22", "no rise 41.0@22");
+        assertThat(picked()).containsExactly("no rise 41.0@22 #3 after 41.0@16");
         assertThat(selector.isEmpty(read, 1_001_000 + 12 * MIN)).isTrue();
     }
 
@@ -105,32 +109,70 @@ class RiseCandidatesTest {
             Duration.ofMinutes(5), 3, Duration.ofMinutes(15));
 
     @Test
-    void whileAnEpisodeIsOpenAStretchIsHeldUntilItResolvesAndDroppedWhenARiseBreaksIt() throws Exception {
-        RiseCandidates held = new RiseCandidates(RESOLVED_BY_3);
-        RiseCandidates.State s = held.newState();
-        java.util.function.BiConsumer<Long, Double> feed = (t, v) -> held.accept(s, "a", t, v, out::add);
+    void whileAnEpisodeIsOpenItsRisesAreLeftOutAndTheStretchThatResolvesIsOneEvent() throws Exception {
+        RiseCandidates cooling = new RiseCandidates(RESOLVED_BY_3);
+        RiseCandidates.State s = cooling.newState();
+        java.util.function.BiConsumer<Long, Double> feed = (t, v) -> cooling.accept(s, "a", t, v, out::add);
         feed.accept(0L, 20.0);
         feed.accept(MIN, 31.0); // a rise: the episode opens at its time
-        feed.accept(2 * MIN, 25.0); // no rise: toward a resolution, sent (the episode opened only at 1 min)
-        assertThat(picked()).containsExactly("20.0@0->31.0@1", "no rise 25.0@2");
+        feed.accept(2 * MIN, 25.0); // no rise: the first of a stretch
+        assertThat(picked()).containsExactly("20.0@0->31.0@1");
         out.clear();
-        feed.accept(3 * MIN, 36.0); // a rise while the episode is open: held
-        feed.accept(4 * MIN, 29.0); // held
-        feed.accept(5 * MIN, 40.0); // a rise breaks it before three: dropped, this one held
+        feed.accept(3 * MIN, 36.0); // a rise while the episode is open: no alert
+        feed.accept(4 * MIN, 29.0);
+        feed.accept(5 * MIN, 40.0); // a rise breaks the stretch before three: it resolves nothing
         feed.accept(6 * MIN, 33.0);
         feed.accept(7 * MIN, 34.0);
         assertThat(picked()).as("nothing while the episode is provably open and no resolution is complete").isEmpty();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        held.write(s, new DataOutputStream(bytes));
-        RiseCandidates.State read = held.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        held.accept(read, "a", 8 * MIN, 35.0, out::add); // the third without a rise after 40 (the low is 29 at 4 min)
-        assertThat(picked()).as("the held stretch, in order, with its own times, when it resolves")
-                .containsExactly("25.0@2->40.0@5", "no rise 33.0@6", "no rise 34.0@7", "no rise 35.0@8");
-        assertThat(out).extracting(e -> e.kind)
-                .containsExactly(RuleEvent.RISE, RuleEvent.BACK, RuleEvent.NORMAL, RuleEvent.NORMAL);
+        cooling.write(s, new DataOutputStream(bytes));
+        RiseCandidates.State read = cooling.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        cooling.accept(read, "a", 8 * MIN, 35.0, out::add); // the third without a rise after 40 (the low is 29 at 4 min)
+        assertThat(picked()).as("the stretch, counted across the checkpoint, when it resolves")
+                .containsExactly("no rise 35.0@8 #3 after 40.0@5");
+        assertThat(out.get(0).kind).isEqualTo(RuleEvent.NORMAL);
+        assertThat(out.get(0).metFromValue).as("the rise before it was from 25 at 2 min").isEqualTo(25);
+        assertThat(out.get(0).episodeStart).isEqualTo(6 * MIN);
         out.clear();
-        held.accept(read, "a", 30 * MIN, 20.0, out::add);
-        held.accept(read, "a", 31 * MIN, 31.0, out::add); // closed, cooldown over: sent at once
+        cooling.accept(read, "a", 30 * MIN, 20.0, out::add);
+        cooling.accept(read, "a", 31 * MIN, 31.0, out::add); // closed, cooldown over: sent at once
         assertThat(picked()).containsExactly("20.0@30->31.0@31");
+    }
+
+    @Test
+    void readsAVersion3HeldStretchAsTheStretchItCounts() throws Exception {
+        RiseCandidates cooling = new RiseCandidates(RESOLVED_BY_3);
+        // Version 3: 29 at 4 min, 33 and 34 at 6 and 7 min in the queue; an episode open; held: the rise to 40
+        // at 5 min (from 25 at 2 min), then 33 and 34 without a rise.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream old = new DataOutputStream(bytes);
+        old.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 3);
+        old.writeBoolean(false); // rising
+        old.writeLong(7 * MIN);
+        old.writeInt(3);
+        for (long[] r : new long[][] {{4, 29}, {6, 33}, {7, 34}}) {
+            old.writeLong(r[0] * MIN);
+            old.writeDouble(r[1]);
+        }
+        old.writeInt(2); // normalsPassed
+        old.writeBoolean(true);
+        old.writeLong(5 * MIN);
+        old.writeBoolean(true); // episodes: exact, open, resolvedAt, at, matchAt, resolutionAt
+        old.writeBoolean(true);
+        old.writeLong(Long.MIN_VALUE);
+        old.writeLong(7 * MIN);
+        old.writeBoolean(false);
+        old.writeBoolean(false);
+        old.writeInt(3);
+        for (double[] r : new double[][] {{5, 40, 2, 25}, {6, 33, 4, 29}, {7, 34, 4, 29}}) {
+            old.writeLong((long) r[0] * MIN);
+            old.writeDouble(r[1]);
+            old.writeLong((long) r[2] * MIN);
+            old.writeDouble(r[3]);
+        }
+        RiseCandidates.State v3 = cooling.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        cooling.accept(v3, "a", 8 * MIN, 35.0, out::add);
+        assertThat(picked()).containsExactly("no rise 35.0@8 #3 after 40.0@5");
+        assertThat(out.get(0).episodeStart).isEqualTo(6 * MIN);
     }
 }

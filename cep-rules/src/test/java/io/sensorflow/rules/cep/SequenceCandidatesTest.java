@@ -51,8 +51,8 @@ class SequenceCandidatesTest {
         // carries its stretch: the rest can change nothing.
         assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "E40/10", "E50/10", "E60/10",
                 "B70/70#1", "N90/70#3");
-        assertThat(out.get(7).fromTime).as("the last reading past the threshold").isEqualTo(60_000);
-        assertThat(out.get(7).fromValue).isEqualTo(75);
+        assertThat(out.get(7).metTime).as("the last reading past the threshold").isEqualTo(60_000);
+        assertThat(out.get(7).metValue).isEqualTo(75);
         assertThat(selector.isEmpty(s, 0)).isTrue();
     }
 
@@ -85,7 +85,7 @@ class SequenceCandidatesTest {
         feed(s, 80_000, 20); // resolved
         feed(s, 90_000, 75); // nothing open: held
         assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "B40/40#1", "N80/60#3");
-        assertThat(out.get(4).fromTime).as("the stretch follows the reading at 50 s").isEqualTo(50_000);
+        assertThat(out.get(4).metTime).as("the stretch follows the reading at 50 s").isEqualTo(50_000);
     }
 
     @Test
@@ -177,7 +177,7 @@ class SequenceCandidatesTest {
         SequenceCandidates.State read = cooling.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         cooling.accept(read, "a", 130_000, 20, out::add); // the third back: resolved, one event carrying its stretch
         assertThat(picked()).containsExactly("E10/10", "E20/10", "E30/10", "B40/40#1", "N130/110#3");
-        assertThat(out.get(4).fromTime).isEqualTo(100_000);
+        assertThat(out.get(4).metTime).isEqualTo(100_000);
         assertThat(out.get(4).kind).isEqualTo(RuleEvent.NORMAL);
         out.clear();
         // Resolved at 130 s: nothing open, the next run is held only until its count (a cooldown lasts,
@@ -244,7 +244,7 @@ class SequenceCandidatesTest {
         feed(read, 30_000, 20); // the run it was in reached CEP: it needs its end
         feed(read, 40_000, 75); // nothing open: held
         assertThat(picked()).containsExactly("B30/30#1");
-        assertThat(out.get(0).fromTime).as("its last reading past the threshold was not kept").isEqualTo(RuleEvent.NONE);
+        assertThat(out.get(0).metTime).as("its last reading past the threshold was not kept").isEqualTo(RuleEvent.NONE);
 
         bytes.reset();
         old.writeBoolean(false); // not in a run: nothing is due
@@ -311,7 +311,7 @@ class SequenceCandidatesTest {
         SequenceCandidates.State v3 = cooling.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         cooling.accept(v3, "a", 110_000, 20, out::add);
         assertThat(picked()).as("the held stretch, counted on").containsExactly("N110/90#3");
-        assertThat(out.get(0).fromTime).isEqualTo(80_000);
+        assertThat(out.get(0).metTime).isEqualTo(80_000);
     }
 
     @Test

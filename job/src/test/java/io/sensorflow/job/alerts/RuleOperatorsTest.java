@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The job's alert operators keep the uids savepoints restore by and the names the web UI, the
  * metrics and RestSubmissionIT show: those of main at afccfa9, written out, the stateless
- * filters before each firing pattern that came after it, and the sequence's resolution in its
- * one-event form (p3), with its filter.
+ * filters before each firing pattern that came after it, and the sequence's and rise's
+ * resolution in its one-event form (p3), with its filter.
  */
 class RuleOperatorsTest {
 
@@ -54,14 +54,15 @@ class RuleOperatorsTest {
                 "rule-rise-f8b1c8f3-lifecycle Alert lifecycle: rise",
                 "rule-rise-f8b1c8f3-p2 CEP rise: rise",
                 "rule-rise-f8b1c8f3-p2-input Firing input: rise",
-                "rule-rise-f8b1c8f3-p2-resolved-3 CEP rise resolved: rise",
+                "rule-rise-f8b1c8f3-p3-resolved-3 CEP rise resolved: rise",
+                "rule-rise-f8b1c8f3-p3-resolved-3-input Resolving input: rise",
                 "rule-stuck-f3d10b5f-lifecycle Alert lifecycle: stuck",
                 "rule-stuck-f3d10b5f-p2 CEP stuck: stuck",
                 "rule-stuck-f3d10b5f-p2-input Firing input: stuck",
                 "rule-stuck-f3d10b5f-p2-resolved-1 CEP stuck resolved: stuck",
                 "select-alert-candidates Select alert candidates");
-        // Every CEP operator reads the selector (a firing pattern, and a sequence's resolution, through its
-        // filter); every lifecycle its rule's two CEP operators.
+        // Every CEP operator reads the selector (a firing pattern, and a sequence's or rise's resolution,
+        // through its filter); every lifecycle its rule's two CEP operators.
         for (StreamNode node : graph.getStreamNodes()) {
             List<String> inputs = new ArrayList<>();
             for (var edge : node.getInEdges()) {
@@ -69,7 +70,7 @@ class RuleOperatorsTest {
             }
             inputs.sort(null);
             String name = node.getOperatorName();
-            if (name.startsWith("CEP sequence resolved: ")) {
+            if (name.startsWith("CEP sequence resolved: ") || name.startsWith("CEP rise resolved: ")) {
                 assertThat(inputs).as(name).containsExactly("Resolving input: " + name.substring(name.indexOf(": ") + 2));
             } else if (name.startsWith("CEP ") && name.contains(" resolved: ") || name.startsWith("CEP silence: ")
                     || name.startsWith("Firing input: ") || name.startsWith("Resolving input: ")) {
