@@ -15,9 +15,10 @@ import java.util.function.Consumer;
  * conditions are on the reading and what it carries). A time is decided when the next time comes.
  *
  * <p>A match at time {@code t} can open an episode only if it is the first match at {@code t} and,
- * once {@code t}'s resolutions are taken, none is open and no cooldown lasts. So a selector sends
- * the first match of a stretch of them always (the resolution pattern needs it, and it costs one
- * event), and a later one ({@link #later}) only when it can be the alert: no episode open and the
+ * once {@code t}'s resolutions are taken, none is open and no cooldown lasts. So the outlier and
+ * stuck selectors send the first match of a stretch of them always (their resolution pattern needs
+ * it, and it costs one event; the rise's, one event carrying its stretch, does not), and a later
+ * one ({@link #later}) only when it can be the alert: no episode open and the
  * cooldown over, or (cooldown 0) an open episode that a resolution at the same time may still
  * close; that last one it keeps until the time is decided ({@link #deferred}), sending it if the
  * resolution came, or before the first match of a new stretch at that time (it is the time's first).
