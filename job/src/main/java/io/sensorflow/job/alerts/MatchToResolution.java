@@ -27,17 +27,7 @@ public final class MatchToResolution extends PatternProcessFunction<RuleEvent, A
         List<RuleEvent> back = match.get("back");
         RuleEvent first = back.get(0);
         RuleEvent last = back.get(back.size() - 1);
-        Alert a = new Alert();
-        a.ruleId = rule.id();
-        a.ruleKind = rule.kind();
-        a.severity = rule.severity().name().toLowerCase();
-        a.status = Alert.RESOLVED;
-        a.sensorId = last.sensorId;
-        a.spanStart = first.timestamp;
-        a.spanEnd = last.timestamp;
-        a.resolvedAt = last.timestamp;
-        a.readingTimes = new long[] {last.timestamp};
-        a.values = new double[] {last.value};
+        Alert a = AlertCandidates.resolution(rule, last.sensorId, first.timestamp, last.timestamp, last.value);
         MatchToAlert.lateIf(a, last);
         out.collect(a);
     }
