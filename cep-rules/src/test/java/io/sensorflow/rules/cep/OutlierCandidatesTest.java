@@ -222,6 +222,38 @@ class OutlierCandidatesTest {
         assertThat(out.get(0).windowMean).isEqualTo(25.5);
     }
 
+    /**
+     * A state of version 1 does not follow the episodes (the lifecycle may have one open, or be
+     * cooling down): with a duration window it is as good as fresh once no outlier came since the
+     * last resolution (none can be open), its window is a whole D behind the watermark and the
+     * watermark is a cooldown past its latest reading (the lifecycle's last resolution was at a
+     * reading no later).
+     */
+    @Test
+    void aStateOfVersion1WithADurationWindowIsForgottenACooldownAfterItsLatestReading() throws Exception {
+        OutlierRule rule = OutlierRule.ofDuration("spike", Severity.WARNING, Metric.TEMPERATURE, 2, Duration.ofSeconds(3))
+                .with(2, 1, Duration.ofSeconds(10), io.sensorflow.rules.SensorScope.ALL);
+        OutlierCandidates selector = new OutlierCandidates(rule);
+        // Version 1: an outlier at 2 s, resolved at 3 s; the window (3 s, 10), (4 s, 11), the latest reading at 4 s.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream v1 = new DataOutputStream(bytes);
+        v1.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 1);
+        v1.writeBoolean(false);
+        v1.writeLong(4 * S);
+        v1.writeBoolean(true);
+        v1.writeInt(2);
+        v1.writeLong(3 * S);
+        v1.writeDouble(10);
+        v1.writeLong(4 * S);
+        v1.writeDouble(11);
+        v1.writeInt(1);
+        v1.writeBoolean(false);
+        v1.writeLong(2 * S);
+        OutlierCandidates.State s = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(selector.isEmpty(s, 14 * S - 1)).as("a cooldown may last").isFalse();
+        assertThat(selector.isEmpty(s, 14 * S)).isTrue();
+    }
+
     @Test
     void aStateOfANewerFormatOrWithoutOneIsRefused() {
         OutlierCandidates selector = new OutlierCandidates(FOUR);
