@@ -185,12 +185,10 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
         // duration behind it, no later window holds any of them, and a reading with an empty window
         // is no outlier, as with a fresh state. A window of readings has no such end. Readings due
         // to a resolution keep the state, and so does an episodes' life that may still leave out a
-        // match (open, cooling down). Episodes unknown (a state of version 1): not unresolved, no
-        // episode is open, and the last resolution was at or before the latest reading: once that is
-        // a cooldown behind, it is a fresh one (as RiseCandidates and SequenceCandidates).
+        // match (open, cooling down; for a state of version 1, episodes unknown, until a cooldown
+        // after the latest reading).
         return (s.size == 0 || durationMs > 0 && CandidateSelector.passedBy(watermark, s.lastTime, durationMs)) && !s.episodes.unresolved
-                && (s.episodes.isEmpty(watermark, cooldownMs) || !s.episodes.exact
-                        && (cooldownMs == 0 || CandidateSelector.passedBy(watermark, s.lastTime, cooldownMs)));
+                && s.episodes.isEmpty(watermark, cooldownMs, s.lastTime);
     }
 
     @Override

@@ -238,12 +238,10 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         // Every reading still to come is after the watermark, so once the last one is a whole window
         // behind it nothing kept can be a starting point; a rise still open then ends with the
         // next reading anyway, which has nothing to rise from. Readings due to a resolution keep it.
-        // Kept while the episodes' life may still leave out a match (open, cooling down). Episodes
-        // unknown (a state of version 0 or 1): not unresolved, no episode is open, and the last
-        // resolution was at or before the latest reading: once that is a cooldown behind, it is a fresh one.
+        // Kept while the episodes' life may still leave out a match (open, cooling down; for a state of
+        // version 0 or 1, episodes unknown, until a cooldown after the latest reading).
         return (s.size == 0 || CandidateSelector.passedBy(watermark, s.lastTime, withinMs)) && !s.unresolved
-                && (s.episodes.isEmpty(watermark, cooldownMs) || !s.episodes.exact
-                        && (cooldownMs == 0 || CandidateSelector.passedBy(watermark, s.lastTime, cooldownMs)));
+                && s.episodes.isEmpty(watermark, cooldownMs, s.lastTime);
     }
 
     @Override

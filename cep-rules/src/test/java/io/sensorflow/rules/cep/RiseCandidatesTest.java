@@ -165,6 +165,10 @@ class RiseCandidatesTest {
                 false, MIN));
         assertThat(selector.isEmpty(quietNoCooldown, 9 * MIN - 1)).isFalse();
         assertThat(selector.isEmpty(quietNoCooldown, 9 * MIN)).isTrue();
+        // No reading of the metric ever (a sensor that sends none): nothing to resolve, no cooldown.
+        RiseCandidates.State none = cooling.read(version1(Long.MIN_VALUE, new long[0], new double[0], Integer.MAX_VALUE,
+                false, Long.MIN_VALUE));
+        assertThat(cooling.isEmpty(none, 0)).isTrue();
         // And while a rise is unresolved it stays, however long after.
         RiseCandidates.State open = cooling.read(version1(4 * MIN, new long[] {4 * MIN}, new double[] {23}, 1, true, 3 * MIN));
         assertThat(cooling.isEmpty(open, 1_000 * MIN)).isFalse();
