@@ -195,12 +195,7 @@ class CandidateStateFormatTest {
                         || s == 1 && t >= 35 && t < 60) {
                     continue;
                 }
-                Reading r = new Reading();
-                r.sensorId = "sensor-" + s;
-                r.sourceTopic = "readings";
-                r.sourcePartition = partition;
-                r.seq = t;
-                r.eventTime = t * 1000L + random.nextInt(1000);
+                Reading r = SelectorRun.reading(s, partition, t, random);
                 r.temperature = s % 3 == 1 && t % 30 >= 20 && t % 30 < 25 ? 75
                         : s % 3 == 0 && t >= 30 && t < 60 ? 20 + (t - 30) * 0.6 : 20 + random.nextDouble();
                 r.humidity = random.nextInt(25) == 0 ? 90 : 50 + random.nextDouble();

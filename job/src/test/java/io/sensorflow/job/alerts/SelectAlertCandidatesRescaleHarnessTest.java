@@ -171,12 +171,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
                 if (partition == quietPartition && t >= STOP_AT || s == STOPS && t >= STOP_AT) {
                     continue;
                 }
-                Reading r = new Reading();
-                r.sensorId = "sensor-" + s;
-                r.sourceTopic = "readings";
-                r.sourcePartition = partition;
-                r.seq = t;
-                r.eventTime = t * 1000L + random.nextInt(1000);
+                Reading r = SelectorRun.reading(s, partition, t, random);
                 r.temperature = temperature(s, t, random);
                 second.add(r);
                 if (random.nextInt(20) == 0) {

@@ -60,6 +60,20 @@ final class SelectorRun {
         }
     }
 
+    /**
+     * Sensor {@code sensor}'s reading of second {@code second} (its seq) from partition {@code partition}
+     * of topic "readings", at a random millisecond of that second; no values yet.
+     */
+    static Reading reading(int sensor, int partition, int second, java.util.Random random) {
+        Reading r = new Reading();
+        r.sensorId = "sensor-" + sensor;
+        r.sourceTopic = "readings";
+        r.sourcePartition = partition;
+        r.seq = second;
+        r.eventTime = second * 1000L + random.nextInt(1000);
+        return r;
+    }
+
     /** The readings of seconds [from, to), each second followed by the watermark. */
     void feed(List<Reading> readings, int from, int to) throws Exception {
         for (Reading r : readings) {
