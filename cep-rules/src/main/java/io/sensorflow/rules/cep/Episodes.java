@@ -199,6 +199,19 @@ final class Episodes {
         return resolvedAt == Long.MIN_VALUE || cooldownMs == 0 || CandidateSelector.passedBy(watermark, resolvedAt, cooldownMs);
     }
 
+    /**
+     * {@link #isEmpty(long, long)}, or for a state that did not follow the episodes ({@link #unknown}):
+     * the caller has checked that no match came since the last resolution, so no episode is open
+     * (every match and the readings that resolve it reached the lifecycle); the lifecycle's last
+     * resolution was at a reading no later than {@code latest}, the latest reading of the metric
+     * the state has taken (none: Long.MIN_VALUE, and then nothing to resolve either), so once that
+     * is a cooldown behind the watermark no cooldown can suppress a match.
+     */
+    boolean isEmpty(long watermark, long cooldownMs, long latest) {
+        return isEmpty(watermark, cooldownMs) || !exact
+                && (cooldownMs == 0 || latest == Long.MIN_VALUE || CandidateSelector.passedBy(watermark, latest, cooldownMs));
+    }
+
     void write(DataOutput out) throws IOException {
         out.writeBoolean(exact);
         out.writeBoolean(open);

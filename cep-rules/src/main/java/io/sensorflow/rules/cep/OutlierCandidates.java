@@ -185,9 +185,10 @@ public final class OutlierCandidates implements CandidateSelector<OutlierCandida
         // duration behind it, no later window holds any of them, and a reading with an empty window
         // is no outlier, as with a fresh state. A window of readings has no such end. Readings due
         // to a resolution keep the state, and so does an episodes' life that may still leave out a
-        // match (open, cooling down).
+        // match (open, cooling down; for a state of version 1, episodes unknown, until a cooldown
+        // after the latest reading).
         return (s.size == 0 || durationMs > 0 && CandidateSelector.passedBy(watermark, s.lastTime, durationMs)) && !s.episodes.unresolved
-                && s.episodes.isEmpty(watermark, cooldownMs);
+                && s.episodes.isEmpty(watermark, cooldownMs, s.lastTime);
     }
 
     @Override

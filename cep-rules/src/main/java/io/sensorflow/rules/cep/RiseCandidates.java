@@ -183,16 +183,11 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
     public boolean isEmpty(State s, long watermark) {
         // Every reading still to come is after the watermark, so once the last one is a whole window
         // behind it nothing kept can be a starting point; a rise still open then ends with the
-        // next reading anyway, which has nothing to rise from. A rise since the last resolution keeps
-        // it (its resolution is due), and so do the episodes' life while it may still leave out a
-        // match (open, cooling down). A state of an older version (episodes unknown) has had its last
-        // resolution at or before its latest reading: once that is a cooldown behind, it is a fresh one.
-        if (s.size > 0 && !CandidateSelector.passedBy(watermark, s.lastTime, withinMs) || s.unresolved) {
-            return false;
-        }
-        Episodes ep = s.episodes;
-        return ep.isEmpty(watermark, cooldownMs)
-                || !ep.exact && ep.at != Long.MIN_VALUE && CandidateSelector.passedBy(watermark, ep.at, cooldownMs);
+        // next reading anyway, which has nothing to rise from. Readings due to a resolution keep it.
+        // Kept while the episodes' life may still leave out a match (open, cooling down; for a state of
+        // version 0 or 1, episodes unknown, until a cooldown after the latest reading).
+        return (s.size == 0 || CandidateSelector.passedBy(watermark, s.lastTime, withinMs)) && !s.unresolved
+                && s.episodes.isEmpty(watermark, cooldownMs, s.lastTime);
     }
 
     @Override

@@ -201,25 +201,57 @@ class OutlierCandidatesTest {
     @Test
     void aStateOfVersion1SendsEveryOutlierFromThen() throws Exception {
         // Version 1: the last reading an outlier, at 4 s, the window 20, 21, 20, 40, no resolution due, the last match at 4 s.
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream v1 = new DataOutputStream(bytes);
-        v1.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 1);
-        v1.writeBoolean(true);
-        v1.writeLong(4 * S);
-        v1.writeBoolean(false);
-        v1.writeInt(4);
-        for (double v : new double[] {21, 20, 21, 40}) {
-            v1.writeDouble(v);
-        }
-        v1.writeInt(0);
-        v1.writeBoolean(true);
-        v1.writeLong(4 * S);
         OutlierCandidates selector = new OutlierCandidates(FOUR);
-        OutlierCandidates.State s = selector.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        OutlierCandidates.State s = selector.read(version1(true, 4 * S, null, new double[] {21, 20, 21, 40}, 0, true, 4 * S));
         feed(selector, s, 5 * S, 400); // the same stretch: version 1 did not follow the episodes, so it is sent
         feed(selector, s, 6 * S, 21);
         assertThat(picked()).containsExactly("outlier 400.0@5", "back 21.0@6");
         assertThat(out.get(0).windowMean).isEqualTo(25.5);
+    }
+
+    /**
+     * A state of version 1 does not follow the episodes (the lifecycle may have one open, or be
+     * cooling down): with a duration window it is as good as fresh once no outlier came since the
+     * last resolution (none can be open), its window is a whole D behind the watermark and the
+     * watermark is a cooldown past its latest reading (the lifecycle's last resolution was at a
+     * reading no later).
+     */
+    @Test
+    void aStateOfVersion1WithADurationWindowIsForgottenACooldownAfterItsLatestReading() throws Exception {
+        OutlierRule rule = OutlierRule.ofDuration("spike", Severity.WARNING, Metric.TEMPERATURE, 2, Duration.ofSeconds(3))
+                .with(2, 1, Duration.ofSeconds(10), io.sensorflow.rules.SensorScope.ALL);
+        OutlierCandidates selector = new OutlierCandidates(rule);
+        // Version 1: an outlier at 2 s, resolved at 3 s; the window (3 s, 10), (4 s, 11), the latest reading at 4 s.
+        OutlierCandidates.State s = selector.read(version1(false, 4 * S, new long[] {3 * S, 4 * S}, new double[] {10, 11}, 1,
+                false, 2 * S));
+        assertThat(selector.isEmpty(s, 14 * S - 1)).as("a cooldown may last").isFalse();
+        assertThat(selector.isEmpty(s, 14 * S)).isTrue();
+    }
+
+    /**
+     * An outlier state as version 1 wrote it: whether the latest reading was an outlier, its time, the
+     * window (with its times for a duration window, else {@code times} null), the readings that are no
+     * outlier since the last outlier, whether one came since the last resolution, and when the last did.
+     */
+    private static DataInputStream version1(boolean lastOutlier, long lastTime, long[] times, double[] values,
+            int normalsPassed, boolean unresolved, long lastMatchTime) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream v1 = new DataOutputStream(bytes);
+        v1.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 1);
+        v1.writeBoolean(lastOutlier);
+        v1.writeLong(lastTime);
+        v1.writeBoolean(times != null);
+        v1.writeInt(values.length);
+        for (int i = 0; i < values.length; i++) {
+            if (times != null) {
+                v1.writeLong(times[i]);
+            }
+            v1.writeDouble(values[i]);
+        }
+        v1.writeInt(normalsPassed);
+        v1.writeBoolean(unresolved);
+        v1.writeLong(lastMatchTime);
+        return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
     }
 
     @Test

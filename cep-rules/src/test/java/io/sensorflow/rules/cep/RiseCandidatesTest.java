@@ -175,4 +175,64 @@ class RiseCandidatesTest {
         assertThat(picked()).containsExactly("no rise 35.0@8 #3 after 40.0@5");
         assertThat(out.get(0).episodeStart).isEqualTo(6 * MIN);
     }
+
+    /**
+     * A state of version 1 (which did not follow the episodes: the lifecycle may have one open, or
+     * be cooling down, that the selector cannot know of) sends every match, and is as good as fresh
+     * once no rise came since the last resolution (no episode can be open: its match and the readings
+     * that resolve it were all sent) and the watermark is a cooldown past the latest reading (the
+     * lifecycle's last resolution was at a reading no later), its queue a window behind.
+     */
+    @Test
+    void aStateOfVersion1SendsEveryMatchAndIsForgottenACooldownAfterItsLatestReading() throws Exception {
+        RiseCandidates cooling = new RiseCandidates(RESOLVED_BY_3); // within 5 min, cooldown 15 min
+        // 20 at 0, a rise to 31 at 1 min (an episode maybe open), 25 at 2 min: one reading without a rise since.
+        RiseCandidates.State v1 = cooling.read(version1(2 * MIN, new long[] {0, 2 * MIN}, new double[] {20, 25}, 1, true, MIN));
+        cooling.accept(v1, "a", 3 * MIN, 24, out::add);
+        cooling.accept(v1, "a", 4 * MIN, 36, out::add); // a rise while an episode may be open: sent (episodes unknown)
+        for (int i = 5; i <= 7; i++) {
+            cooling.accept(v1, "a", i * MIN, 30, out::add);
+        }
+        // The stretch in progress went to the resolving pattern of the form before: it resolves nothing
+        // here (what it follows is not known); the one after the rise at 4 min does.
+        assertThat(picked()).containsExactly("20.0@0->36.0@4", "no rise 30.0@7 #3 after 36.0@4");
+        assertThat(cooling.isEmpty(v1, 22 * MIN - 1)).as("a cooldown may last").isFalse();
+        assertThat(cooling.isEmpty(v1, 22 * MIN)).isTrue();
+
+        // Resolved before the stop, and the sensor never reports again: from the state's latest reading.
+        RiseCandidates.State quiet = cooling.read(version1(4 * MIN, new long[] {4 * MIN}, new double[] {23}, 3, false, MIN));
+        assertThat(cooling.isEmpty(quiet, 19 * MIN - 1)).as("a cooldown may last").isFalse();
+        assertThat(cooling.isEmpty(quiet, 19 * MIN)).isTrue();
+        // Without a cooldown, once its queue is a window behind.
+        RiseCandidates.State quietNoCooldown = selector.read(version1(4 * MIN, new long[] {4 * MIN}, new double[] {23}, 3,
+                false, MIN));
+        assertThat(selector.isEmpty(quietNoCooldown, 9 * MIN - 1)).isFalse();
+        assertThat(selector.isEmpty(quietNoCooldown, 9 * MIN)).isTrue();
+        // No reading of the metric ever (a sensor that sends none): nothing to resolve, no cooldown.
+        RiseCandidates.State none = cooling.read(version1(Long.MIN_VALUE, new long[0], new double[0], Integer.MAX_VALUE,
+                false, Long.MIN_VALUE));
+        assertThat(cooling.isEmpty(none, 0)).isTrue();
+        // And while a rise is unresolved it stays, however long after.
+        RiseCandidates.State open = cooling.read(version1(4 * MIN, new long[] {4 * MIN}, new double[] {23}, 1, true, 3 * MIN));
+        assertThat(cooling.isEmpty(open, 1_000 * MIN)).isFalse();
+    }
+
+    /** A rise state as version 1 wrote it: not rising, its latest reading, its queue, the readings without a rise since a rise. */
+    private static DataInputStream version1(long lastTime, long[] times, double[] values, int normalsPassed,
+            boolean unresolved, long lastMatchTime) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream old = new DataOutputStream(bytes);
+        old.writeByte(CandidateSelector.FORMAT_VERSION_MARK + 1);
+        old.writeBoolean(false);
+        old.writeLong(lastTime);
+        old.writeInt(times.length);
+        for (int i = 0; i < times.length; i++) {
+            old.writeLong(times[i]);
+            old.writeDouble(values[i]);
+        }
+        old.writeInt(normalsPassed);
+        old.writeBoolean(unresolved);
+        old.writeLong(lastMatchTime);
+        return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+    }
 }

@@ -30,46 +30,35 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
 
     @Override
     public void processMatch(Map<String, List<RuleEvent>> match, Context ctx, Collector<Alert> out) {
-        Alert a = new Alert();
-        a.ruleId = rule.id();
-        a.severity = rule.severity().name().toLowerCase();
-        a.ruleKind = rule.kind();
-        a.status = Alert.FIRING;
-        a.detectedAt = System.currentTimeMillis();
+        Alert a;
         if (rule instanceof SequenceRule s) {
             List<RuleEvent> run = new java.util.ArrayList<>(s.count());
             run.addAll(match.get("run"));
             run.addAll(match.get("last"));
             RuleEvent first = run.get(0);
             RuleEvent last = run.get(run.size() - 1);
-            a.sensorId = first.sensorId;
-            a.alertId = AlertIds.of(rule.id(), first.sensorId, first.episodeStart, first.episodeOrdinal).toString();
-            a.spanStart = first.timestamp;
-            a.spanEnd = last.timestamp;
-            a.readingTimes = new long[run.size()];
-            a.values = new double[run.size()];
+            long[] times = new long[run.size()];
+            double[] values = new double[run.size()];
             for (int i = 0; i < run.size(); i++) {
-                a.readingTimes[i] = run.get(i).timestamp;
-                a.values[i] = run.get(i).value;
+                times[i] = run.get(i).timestamp;
+                values[i] = run.get(i).value;
             }
+            a = AlertCandidates.firing(rule, AlertIds.of(rule.id(), first.sensorId, first.episodeStart, first.episodeOrdinal)
+                    .toString(), first.sensorId, times, values);
             a.message = s.metric().fieldName() + " " + (s.above() ? "above " : "below ") + fmt(s.threshold()) + " "
                     + s.count() + " times in a row on sensor " + a.sensorId + " (last " + fmt(last.value) + ")";
             lateIf(a, last);
         } else if (rule instanceof StuckRule k) {
             RuleEvent e = match.get("run").get(0);
-            fromTo(a, e, e.episodeStart);
+            a = fromTo(e, e.episodeStart);
             lateIf(a, e);
             a.message = k.metric().fieldName() + " on sensor " + a.sensorId + " stuck at " + fmt(e.value) + " for "
                     + (k.byReadings() ? e.runLength + " readings" : Durations.format(java.time.Duration.ofMillis(e.timestamp - e.fromTime)))
                     + " since " + AlertJson.time(e.fromTime);
         } else if (rule instanceof OutlierRule o) {
             RuleEvent e = match.get("outlier").get(0);
-            a.sensorId = e.sensorId;
-            a.alertId = AlertIds.of(rule.id(), e.sensorId, e.episodeStart, e.episodeOrdinal).toString();
-            a.spanStart = e.timestamp;
-            a.spanEnd = e.timestamp;
-            a.readingTimes = new long[] {e.timestamp};
-            a.values = new double[] {e.value};
+            a = AlertCandidates.firing(rule, AlertIds.of(rule.id(), e.sensorId, e.episodeStart, e.episodeOrdinal).toString(),
+                    e.sensorId, new long[] {e.timestamp}, new double[] {e.value});
             lateIf(a, e);
             a.message = o.metric().fieldName() + " on sensor " + a.sensorId + " at " + fmt(e.value) + ": z = "
                     + round((e.value - e.windowMean) / e.windowSd) + " against the mean " + round(e.windowMean) + " and sd "
@@ -78,22 +67,19 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
         } else {
             RiseRule r = (RiseRule) rule;
             RuleEvent e = match.get("rise").get(0);
-            fromTo(a, e, e.timestamp);
+            a = fromTo(e, e.timestamp);
             lateIf(a, e);
             a.message = r.metric().fieldName() + " on sensor " + a.sensorId + " rose from " + fmt(e.fromValue) + " to "
                     + fmt(e.value) + " within " + (e.timestamp - e.fromTime) / 1000 + "s";
         }
+        a.detectedAt = System.currentTimeMillis();
         out.collect(a);
     }
 
     /** An alert over the two readings an event carries, from {@code fromTime} to its own, with the id of the episode starting at {@code episodeStart}. */
-    private void fromTo(Alert a, RuleEvent e, long episodeStart) {
-        a.sensorId = e.sensorId;
-        a.alertId = AlertIds.of(rule.id(), e.sensorId, episodeStart, e.episodeOrdinal).toString();
-        a.spanStart = e.fromTime;
-        a.spanEnd = e.timestamp;
-        a.readingTimes = new long[] {e.fromTime, e.timestamp};
-        a.values = new double[] {e.fromValue, e.value};
+    private Alert fromTo(RuleEvent e, long episodeStart) {
+        return AlertCandidates.firing(rule, AlertIds.of(rule.id(), e.sensorId, episodeStart, e.episodeOrdinal).toString(),
+                e.sensorId, new long[] {e.fromTime, e.timestamp}, new double[] {e.fromValue, e.value});
     }
 
     /** The alert is late when the reading that completed its match was: the match was detected when that one came. */

@@ -36,17 +36,7 @@ public final class MatchToResolution extends PatternProcessFunction<RuleEvent, A
             last = back.get(back.size() - 1);
             spanStart = back.get(0).timestamp;
         }
-        Alert a = new Alert();
-        a.ruleId = rule.id();
-        a.ruleKind = rule.kind();
-        a.severity = rule.severity().name().toLowerCase();
-        a.status = Alert.RESOLVED;
-        a.sensorId = last.sensorId;
-        a.spanStart = spanStart;
-        a.spanEnd = last.timestamp;
-        a.resolvedAt = last.timestamp;
-        a.readingTimes = new long[] {last.timestamp};
-        a.values = new double[] {last.value};
+        Alert a = AlertCandidates.resolution(rule, last.sensorId, spanStart, last.timestamp, last.value);
         MatchToAlert.lateIf(a, last);
         out.collect(a);
     }

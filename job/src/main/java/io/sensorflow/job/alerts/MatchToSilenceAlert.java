@@ -48,16 +48,11 @@ public final class MatchToSilenceAlert extends PatternProcessFunction<SilenceEve
     @Override
     public void processMatch(Map<String, List<SilenceEvent>> match, Context ctx, Collector<Alert> out) {
         SilenceEvent e = match.get("silence").get(0);
-        Alert a = new Alert();
-        a.alertId = AlertIds.of(rule.id(), e.sensorId, e.last).toString();
-        a.ruleId = rule.id();
-        a.ruleKind = rule.kind();
-        a.severity = rule.severity().name().toLowerCase();
-        a.sensorId = e.sensorId;
+        Alert a = AlertCandidates.of(rule, e.kind == SilenceEvent.QUIET ? Alert.FIRING : Alert.RESOLVED,
+                AlertIds.of(rule.id(), e.sensorId, e.last).toString(), e.sensorId);
         a.spanStart = e.last;
         a.detectedAt = System.currentTimeMillis();
         if (e.kind == SilenceEvent.QUIET) {
-            a.status = Alert.FIRING;
             a.spanEnd = e.last + afterMs;
             a.readingTimes = new long[] {e.last};
             a.values = new double[] {Double.NaN};
@@ -66,7 +61,6 @@ public final class MatchToSilenceAlert extends PatternProcessFunction<SilenceEve
             AlertMetrics.recordLatency(latency, a);
             firing.inc();
         } else {
-            a.status = Alert.RESOLVED;
             a.spanEnd = e.back;
             a.resolvedAt = e.back;
             a.readingTimes = new long[] {e.last, e.back};

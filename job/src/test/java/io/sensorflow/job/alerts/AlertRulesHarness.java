@@ -261,6 +261,12 @@ final class AlertRulesHarness implements AutoCloseable {
         return out;
     }
 
+    /** Each alert as "rule STATUS@start..end", its span in whole seconds: an episode's life, for a test's expectations. */
+    static List<String> lives(List<Alert> alerts) {
+        return alerts.stream().map(a -> a.ruleId + " " + a.status + "@" + a.spanStart / 1_000 + ".." + a.spanEnd / 1_000)
+                .toList();
+    }
+
     List<OperatorSubtaskState> snapshot(long checkpointId) throws Exception {
         selector.prepareSnapshotPreBarrier(checkpointId);
         deliver();

@@ -15,7 +15,6 @@ import io.sensorflow.rules.StuckRule;
 import io.sensorflow.rules.cep.CandidateSelector;
 import io.sensorflow.rules.cep.CompiledRule;
 import io.sensorflow.rules.cep.RuleEvent;
-import io.sensorflow.rules.cep.SilenceEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -30,10 +29,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.IntUnaryOperator;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +56,6 @@ class CandidateStateFormatTest {
     static final int FIRST_STOP = 50;
     static final int SECOND_STOP = 53;
     static final long BOUND_MS = 3_000;
-    static final int MAX_PARALLELISM = 128;
     static final Path FIXTURES = Path.of("src/test/resources/io/sensorflow/job/alerts");
 
     /**
@@ -72,17 +66,17 @@ class CandidateStateFormatTest {
     @Test
     void goesOnFromTheStateOfAfccfa9AsFromItsOwn() throws Exception {
         List<Reading> readings = scenario();
-        Run first = new Run(1, p -> 0, null, 0);
+        SelectorRun first = run(1, p -> 0, null, 0);
         first.feed(readings, 0, FIRST_STOP);
         List<OperatorSubtaskState> s1 = first.snapshot(1);
         first.close();
-        Run second = new Run(2, p -> p % 2, s1, 1);
+        SelectorRun second = run(2, p -> p % 2, s1, 1);
         second.feed(readings, FIRST_STOP, SECOND_STOP);
         List<OperatorSubtaskState> own = second.snapshot(2);
         second.candidates.clear();
         second.feed(readings, SECOND_STOP, SECONDS); // as if it had not stopped
         second.close();
-        Run fromOwn = new Run(2, p -> p % 2, own, 2);
+        SelectorRun fromOwn = run(2, p -> p % 2, own, 2);
         fromOwn.feed(readings, SECOND_STOP, SECONDS);
         fromOwn.close();
 
@@ -90,7 +84,7 @@ class CandidateStateFormatTest {
         for (int i = 0; i < 2; i++) {
             old.add(OperatorSnapshotUtil.readStateHandle(FIXTURES.resolve("alert-candidates-afccfa9-" + i + "-of-2.snapshot").toString()));
         }
-        Run fromOld = new Run(2, p -> p % 2, old, 2);
+        SelectorRun fromOld = run(2, p -> p % 2, old, 2);
         fromOld.feed(readings, SECOND_STOP, SECONDS);
         fromOld.close();
 
@@ -98,7 +92,7 @@ class CandidateStateFormatTest {
             assertThat(fromOwn.candidates).as(kind).anyMatch(c -> c.startsWith(kind));
         }
         // Sorted: which sensor's events come first at one watermark follows the order sensors were heard from in.
-        for (Run run : List.of(second, fromOwn, fromOld)) {
+        for (SelectorRun run : List.of(second, fromOwn, fromOld)) {
             run.candidates.sort(null);
         }
         assertThat(fromOwn.candidates).isEqualTo(second.candidates);
@@ -201,12 +195,7 @@ class CandidateStateFormatTest {
                         || s == 1 && t >= 35 && t < 60) {
                     continue;
                 }
-                Reading r = new Reading();
-                r.sensorId = "sensor-" + s;
-                r.sourceTopic = "readings";
-                r.sourcePartition = partition;
-                r.seq = t;
-                r.eventTime = t * 1000L + random.nextInt(1000);
+                Reading r = SelectorRun.reading(s, partition, t, random);
                 r.temperature = s % 3 == 1 && t % 30 >= 20 && t % 30 < 25 ? 75
                         : s % 3 == 0 && t >= 30 && t < 60 ? 20 + (t - 30) * 0.6 : 20 + random.nextDouble();
                 r.humidity = random.nextInt(25) == 0 ? 90 : 50 + random.nextDouble();
@@ -221,93 +210,9 @@ class CandidateStateFormatTest {
         return out;
     }
 
-    /** The selector at one parallelism; partition p is read by subtask {@code owner(p)}. */
-    static final class Run {
-        final List<OneInputStreamOperatorTestHarness<Reading, SilenceEvent>> subtasks = new ArrayList<>();
-        final IntUnaryOperator owner;
-        final List<String> candidates = new ArrayList<>();
-        private long maxTime = Long.MIN_VALUE;
-
-        Run(int parallelism, IntUnaryOperator owner, List<OperatorSubtaskState> restore, int oldParallelism)
-                throws Exception {
-            this.owner = owner;
-            OperatorSubtaskState all = restore == null ? null
-                    : AbstractStreamOperatorTestHarness.repackageState(restore.toArray(new OperatorSubtaskState[0]));
-            for (int i = 0; i < parallelism; i++) {
-                var h = new OneInputStreamOperatorTestHarness<Reading, SilenceEvent>(
-                        new SelectAlertCandidates(RULES, SILENCES, Duration.ofDays(7).toMillis(), 1_000_000),
-                        MAX_PARALLELISM, parallelism, i);
-                if (all != null) {
-                    h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                            all, MAX_PARALLELISM, oldParallelism, parallelism, i));
-                }
-                h.open();
-                subtasks.add(h);
-            }
-        }
-
-        void feed(List<Reading> readings, int from, int to) throws Exception {
-            for (Reading r : readings) {
-                int second = (int) (r.eventTime / 1000);
-                if (second < from || second >= to) {
-                    continue;
-                }
-                if (maxTime != Long.MIN_VALUE && second > maxTime / 1000) {
-                    watermark(maxTime - BOUND_MS);
-                }
-                maxTime = Math.max(maxTime, r.eventTime);
-                Reading c = new Reading();
-                c.sensorId = r.sensorId;
-                c.sourceTopic = r.sourceTopic;
-                c.sourcePartition = r.sourcePartition;
-                c.seq = r.seq;
-                c.eventTime = r.eventTime;
-                c.temperature = r.temperature;
-                c.humidity = r.humidity;
-                subtasks.get(owner.applyAsInt(r.sourcePartition)).processElement(c, r.eventTime);
-            }
-            watermark(maxTime - BOUND_MS);
-        }
-
-        private void watermark(long w) throws Exception {
-            for (var h : subtasks) {
-                h.processWatermark(new Watermark(w));
-            }
-            collect();
-        }
-
-        private void collect() {
-            for (var h : subtasks) {
-                for (Object o; (o = h.getOutput().poll()) != null; ) {
-                    if (o instanceof StreamRecord<?> rec) {
-                        candidates.add("silence " + rec.getValue() + " @" + rec.getTimestamp());
-                    }
-                }
-                for (Rule rule : RULES) {
-                    var side = h.getSideOutput(SelectAlertCandidates.ruleOutput(rule));
-                    if (side != null) {
-                        for (StreamRecord<RuleEvent> rec; (rec = side.poll()) != null; ) {
-                            candidates.add(rule.id() + " " + rec.getValue() + " @" + rec.getTimestamp());
-                        }
-                    }
-                }
-            }
-        }
-
-        List<OperatorSubtaskState> snapshot(long checkpointId) throws Exception {
-            List<OperatorSubtaskState> states = new ArrayList<>();
-            for (var h : subtasks) {
-                h.prepareSnapshotPreBarrier(checkpointId);
-                states.add(h.snapshot(checkpointId, checkpointId));
-            }
-            collect();
-            return states;
-        }
-
-        void close() throws Exception {
-            for (var h : subtasks) {
-                h.close();
-            }
-        }
+    /** The selector with these rules at {@code parallelism}, from {@code restore} ({@code oldParallelism} subtasks') or afresh. */
+    private static SelectorRun run(int parallelism, IntUnaryOperator owner, List<OperatorSubtaskState> restore,
+            int oldParallelism) throws Exception {
+        return new SelectorRun(RULES, SILENCES, BOUND_MS, parallelism, owner, restore, oldParallelism);
     }
 }

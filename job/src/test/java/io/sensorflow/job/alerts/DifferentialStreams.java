@@ -136,9 +136,12 @@ final class DifferentialStreams {
         return out;
     }
 
+    /** A fresh reading with {@code r}'s fields (a test's readings carry no others). */
     static Reading copy(Reading r) {
         Reading c = new Reading();
         c.sensorId = r.sensorId;
+        c.sourceTopic = r.sourceTopic;
+        c.sourcePartition = r.sourcePartition;
         c.eventTime = r.eventTime;
         c.seq = r.seq;
         c.temperature = r.temperature;

@@ -245,18 +245,8 @@ class RuleDifferentialTest {
     }
 
     static Alert candidate(EpisodeRule rule, String alertId, List<RuleEvent> readings) {
-        Alert a = new Alert();
-        a.ruleId = rule.id();
-        a.ruleKind = rule.kind();
-        a.severity = rule.severity().name().toLowerCase();
-        a.status = Alert.FIRING;
-        a.alertId = alertId;
-        a.sensorId = readings.get(0).sensorId;
-        a.spanStart = readings.get(0).timestamp;
-        a.spanEnd = readings.get(readings.size() - 1).timestamp;
-        a.readingTimes = readings.stream().mapToLong(e -> e.timestamp).toArray();
-        a.values = readings.stream().mapToDouble(e -> e.value).toArray();
-        return a;
+        return AlertCandidates.firing(rule, alertId, readings.get(0).sensorId,
+                readings.stream().mapToLong(e -> e.timestamp).toArray(), readings.stream().mapToDouble(e -> e.value).toArray());
     }
 
     private static RuleEvent first(IterativeCondition.Context<RuleEvent> ctx, String name) throws Exception {

@@ -8,7 +8,6 @@ import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.Severity;
-import io.sensorflow.rules.cep.RuleEvent;
 import io.sensorflow.rules.cep.SilenceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +15,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.IntUnaryOperator;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +47,6 @@ class SelectAlertCandidatesRescaleHarnessTest {
     static final int STOPS = 5;
     static final int STOP_AT = 60;
     static final long BOUND_MS = 3_000;
-    static final int MAX_PARALLELISM = 128;
 
     @Test
     void scalingUpContinuesEveryRunAndRiseWhereItWas() throws Exception {
@@ -77,11 +72,11 @@ class SelectAlertCandidatesRescaleHarnessTest {
     @Test
     void afterAScaleUpAPartitionThatStaysQuietLeavesNothingBehindOnceTheWatermarkPassedIt() throws Exception {
         List<Reading> readings = scenario(42, 3);
-        Run before = new Run(2, p -> p % 2);
+        SelectorRun before = run(2, p -> p % 2);
         before.feed(readings, 0, STOP_AT);
         List<OperatorSubtaskState> savepoint = before.snapshot(1);
         before.close();
-        Run after = new Run(3, p -> (p + 1) % 3, savepoint, 2);
+        SelectorRun after = run(3, p -> (p + 1) % 3, savepoint, 2);
         after.feed(readings, STOP_AT, SECONDS);
         after.snapshot(2);
         for (OneInputStreamOperatorTestHarness<Reading, SilenceEvent> h : after.subtasks) {
@@ -90,7 +85,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
         after.close();
         // Every other partition is exact. The quiet one's held readings went unreleased: nobody
         // claimed them before the watermark passed them, as the partition was idle.
-        Run uninterrupted = new Run(1, p -> 0);
+        SelectorRun uninterrupted = run(1, p -> 0);
         uninterrupted.feed(readings, 0, SECONDS);
         List<String> rescaled = new ArrayList<>(before.candidates);
         rescaled.addAll(after.candidates);
@@ -112,18 +107,18 @@ class SelectAlertCandidatesRescaleHarnessTest {
     @Test
     void theSameSensorIsNotKeptTwiceAfterSeveralRestoresAtChangingParallelism() throws Exception {
         List<Reading> readings = scenario(7, -1);
-        Run uninterrupted = new Run(1, p -> 0);
+        SelectorRun uninterrupted = run(1, p -> 0);
         uninterrupted.feed(readings, 0, SECONDS);
 
-        Run first = new Run(1, p -> 0);
+        SelectorRun first = run(1, p -> 0);
         first.feed(readings, 0, 50);
         List<OperatorSubtaskState> s1 = first.snapshot(1);
         first.close();
-        Run second = new Run(3, p -> (p + 2) % 3, s1, 1);
+        SelectorRun second = run(3, p -> (p + 2) % 3, s1, 1);
         second.feed(readings, 50, 55); // not every partition has sent yet: some entries are still unclaimed
         List<OperatorSubtaskState> s2 = second.snapshot(2);
         second.close();
-        Run third = new Run(2, p -> p % 2, s2, 3);
+        SelectorRun third = run(2, p -> p % 2, s2, 3);
         third.feed(readings, 55, SECONDS);
         List<String> all = new ArrayList<>(first.candidates);
         all.addAll(second.candidates);
@@ -134,7 +129,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
 
     private static void assertSameAsUninterrupted(int from, int to, int quietPartition) throws Exception {
         List<Reading> readings = scenario(from * 10 + to, quietPartition);
-        Run uninterrupted = new Run(1, p -> 0);
+        SelectorRun uninterrupted = run(1, p -> 0);
         uninterrupted.feed(readings, 0, SECONDS);
         assertThat(uninterrupted.candidates).as("the scenario has runs and rises").hasSizeGreaterThan(20);
         assertThat(uninterrupted.candidates).as("and stuck runs across the stop").filteredOn(c -> c.startsWith("stuck "))
@@ -144,13 +139,13 @@ class SelectAlertCandidatesRescaleHarnessTest {
         assertThat(uninterrupted.candidates).as("and a silence after it").filteredOn(c -> c.startsWith("silence "))
                 .anyMatch(c -> c.contains("{sensor-" + STOPS + " quiet"));
 
-        Run before = new Run(from, p -> p % from);
+        SelectorRun before = run(from, p -> p % from);
         before.feed(readings, 0, STOP_AT);
         List<OperatorSubtaskState> savepoint = before.snapshot(1);
         before.close();
         // At the same count the partitions come back to the same subtasks; at another, anywhere.
         IntUnaryOperator owner = from == to ? p -> p % to : p -> (p + 1) % to;
-        Run after = new Run(to, owner, savepoint, from);
+        SelectorRun after = run(to, owner, savepoint, from);
         after.feed(readings, STOP_AT, SECONDS);
         after.close();
 
@@ -176,12 +171,7 @@ class SelectAlertCandidatesRescaleHarnessTest {
                 if (partition == quietPartition && t >= STOP_AT || s == STOPS && t >= STOP_AT) {
                     continue;
                 }
-                Reading r = new Reading();
-                r.sensorId = "sensor-" + s;
-                r.sourceTopic = "readings";
-                r.sourcePartition = partition;
-                r.seq = t;
-                r.eventTime = t * 1000L + random.nextInt(1000);
+                Reading r = SelectorRun.reading(s, partition, t, random);
                 r.temperature = temperature(s, t, random);
                 second.add(r);
                 if (random.nextInt(20) == 0) {
@@ -205,103 +195,12 @@ class SelectAlertCandidatesRescaleHarnessTest {
         return random.nextInt(40) == 0 ? 80 : base;
     }
 
-    /** The selector at one parallelism; partition p is read by subtask {@code owner(p)}. */
-    static final class Run {
-        final List<OneInputStreamOperatorTestHarness<Reading, SilenceEvent>> subtasks = new ArrayList<>();
-        final IntUnaryOperator owner;
-        final List<String> candidates = new ArrayList<>();
-        private long maxTime = Long.MIN_VALUE;
+    private static SelectorRun run(int parallelism, IntUnaryOperator owner) throws Exception {
+        return new SelectorRun(RULES, List.of(QUIET), BOUND_MS, parallelism, owner);
+    }
 
-        Run(int parallelism, IntUnaryOperator owner) throws Exception {
-            this(parallelism, owner, null, 0);
-        }
-
-        Run(int parallelism, IntUnaryOperator owner, List<OperatorSubtaskState> restore, int oldParallelism)
-                throws Exception {
-            this.owner = owner;
-            OperatorSubtaskState all = restore == null ? null
-                    : AbstractStreamOperatorTestHarness.repackageState(restore.toArray(new OperatorSubtaskState[0]));
-            for (int i = 0; i < parallelism; i++) {
-                var h = new OneInputStreamOperatorTestHarness<Reading, SilenceEvent>(
-                        new SelectAlertCandidates(RULES, List.of(QUIET), Duration.ofDays(7).toMillis(), 1_000_000), MAX_PARALLELISM, parallelism, i);
-                if (all != null) {
-                    h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                            all, MAX_PARALLELISM, oldParallelism, parallelism, i));
-                }
-                h.open();
-                subtasks.add(h);
-            }
-        }
-
-        /** The readings of seconds [from, to), each second followed by the watermark. */
-        void feed(List<Reading> readings, int from, int to) throws Exception {
-            for (Reading r : readings) {
-                int second = (int) (r.eventTime / 1000);
-                if (second < from || second >= to) {
-                    continue;
-                }
-                if (maxTime != Long.MIN_VALUE && second > maxTime / 1000) {
-                    watermark(maxTime - BOUND_MS);
-                }
-                maxTime = Math.max(maxTime, r.eventTime);
-                subtasks.get(owner.applyAsInt(r.sourcePartition)).processElement(copy(r), r.eventTime);
-            }
-            watermark(maxTime - BOUND_MS);
-            candidates.sort(null);
-        }
-
-        private void watermark(long w) throws Exception {
-            for (var h : subtasks) {
-                h.processWatermark(new Watermark(w));
-            }
-            collect();
-        }
-
-        private void collect() {
-            for (var h : subtasks) {
-                for (Object o; (o = h.getOutput().poll()) != null; ) {
-                    if (o instanceof StreamRecord<?> rec) {
-                        candidates.add("silence " + rec.getValue());
-                    }
-                }
-                for (Rule rule : RULES) {
-                    var side = h.getSideOutput(SelectAlertCandidates.ruleOutput(rule));
-                    if (side != null) {
-                        for (StreamRecord<RuleEvent> rec; (rec = side.poll()) != null; ) {
-                            candidates.add(rule.id() + " " + rec.getValue());
-                        }
-                    }
-                }
-            }
-        }
-
-        List<OperatorSubtaskState> snapshot(long checkpointId) throws Exception {
-            List<OperatorSubtaskState> states = new ArrayList<>();
-            for (var h : subtasks) {
-                h.prepareSnapshotPreBarrier(checkpointId);
-                states.add(h.snapshot(checkpointId, checkpointId));
-            }
-            collect();
-            candidates.sort(null);
-            return states;
-        }
-
-        void close() throws Exception {
-            for (var h : subtasks) {
-                h.close();
-            }
-        }
-
-        /** The selector keeps no reference to a reading, but a fresh one per delivery is what the job does. */
-        private static Reading copy(Reading r) {
-            Reading c = new Reading();
-            c.sensorId = r.sensorId;
-            c.sourceTopic = r.sourceTopic;
-            c.sourcePartition = r.sourcePartition;
-            c.seq = r.seq;
-            c.eventTime = r.eventTime;
-            c.temperature = r.temperature;
-            return c;
-        }
+    private static SelectorRun run(int parallelism, IntUnaryOperator owner, List<OperatorSubtaskState> restore,
+            int oldParallelism) throws Exception {
+        return new SelectorRun(RULES, List.of(QUIET), BOUND_MS, parallelism, owner, restore, oldParallelism);
     }
 }

@@ -324,8 +324,7 @@ class SilenceDifferentialTest {
         @Override
         public void processMatch(Map<String, List<RuleEvent>> match, Context ctx, Collector<Alert> out) {
             RuleEvent last = match.get("last").get(0);
-            Alert a = base(rule, last.sensorId, last.timestamp);
-            a.status = Alert.FIRING;
+            Alert a = base(rule, Alert.FIRING, last.sensorId, last.timestamp);
             a.spanEnd = last.timestamp + rule.after().toMillis();
             a.readingTimes = new long[] {last.timestamp};
             out.collect(a);
@@ -344,8 +343,7 @@ class SilenceDifferentialTest {
         public void processMatch(Map<String, List<RuleEvent>> match, Context ctx, Collector<Alert> out) {
             RuleEvent last = match.get("last").get(0);
             RuleEvent back = match.get("back").get(0);
-            Alert a = base(rule, last.sensorId, last.timestamp);
-            a.status = Alert.RESOLVED;
+            Alert a = base(rule, Alert.RESOLVED, last.sensorId, last.timestamp);
             a.spanEnd = back.timestamp;
             a.resolvedAt = back.timestamp;
             a.readingTimes = new long[] {last.timestamp, back.timestamp};
@@ -353,13 +351,8 @@ class SilenceDifferentialTest {
         }
     }
 
-    static Alert base(SilenceRule rule, String sensor, long last) {
-        Alert a = new Alert();
-        a.alertId = AlertIds.of(rule.id(), sensor, last).toString();
-        a.ruleId = rule.id();
-        a.ruleKind = "silence";
-        a.severity = rule.severity().name().toLowerCase();
-        a.sensorId = sensor;
+    static Alert base(SilenceRule rule, String status, String sensor, long last) {
+        Alert a = AlertCandidates.of(rule, status, AlertIds.of(rule.id(), sensor, last).toString(), sensor);
         a.spanStart = last;
         return a;
     }

@@ -1,5 +1,6 @@
 package io.sensorflow.job.alerts;
 
+import static io.sensorflow.job.alerts.AlertRulesHarness.lives;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorflow.rules.Metric;
@@ -31,10 +32,6 @@ class StuckRuleHarnessTest {
     @AfterEach
     void close() throws Exception {
         h.close();
-    }
-
-    private static List<String> lives(List<Alert> alerts) {
-        return alerts.stream().map(a -> a.ruleId + " " + a.status + "@" + a.spanStart / S + ".." + a.spanEnd / S).toList();
     }
 
     @Test

@@ -25,7 +25,10 @@ import org.apache.flink.util.Collector;
  * The reference of the differential tests: a rule kind's textbook patterns run by a real
  * {@link CepOperator} over every reading of the rule's metric (no selector), their matches made
  * FIRING and RESOLVED candidates, and those through the job's own {@link AlertLifecycle}. Slow (a
- * partial match per reading), and the definition of what the job's path must give.
+ * partial match per reading), and the definition of what the job's path must give. What it decides
+ * is its own: which readings match, which episode a match names (its id), which readings an alert
+ * shows. Only the record is built as the job builds it ({@link AlertCandidates}), from what the
+ * reference decided.
  *
  * <p>Adding a kind is writing its {@link Textbook}. Events carry the reading's place among its
  * sensor's events in {@link RuleEvent#runLength}, so a match can be tied back to the readings
@@ -91,17 +94,9 @@ final class TextbookReference {
         textbook.mark(marked, e -> ends.contains(e.sensorId + "#" + e.runLength));
         for (Map<String, List<RuleEvent>> m : run(textbook.resolution(), marked)) {
             RuleEvent last = last(m);
-            Alert a = new Alert();
-            a.ruleId = rule.id();
-            a.ruleKind = rule.kind();
-            a.severity = rule.severity().name().toLowerCase();
-            a.status = Alert.RESOLVED;
-            a.sensorId = last.sensorId;
-            a.spanEnd = last.timestamp;
-            a.resolvedAt = last.timestamp;
-            a.readingTimes = new long[] {last.timestamp};
-            a.values = new double[] {last.value};
-            a.spanStart = last.timestamp;
+            // The span's start is the lifecycle's to give (its FIRING's); the reference's resolution patterns name their
+            // resolving readings differently, so the candidate's span is its resolving reading alone.
+            Alert a = AlertCandidates.resolution(rule, last.sensorId, last.timestamp, last.timestamp, last.value);
             candidates.add(a);
         }
         // Into the lifecycle in event-time order; a sort that keeps the FIRINGs of one time in the order of their

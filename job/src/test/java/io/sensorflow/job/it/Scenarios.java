@@ -44,6 +44,16 @@ final class Scenarios {
         return c;
     }
 
+    /**
+     * A MiniCluster configuration that never restarts a failed job: for a test that kills nothing, so
+     * that a restart ends the job and the test sees it.
+     */
+    static org.apache.flink.configuration.Configuration noRestarts() {
+        org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
+        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return c;
+    }
+
     /** Checkpoints completed so far under {@code dir} (their _metadata files; only the retained ones). */
     static long completedCheckpoints(java.nio.file.Path dir) throws java.io.IOException {
         try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
@@ -95,6 +105,25 @@ final class Scenarios {
     }
 
     /**
+     * {@code sensors} sensors in sensorflow's payload reading each second for {@code span} from a whole
+     * minute {@code ago} on, onto one partition of {@code topic}, judged by the oracle with the job
+     * settings of {@link #JOB_TIMING}; the test adds its faults.
+     */
+    static SimulatorSettings.Builder readings(String bootstrapServers, String topic, int sensors, Duration span, long seed,
+            Duration ago) {
+        return SimulatorSettings.builder()
+                .sensors(sensors)
+                .duration(span)
+                .seed(seed)
+                .format(PayloadFormat.SENSORFLOW)
+                .start(Instant.now().minus(ago).truncatedTo(ChronoUnit.MINUTES))
+                .bootstrapServers(bootstrapServers)
+                .topic(topic)
+                .partitions(1)
+                .oracle(OracleParameters.of(WINDOW, OUT_OF_ORDERNESS, GRANULARITY, LATENESS));
+    }
+
+    /**
      * Several windows and sensors with every kind of trouble the job must handle: readings out of
      * order, too late, delivered twice, malformed in every way, out of range, a silent sensor, and
      * readings behind the watermark but in time for their windows (counted there, seen by no rule):
@@ -102,16 +131,7 @@ final class Scenarios {
      * that send what they queued when back, as the firmware does.
      */
     static SimulatorSettings troubled(String bootstrapServers, String topic, int sensors, Duration span, long seed) {
-        SimulatorSettings.Builder b = SimulatorSettings.builder()
-                .sensors(sensors)
-                .duration(span)
-                .seed(seed)
-                .format(PayloadFormat.SENSORFLOW)
-                .start(Instant.now().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.MINUTES))
-                .bootstrapServers(bootstrapServers)
-                .topic(topic)
-                .partitions(1)
-                .oracle(OracleParameters.of(WINDOW, OUT_OF_ORDERNESS, GRANULARITY, LATENESS))
+        SimulatorSettings.Builder b = readings(bootstrapServers, topic, sensors, span, seed, Duration.ofHours(3))
                 .fault(FaultSpecParser.parseOption(FaultKind.OUT_OF_ORDER, "max-delay=3s,probability=0.02"))
                 .fault(FaultSpecParser.parseOption(FaultKind.DUPLICATE, "max-delay=2s,count=40"))
                 .fault(FaultSpecParser.parseOption(FaultKind.LATE, "count=15"))

@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.oracle.ExpectedAlert;
-import io.sensorflow.oracle.OracleParameters;
 import io.sensorflow.oracle.OutcomeComparison;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.rules.RuleSet;
-import io.sensorflow.simulator.PayloadFormat;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
@@ -19,8 +17,6 @@ import io.sensorflow.testkit.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobStatus;
@@ -55,17 +51,8 @@ class SensorJobAlertsIT {
 
     /** Readings each second from every sensor, with everything the rules look for and some noise. */
     private static SimulatorSettings scenario(String topic, int sensors, Duration span, long seed) {
-        SimulatorSettings.Builder b = SimulatorSettings.builder()
-                .sensors(sensors)
-                .duration(span)
-                .seed(seed)
-                .format(PayloadFormat.SENSORFLOW)
-                .start(Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MINUTES))
-                .bootstrapServers(pipeline.kafka.bootstrapServers())
-                .topic(topic)
-                .partitions(1)
-                .oracle(OracleParameters.of(Scenarios.WINDOW, Scenarios.OUT_OF_ORDERNESS, Scenarios.GRANULARITY,
-                        Scenarios.LATENESS))
+        SimulatorSettings.Builder b = Scenarios.readings(pipeline.kafka.bootstrapServers(), topic, sensors, span, seed,
+                        Duration.ofHours(2))
                 // runs of 4 over 70 °C (an alert each), runs of 2 (near misses), rises, distance runs
                 .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=80,readings=4,count=4"))
                 .fault(FaultSpecParser.parseOption(FaultKind.SPIKE, "metric=temperature,value=75,readings=2,count=4"))
@@ -121,7 +108,7 @@ class SensorJobAlertsIT {
         PipelineEnvironment.build(env, config);
         JobClient job = env.executeAsync("alerts");
         try {
-            List<ExpectedAlert> actual = awaitAlerts(topic + "-alerts", expected.size(), Duration.ofSeconds(120));
+            List<ExpectedAlert> actual = awaitAlerts(pipeline, topic + "-alerts", expected.size(), Duration.ofSeconds(120), job);
             Thread.sleep(3_000); // a few more checkpoints: nothing more may come
             actual = alertsOnTopic(topic + "-alerts");
             assertThat(OutcomeComparison.alertDifferences(expected, actual)).isEmpty();
@@ -233,12 +220,18 @@ class SensorJobAlertsIT {
         return alerts;
     }
 
-    private static List<ExpectedAlert> awaitAlerts(String topic, int count, Duration timeout) throws Exception {
+    /**
+     * The alerts on {@code topic} once there are {@code count} of them, or what there is after {@code timeout};
+     * {@code job} must not end meanwhile.
+     */
+    static List<ExpectedAlert> awaitAlerts(PipelineEnvironment pipeline, String topic, int count, Duration timeout,
+            JobClient job) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<ExpectedAlert> alerts = alertsOnTopic(topic);
+        List<ExpectedAlert> alerts = alertsOnTopic(pipeline, topic);
         while (alerts.size() < count && System.nanoTime() < deadline) {
+            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job runs").isFalse();
             Thread.sleep(1_000);
-            alerts = alertsOnTopic(topic);
+            alerts = alertsOnTopic(pipeline, topic);
         }
         return alerts;
     }

@@ -130,7 +130,8 @@ class SensorJobFaultsIT {
                 .satisfies(c -> assertThat(c.getExternalPath()).isEqualTo(savepoint));
 
         simulator.join();
-        awaitAlerts(topic + "-alerts", expected.alerts().size());
+        SensorJobAlertsIT.awaitAlerts(pipeline, topic + "-alerts", expected.alerts().size(), Duration.ofSeconds(180), second);
+        Thread.sleep(2_000); // nothing more may come
         // 6: stop with a savepoint, which commits the last transactions.
         second.stopWithSavepoint(false, Files.createTempDirectory("faults-savepoint-").toUri().toString(),
                 org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
@@ -147,14 +148,6 @@ class SensorJobFaultsIT {
                 Integer.toString(expected.deadLetters().size()));
         assertThat(pipeline.rows("SELECT count(*) FROM pg_prepared_xacts")).containsExactly("0");
         assertNoOpenTransactions(prefix);
-    }
-
-    private static void awaitAlerts(String topic, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (SensorJobAlertsIT.alertsOnTopic(pipeline, topic).size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(1_000);
-        }
-        Thread.sleep(2_000); // nothing more may come
     }
 
     private static void assertNoOpenTransactions(String prefix) throws Exception {

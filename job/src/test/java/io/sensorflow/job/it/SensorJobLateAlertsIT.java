@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorflow.job.config.JobConfig;
 import io.sensorflow.oracle.ExpectedAlert;
-import io.sensorflow.oracle.OracleParameters;
 import io.sensorflow.oracle.OutcomeComparison;
 import io.sensorflow.rules.RuleFileLoader;
 import io.sensorflow.rules.RuleSet;
-import io.sensorflow.simulator.PayloadFormat;
 import io.sensorflow.simulator.Simulator;
 import io.sensorflow.simulator.SimulatorSettings;
 import io.sensorflow.simulator.fault.FaultKind;
@@ -16,12 +14,8 @@ import io.sensorflow.simulator.fault.FaultSpecParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -42,7 +36,7 @@ class SensorJobLateAlertsIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(noRestarts())
+            .setConfiguration(Scenarios.noRestarts())
             .build());
 
     @RegisterExtension
@@ -96,25 +90,9 @@ class SensorJobLateAlertsIT {
                 late: evaluate
             """;
 
-    private static Configuration noRestarts() {
-        Configuration c = new Configuration();
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        return c;
-    }
-
     /** 20 DHT11 sensors reading each second; five outages of 30 to 60 s; spikes and rises for the other rules. */
     private static SimulatorSettings scenario(String topic) {
-        return SimulatorSettings.builder()
-                .sensors(20)
-                .duration(Duration.ofMinutes(4))
-                .seed(11)
-                .format(PayloadFormat.SENSORFLOW)
-                .start(Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MINUTES))
-                .bootstrapServers(pipeline.kafka.bootstrapServers())
-                .topic(topic)
-                .partitions(1)
-                .oracle(OracleParameters.of(Scenarios.WINDOW, Scenarios.OUT_OF_ORDERNESS, Scenarios.GRANULARITY,
-                        Scenarios.LATENESS))
+        return Scenarios.readings(pipeline.kafka.bootstrapServers(), topic, 20, Duration.ofMinutes(4), 11, Duration.ofHours(2))
                 .fault(FaultSpecParser.parseOption(FaultKind.BATCHED, "sensor=sensor-00002,at=1m,for=60s"))
                 .fault(FaultSpecParser.parseOption(FaultKind.BATCHED, "sensor=sensor-00005,at=2m,for=40s"))
                 .fault(FaultSpecParser.parseOption(FaultKind.BATCHED, "for=30s,count=3"))
@@ -156,16 +134,10 @@ class SensorJobLateAlertsIT {
         PipelineEnvironment.build(env, config);
         JobClient job = env.executeAsync("late-alerts");
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            List<ExpectedAlert> actual = SensorJobAlertsIT.alertsOnTopic(pipeline, topic + "-alerts");
-            while (actual.size() < expected.size() && System.nanoTime() < deadline) {
-                assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job runs, never restarted")
-                        .isFalse();
-                Thread.sleep(1_000);
-                actual = SensorJobAlertsIT.alertsOnTopic(pipeline, topic + "-alerts");
-            }
+            // Without restarts (the cluster's setting), a job that fails ends: awaitAlerts sees it.
+            SensorJobAlertsIT.awaitAlerts(pipeline, topic + "-alerts", expected.size(), Duration.ofSeconds(120), job);
             Thread.sleep(3_000); // a few more checkpoints: nothing more may come
-            actual = SensorJobAlertsIT.alertsOnTopic(pipeline, topic + "-alerts");
+            List<ExpectedAlert> actual = SensorJobAlertsIT.alertsOnTopic(pipeline, topic + "-alerts");
             assertThat(OutcomeComparison.alertDifferences(expected, actual)).isEmpty();
             SensorJobAlertsIT.assertTableMatches(pipeline, expected);
             assertThat(pipeline.rows("SELECT alert_id, late, detection_delay_ms, resolved_late,"
