@@ -64,6 +64,7 @@ class CliSubmissionIT {
             CliResult list = env.cluster().runCli(CLI_TIMEOUT, "list", "-r");
             assertThat(list.exitCode()).as(list.output()).isZero();
             assertThat(list.output()).contains(jobId + " : sensorflow-cli (RUNNING)");
+            rest.assertNeverRestarted(jobId);
 
             CliResult cancel = env.cluster().runCli(CLI_TIMEOUT, "cancel", jobId);
             assertThat(cancel.exitCode()).as(cancel.output()).isZero();

@@ -72,6 +72,17 @@ final class FlinkRest {
         return get("/jobs/" + jobId);
     }
 
+    /**
+     * Fails unless the job never restarted ({@code GET /jobs/{id}}'s {@code timestamps.RESTARTING} is
+     * 0): a test that kills nothing must not pass on a job that failed and came back.
+     */
+    void assertNeverRestarted(String jobId) throws IOException {
+        JsonNode timestamps = job(jobId).path("timestamps");
+        if (timestamps.path("RESTARTING").asLong(-1) != 0) {
+            throw new AssertionError("job " + jobId + " restarted (timestamps " + timestamps + "): " + exceptions(jobId));
+        }
+    }
+
     String status(String jobId) throws IOException {
         return job(jobId).get("state").asText();
     }

@@ -72,6 +72,7 @@ class RestSubmissionIT {
 
             assertMetrics(rest, jobId, expected, firingByRule);
             assertPrometheusHasTheJobsMetrics();
+            rest.assertNeverRestarted(jobId);
 
             rest.cancel(jobId);
             rest.awaitStatus(jobId, "CANCELED", Duration.ofSeconds(60));

@@ -97,6 +97,7 @@ class SavepointRescaleIT {
             assertThat(parallelisms(rest.awaitRunning(first, Duration.ofSeconds(60)))).containsOnly(before);
             // Everything sent is read, and in a completed checkpoint (the offsets are committed with it).
             await("the first half read and checkpointed", Duration.ofSeconds(90), () -> committedToEnd(name, topic));
+            rest.assertNeverRestarted(first); // a stop with a savepoint is the only interruption here
             savepoint = rest.stopWithSavepoint(first, env.directory("savepoints-").toUri().toString(),
                     Duration.ofSeconds(120));
             rest.awaitStatus(first, "FINISHED", Duration.ofSeconds(60));
@@ -122,6 +123,7 @@ class SavepointRescaleIT {
             await("every alert", Duration.ofSeconds(60),
                     () -> env.alertsOnTopic(name + "-alerts").size() >= expected.alerts().size());
             Thread.sleep(3_000); // a few checkpoints more: nothing else may come
+            rest.assertNeverRestarted(second);
         } finally {
             rest.cancelQuietly(second);
         }

@@ -69,8 +69,8 @@ class SensorJobAlertsIT {
     }
 
     @Test
-    void aScenarioWithSilencesRunsAndNearMissesGivesExactlyTheExpectedAlertsUpToTheWholeFleetGoingQuiet()
-            throws Exception {
+    void aScenarioWithSilencesRunsAndNearMissesGivesExactlyTheExpectedAlertsUpToTheWholeFleetGoingQuiet(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
         String topic = "alerts-readings";
         pipeline.kafka.createTopic(topic, 1);
         Path rules = Scenarios.itRulesWithStuckAndScopes();
@@ -113,6 +113,9 @@ class SensorJobAlertsIT {
             actual = alertsOnTopic(topic + "-alerts");
             assertThat(OutcomeComparison.alertDifferences(expected, actual)).isEmpty();
             assertTableMatches(expected);
+            // Nothing is killed here: the alerts must have come without a restart (the cluster allows them).
+            assertThat(cluster.getExecutionGraph(job.getJobID()).get().getStatusTimestamp(JobStatus.RESTARTING))
+                    .as("the job never restarted").isZero();
         } finally {
             job.cancel().get();
         }
