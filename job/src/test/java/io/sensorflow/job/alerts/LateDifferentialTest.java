@@ -7,6 +7,7 @@ import io.sensorflow.job.alerts.TextbookReference.Textbook;
 import io.sensorflow.job.readings.Reading;
 import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Late;
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>A reading is late when at or behind its partition's clock (the latest time seen less the
  * out-of-orderness, as the batching operator judges), which runs ahead of the watermarks the
  * operators get (a step now and then): so a late reading can find readings of its sensor still held.
+ * Every kind that takes {@code late}: sequence, rise, stuck and outlier.
  */
 class LateDifferentialTest {
 
@@ -42,7 +44,7 @@ class LateDifferentialTest {
     static final int STREAMS_PER_RULE_SET = 6;
 
     @ParameterizedTest
-    @ValueSource(strings = {"sequence", "rise", "stuck"})
+    @ValueSource(strings = {"sequence", "rise", "stuck", "outlier"})
     void theJobGivesTheTextbookAlertsOfTheReadingsEachRuleIsGiven(String kind) throws Exception {
         int lateAlerts = 0;
         int lateGiven = 0;
@@ -111,6 +113,9 @@ class LateDifferentialTest {
         }
         if (rule instanceof RiseRule r) {
             return new RuleDifferentialTest.RiseTextbook(r);
+        }
+        if (rule instanceof OutlierRule o) {
+            return new RuleDifferentialTest.OutlierTextbook(o);
         }
         return new RuleDifferentialTest.StuckTextbook((StuckRule) rule);
     }
