@@ -72,6 +72,9 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
     private transient Counter resolved;
     private transient Counter suppressed;
     private transient Histogram latency;
+    /** Null for a rule that skips late readings. */
+    private transient Counter firingLate;
+    private transient Histogram lateLatency;
 
     public AlertLifecycle(EpisodeRule rule, Duration forgetAfter) {
         this.rule = rule;
@@ -92,6 +95,10 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
         resolved = AlertMetrics.resolved(metrics);
         suppressed = AlertMetrics.suppressed(metrics);
         latency = AlertMetrics.latency(metrics);
+        if (lateMatches) {
+            firingLate = AlertMetrics.firingLate(metrics);
+            lateLatency = AlertMetrics.lateLatency(metrics);
+        }
     }
 
     @Override
@@ -158,7 +165,7 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
         open.update(a);
         lastResolved.clear();
         firing.inc();
-        AlertMetrics.recordLatency(latency, a);
+        AlertMetrics.recordLatency(latency, firingLate, lateLatency, a);
         out.collect(a);
     }
 

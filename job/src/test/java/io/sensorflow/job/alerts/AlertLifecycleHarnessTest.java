@@ -2,13 +2,26 @@ package io.sensorflow.job.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorflow.job.metrics.AlertMetrics;
+import io.sensorflow.rules.EpisodeRule;
+import io.sensorflow.rules.Late;
 import io.sensorflow.rules.Metric;
 import io.sensorflow.rules.SequenceRule;
 import io.sensorflow.rules.Severity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -113,5 +126,67 @@ class AlertLifecycleHarnessTest {
         assertThat(out()).isEmpty();
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * A late FIRING's latency is its detection delay and more: it goes to a histogram and a counter
+     * of its own, so that the on-time alerts' latency stays what it measures (the web UI's p99).
+     */
+    @Test
+    void aLateFiringIsCountedApartFromTheOnTimeLatency() throws Exception {
+        InterceptingOperatorMetricGroup metrics = ruleMetrics();
+        try (var late = harness(HOT.withLate(Late.EVALUATE), metrics)) {
+            late.open();
+            Alert onTime = match(10 * S, 30 * S);
+            Alert queued = match(10 * S, 30 * S);
+            queued.sensorId = "b";
+            queued.late = true;
+            queued.detectionDelayMs = 600 * S; // its sensor's queue came ten minutes late
+            long before = System.currentTimeMillis();
+            late.processElement(new StreamRecord<>(onTime, AlertLifecycle.time(onTime)));
+            late.processElement(new StreamRecord<>(queued, AlertLifecycle.time(queued)));
+            late.processWatermark(new Watermark(100 * S));
+            long after = System.currentTimeMillis();
+
+            assertThat(late.extractOutputValues()).hasSize(2);
+            assertThat(((Counter) metrics.get(AlertMetrics.FIRING)).getCount()).isEqualTo(2);
+            assertThat(((Counter) metrics.get(AlertMetrics.FIRING_LATE)).getCount()).isEqualTo(1);
+            Histogram onTimeLatency = (Histogram) metrics.get(AlertMetrics.LATENCY);
+            Histogram lateLatency = (Histogram) metrics.get(AlertMetrics.LATE_LATENCY);
+            assertThat(onTimeLatency.getCount()).isEqualTo(1);
+            assertThat(lateLatency.getCount()).isEqualTo(1);
+            // The same measure for both: the wall clock at detection minus the time the alert was due.
+            assertThat(lateLatency.getStatistics().getMax()).isBetween(before - 30 * S, after - 30 * S);
+        }
+        // A rule that skips late readings has no late alert, and neither metric.
+        InterceptingOperatorMetricGroup skipping = ruleMetrics();
+        try (var skip = harness(HOT, skipping)) {
+            skip.open();
+            assertThat(skipping.get(AlertMetrics.LATENCY)).isNotNull();
+            assertThat(skipping.get(AlertMetrics.FIRING_LATE)).isNull();
+            assertThat(skipping.get(AlertMetrics.LATE_LATENCY)).isNull();
+        }
+    }
+
+    /** An operator's metric group that keeps the rule's metrics (its group {@code rule.<id>} is itself). */
+    private static InterceptingOperatorMetricGroup ruleMetrics() {
+        return new InterceptingOperatorMetricGroup() {
+            @Override
+            public MetricGroup addGroup(String key, String value) {
+                return this;
+            }
+        };
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> harness(EpisodeRule rule,
+            InterceptingOperatorMetricGroup metrics) throws Exception {
+        MockEnvironment env = new MockEnvironmentBuilder().setMetricGroup(new UnregisteredMetricGroups.UnregisteredTaskMetricGroup() {
+            @Override
+            public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> info) {
+                return metrics;
+            }
+        }).build();
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlertLifecycle(rule,
+                Duration.ofHours(1))), a -> a.sensorId, Types.STRING, env);
     }
 }
