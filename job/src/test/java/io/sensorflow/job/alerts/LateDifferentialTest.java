@@ -49,6 +49,7 @@ class LateDifferentialTest {
         int lateAlerts = 0;
         int lateGiven = 0;
         int lateSkipped = 0;
+        int lateAtOneTime = 0;
         for (long set = 1; set <= RULE_SETS; set++) {
             Random random = new Random(set * 104_729 + kind.hashCode());
             Textbook evaluating = withLate(RuleDifferentialTest.textbook(kind, "late", random), Late.EVALUATE);
@@ -80,6 +81,9 @@ class LateDifferentialTest {
                     lateGiven++;
                 } else {
                     lateSkipped++;
+                    if (r.eventTime == before) {
+                        lateAtOneTime++;
+                    }
                 }
             }
             List<Alert> expected = new ArrayList<>(TextbookReference.alerts(evaluating, DifferentialStreams.inRuleOrder(given)));
@@ -103,6 +107,8 @@ class LateDifferentialTest {
         // The streams do what they are for.
         assertThat(lateGiven).as("late readings evaluated").isGreaterThan(100);
         assertThat(lateSkipped).as("late readings skipped as older").isGreaterThan(20);
+        assertThat(lateAtOneTime).as("of those, at the time of the sensor's newest given (a repeat or a burst)")
+                .isGreaterThan(100);
         assertThat(lateAlerts).as("late alerts").isGreaterThan(10);
     }
 
@@ -145,7 +151,8 @@ class LateDifferentialTest {
     /**
      * A stream of {@code values}: 2 to 6 sensors reading every 6 to 14 s, up to 5 s out of order,
      * some offline for 20 s to 3 minutes (their readings then come at the end, oldest first), some
-     * readings held back 10 to 60 s on their own, a few repeated; every reading in arrival order,
+     * readings held back 10 to 60 s on their own, now and then 2 to 4 readings at one time (late or
+     * not), a few repeated; every reading in arrival order,
      * marked late when at or behind the partition's clock, with a watermark step now and then.
      */
     static List<Step> stream(long seed, DifferentialStreams.Values values) {
@@ -166,26 +173,31 @@ class LateDifferentialTest {
                     offlineFrom = t;
                     offlineTo = t + (20 + random.nextInt(160)) * S;
                 }
-                Reading r = new Reading();
-                r.sensorId = "s" + s;
-                r.eventTime = t;
-                r.seq = seq++;
-                r.humidity = 50;
-                previous = values.next(random, previous);
-                r.temperature = previous;
-                long at;
-                if (t >= offlineFrom && t <= offlineTo) {
-                    at = offlineTo + r.seq; // queued, sent oldest first at the end (a millisecond apart)
-                } else if (random.nextDouble() < 0.05) {
-                    at = t + (10 + random.nextInt(50)) * S; // late on its own
-                } else {
-                    at = t + random.nextInt((int) DifferentialStreams.OUT_OF_ORDERNESS + 1);
-                }
-                made.add(r);
-                arrival.add(at);
-                if (random.nextDouble() < 0.04) {
-                    made.add(DifferentialStreams.copy(r));
-                    arrival.add(at + random.nextInt(3) * S);
+                // Now and then a burst of readings at one time (a producer that stamps whole seconds).
+                int atOnce = random.nextDouble() < 0.08 ? 2 + random.nextInt(3) : 1;
+                long lateBy = random.nextDouble() < 0.05 ? (10 + random.nextInt(50)) * S : -1;
+                for (int b = 0; b < atOnce; b++) {
+                    Reading r = new Reading();
+                    r.sensorId = "s" + s;
+                    r.eventTime = t;
+                    r.seq = seq++;
+                    r.humidity = 50;
+                    previous = values.next(random, previous);
+                    r.temperature = previous;
+                    long at;
+                    if (t >= offlineFrom && t <= offlineTo) {
+                        at = offlineTo + r.seq; // queued, sent oldest first at the end (a millisecond apart)
+                    } else if (lateBy >= 0) {
+                        at = t + lateBy + b; // late on its own
+                    } else {
+                        at = t + random.nextInt((int) DifferentialStreams.OUT_OF_ORDERNESS + 1);
+                    }
+                    made.add(r);
+                    arrival.add(at);
+                    if (random.nextDouble() < 0.04) {
+                        made.add(DifferentialStreams.copy(r));
+                        arrival.add(at + random.nextInt(3) * S);
+                    }
                 }
             }
         }
