@@ -129,6 +129,38 @@ class AlertLifecycleHarnessTest {
     }
 
     /**
+     * Late matches reach the lifecycle from two CEP operators that run apart: each sends a match
+     * once its watermark passes the match's record timestamp (the stamp the selector gave the late
+     * event, ahead of the watermark), which is far ahead of the match's own time. So the lifecycle's
+     * watermark may have passed a late match's time while the other operator's late matches of
+     * earlier times are still to come: a match is due once the watermark passes its stamp, not its
+     * time. Found by BatchingGatewaysIT under load: a late RESOLVED taken before the late FIRING it
+     * resolves was dropped, and the episode stayed open.
+     */
+    @Test
+    void aLateMatchIsTakenOnceTheWatermarkPassesItsStampNotItsTime() throws Exception {
+        try (var late = harness(HOT.withLate(Late.EVALUATE), ruleMetrics())) {
+            late.open();
+            late.processWatermark(new Watermark(90 * S)); // both CEP operators are at 90 s
+            Alert firing = match(60 * S, 62 * S);
+            firing.late = true;
+            Alert back = resolution(64 * S);
+            back.late = true;
+            // The resolving operator's watermark passed 95 s (the late events' stamp) first: its match
+            // comes, and its watermark, while the firing operator's is at 94.999 s.
+            late.processElement(new StreamRecord<>(back, 95 * S));
+            late.processWatermark(new Watermark(95 * S - 1));
+            late.processElement(new StreamRecord<>(firing, 95 * S));
+            late.processWatermark(new Watermark(101 * S));
+            List<String> seen = new ArrayList<>();
+            for (Alert a : late.extractOutputValues()) {
+                seen.add(a.status + " " + a.alertId + " " + a.spanStart / S + ".." + a.spanEnd / S);
+            }
+            assertThat(seen).containsExactly("FIRING id-60 60..62", "RESOLVED id-60 60..64");
+        }
+    }
+
+    /**
      * A late FIRING's latency is its detection delay and more: it goes to a histogram and a counter
      * of its own, so that the on-time alerts' latency stays what it measures (the web UI's p99).
      */
