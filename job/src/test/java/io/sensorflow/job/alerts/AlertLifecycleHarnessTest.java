@@ -158,6 +158,26 @@ class AlertLifecycleHarnessTest {
             }
             assertThat(seen).containsExactly("FIRING id-60 60..62", "RESOLVED id-60 60..64");
         }
+        // The other way round: the firing operator first, with the FIRING of a next episode, taken
+        // while the first was still open for want of its RESOLVED, was suppressed.
+        try (var late = harness(HOT.withLate(Late.EVALUATE), ruleMetrics())) {
+            late.open();
+            late.processElement(new StreamRecord<>(match(30 * S, 32 * S), 32 * S)); // on time: opens
+            late.processWatermark(new Watermark(90 * S));
+            Alert back = resolution(64 * S);
+            back.late = true;
+            Alert next = match(66 * S, 68 * S);
+            next.late = true;
+            late.processElement(new StreamRecord<>(next, 95 * S));
+            late.processWatermark(new Watermark(95 * S - 1));
+            late.processElement(new StreamRecord<>(back, 95 * S));
+            late.processWatermark(new Watermark(101 * S));
+            List<String> seen = new ArrayList<>();
+            for (Alert a : late.extractOutputValues()) {
+                seen.add(a.status + " " + a.alertId + " " + a.spanStart / S + ".." + a.spanEnd / S);
+            }
+            assertThat(seen).containsExactly("FIRING id-30 30..32", "RESOLVED id-30 30..64", "FIRING id-66 66..68");
+        }
     }
 
     /**
