@@ -55,7 +55,7 @@ class SeedProducerIT {
     @RegisterExtension
     static final PipelineEnvironment pipeline = new PipelineEnvironment();
 
-    private static final String PYTHON = "/usr/bin/python3";
+    static final String PYTHON = "/usr/bin/python3";
 
     @Test
     void everyReadingOfTheSeedProducerCountsAndEveryHotRunAlerts(@InjectMiniCluster MiniCluster cluster) throws Exception {
@@ -167,7 +167,7 @@ class SeedProducerIT {
         return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP).toPlainString();
     }
 
-    private static void requireKafkaPython() throws Exception {
+    static void requireKafkaPython() throws Exception {
         boolean available = Files.isExecutable(Path.of(PYTHON))
                 && new ProcessBuilder(PYTHON, "-c", "import kafka").redirectErrorStream(true).start().waitFor() == 0;
         if (!available && "true".equals(System.getenv("CI"))) {
