@@ -87,12 +87,19 @@ class AlertLifecycleHarnessTest {
     }
 
     private List<String> out() {
-        List<String> seen = new ArrayList<>();
+        List<Alert> alerts = new ArrayList<>();
         for (Object o; (o = h.getOutput().poll()) != null; ) {
             if (o instanceof StreamRecord<?> r) {
-                Alert a = (Alert) r.getValue();
-                seen.add(a.status + " " + a.alertId + " " + a.spanStart / S + ".." + a.spanEnd / S);
+                alerts.add((Alert) r.getValue());
             }
+        }
+        return described(alerts);
+    }
+
+    private static List<String> described(List<Alert> alerts) {
+        List<String> seen = new ArrayList<>();
+        for (Alert a : alerts) {
+            seen.add(a.status + " " + a.alertId + " " + a.spanStart / S + ".." + a.spanEnd / S);
         }
         return seen;
     }
@@ -152,11 +159,7 @@ class AlertLifecycleHarnessTest {
             late.processWatermark(new Watermark(95 * S - 1));
             late.processElement(new StreamRecord<>(firing, 95 * S));
             late.processWatermark(new Watermark(101 * S));
-            List<String> seen = new ArrayList<>();
-            for (Alert a : late.extractOutputValues()) {
-                seen.add(a.status + " " + a.alertId + " " + a.spanStart / S + ".." + a.spanEnd / S);
-            }
-            assertThat(seen).containsExactly("FIRING id-60 60..62", "RESOLVED id-60 60..64");
+            assertThat(described(late.extractOutputValues())).containsExactly("FIRING id-60 60..62", "RESOLVED id-60 60..64");
         }
         // The other way round: the firing operator first, with the FIRING of a next episode, taken
         // while the first was still open for want of its RESOLVED, was suppressed.
@@ -172,11 +175,7 @@ class AlertLifecycleHarnessTest {
             late.processWatermark(new Watermark(95 * S - 1));
             late.processElement(new StreamRecord<>(back, 95 * S));
             late.processWatermark(new Watermark(101 * S));
-            List<String> seen = new ArrayList<>();
-            for (Alert a : late.extractOutputValues()) {
-                seen.add(a.status + " " + a.alertId + " " + a.spanStart / S + ".." + a.spanEnd / S);
-            }
-            assertThat(seen).containsExactly("FIRING id-30 30..32", "RESOLVED id-30 30..64", "FIRING id-66 66..68");
+            assertThat(described(late.extractOutputValues())).containsExactly("FIRING id-30 30..32", "RESOLVED id-30 30..64", "FIRING id-66 66..68");
         }
     }
 

@@ -39,13 +39,7 @@ class LateReadingsHarnessTest {
 
     /** A reading the batching operator judged late for rules against {@code judgedBy} and passed on (a rule evaluates late). */
     static void late(AlertRulesHarness h, String sensor, long time, double temperature, long judgedBy) throws Exception {
-        Reading r = new Reading();
-        r.sensorId = sensor;
-        r.eventTime = time;
-        r.temperature = temperature;
-        r.lateForRules = true;
-        r.judgedBy = judgedBy;
-        h.reading(r);
+        late(h, sensor, time, temperature, Double.NaN, judgedBy);
     }
 
     static String describe(Alert a) {

@@ -27,14 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,7 +53,7 @@ class BatchingGatewaysIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(noRestarts())
+            .setConfiguration(Scenarios.noRestarts())
             .build());
 
     @RegisterExtension
@@ -93,12 +87,6 @@ class BatchingGatewaysIT {
                 within: 30s
                 late: evaluate
             """;
-
-    private static Configuration noRestarts() {
-        Configuration c = new Configuration();
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        return c;
-    }
 
     @Test
     void batchedReadingsAreEvaluatedLateExactlyAsTheOracleExpectsAndTheLargestOneCounts(
@@ -163,12 +151,7 @@ class BatchingGatewaysIT {
                 topic + "-dlq", "--alerts-topic", topic + "-alerts", "--rules", rules.toString(), "--bounded",
                 "--starting-offsets", "earliest", "--parallelism", "2", "--transactional-id-prefix",
                 "gateways-" + System.nanoTime()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PipelineEnvironment.build(env, config);
-        JobClient job = env.executeAsync("batching-gateways");
-        job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
-        AccessExecutionGraph graph = cluster.getArchivedExecutionGraph(job.getJobID()).get();
-        assertThat(graph.getStatusTimestamp(JobStatus.RESTARTING)).as("the job never restarted").isZero();
+        Scenarios.runToTheEnd(cluster, config, "batching-gateways");
 
         OutcomeComparison.assertAggregatesMatch(expected.aggregates(),
                 JobOutputTables.aggregates(pipeline.postgres.dataSource()), OutcomeComparison.DEFAULT_AVG_TOLERANCE);

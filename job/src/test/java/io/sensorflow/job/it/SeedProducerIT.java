@@ -21,12 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Assumptions;
@@ -75,12 +71,7 @@ class SeedProducerIT {
         JobConfig config = pipeline.config("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--alerts-topic", topic + "-alerts", "--bounded", "--starting-offsets", "earliest",
                 "--parallelism", "1", "--transactional-id-prefix", "seed-" + System.nanoTime());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PipelineEnvironment.build(env, config);
-        JobClient job = env.executeAsync("seed-producer");
-        job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
-        AccessExecutionGraph graph = cluster.getArchivedExecutionGraph(job.getJobID()).get();
-        assertThat(graph.getStatusTimestamp(JobStatus.RESTARTING)).as("the job never restarted").isZero();
+        Scenarios.runToTheEnd(cluster, config, "seed-producer");
 
         // Per device and 15-minute window: every distinct reading counts (an exact repeat once).
         Map<String, List<JsonNode>> byWindow = new TreeMap<>();

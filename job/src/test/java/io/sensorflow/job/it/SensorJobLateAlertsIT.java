@@ -20,8 +20,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -42,7 +40,7 @@ class SensorJobLateAlertsIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(noRestarts())
+            .setConfiguration(Scenarios.noRestarts())
             .build());
 
     @RegisterExtension
@@ -95,12 +93,6 @@ class SensorJobLateAlertsIT {
                 within: 1m
                 late: evaluate
             """;
-
-    private static Configuration noRestarts() {
-        Configuration c = new Configuration();
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        return c;
-    }
 
     /** 20 DHT11 sensors reading each second; five outages of 30 to 60 s; spikes and rises for the other rules. */
     private static SimulatorSettings scenario(String topic) {
