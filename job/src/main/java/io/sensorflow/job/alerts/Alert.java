@@ -38,6 +38,11 @@ public class Alert {
     /** For a RESOLVED: its FIRING's {@link #late} and {@link #detectionDelayMs}, for the table's row. */
     public boolean firingLate;
     public long firingDetectionDelayMs;
+    /**
+     * For a match waiting in {@link AlertLifecycle}: the event time after which it is due, its
+     * record's timestamp when that is ahead of its own time (a late match); 0 when not set.
+     */
+    public long dueAt;
 
     public Alert() {}
 

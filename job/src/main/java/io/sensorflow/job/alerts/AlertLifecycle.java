@@ -38,6 +38,13 @@ import org.apache.flink.util.Collector;
  *       [the FIRING's start, resolved at], with the FIRING's readings and the one that resolved it;
  *       while CLOSED it is dropped.
  * </ul>
+ * A match made by a late reading (a rule with {@code late: evaluate}) comes long after the
+ * watermark passed its time: its CEP operator sends it once its own watermark passes the match's
+ * record timestamp, the stamp the selector gave the late event, ahead of the watermark. The two
+ * CEP operators run apart, so such a match is taken once the watermark passes its stamp (by then
+ * both have sent every match stamped up to it), with the matches due then in event-time order; a
+ * late RESOLVED taken before the late FIRING it resolves, which the other operator had not sent
+ * yet, was dropped, and the episode stayed open.
  * Dropped matches count in the rule's {@value AlertMetrics#SUPPRESSED} metric. Like the rules'
  * other state, a sensor's is forgotten {@code forgetAfter} after its last match (an episode still
  * open then is dropped, with no RESOLVED): a sensor back later is a new sensor.
@@ -72,6 +79,9 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
     private transient Counter resolved;
     private transient Counter suppressed;
     private transient Histogram latency;
+    /** Null for a rule that skips late readings. */
+    private transient Counter firingLate;
+    private transient Histogram lateLatency;
 
     public AlertLifecycle(EpisodeRule rule, Duration forgetAfter) {
         this.rule = rule;
@@ -92,12 +102,18 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
         resolved = AlertMetrics.resolved(metrics);
         suppressed = AlertMetrics.suppressed(metrics);
         latency = AlertMetrics.latency(metrics);
+        if (lateMatches) {
+            firingLate = AlertMetrics.firingLate(metrics);
+            lateLatency = AlertMetrics.lateLatency(metrics);
+        }
     }
 
     @Override
     public void processElement(Alert match, Context ctx, Collector<Alert> out) throws Exception {
+        Long stamp = ctx.timestamp();
+        match.dueAt = stamp == null ? time(match) : Math.max(time(match), stamp);
         pending.add(match);
-        ctx.timerService().registerEventTimeTimer(time(match));
+        ctx.timerService().registerEventTimeTimer(match.dueAt);
     }
 
     @Override
@@ -106,7 +122,7 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
         List<Alert> later = new ArrayList<>();
         long latestDue = Long.MIN_VALUE;
         for (Alert a : pending.get()) {
-            if (time(a) <= timestamp) {
+            if (Math.max(time(a), a.dueAt) <= timestamp) { // dueAt 0: a match kept by a job before it
                 due.add(a);
                 latestDue = Math.max(latestDue, time(a));
             } else {
@@ -158,7 +174,7 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
         open.update(a);
         lastResolved.clear();
         firing.inc();
-        AlertMetrics.recordLatency(latency, a);
+        AlertMetrics.recordLatency(latency, firingLate, lateLatency, a);
         out.collect(a);
     }
 

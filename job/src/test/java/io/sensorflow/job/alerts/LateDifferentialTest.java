@@ -7,6 +7,7 @@ import io.sensorflow.job.alerts.TextbookReference.Textbook;
 import io.sensorflow.job.readings.Reading;
 import io.sensorflow.rules.EpisodeRule;
 import io.sensorflow.rules.Late;
+import io.sensorflow.rules.OutlierRule;
 import io.sensorflow.rules.RiseRule;
 import io.sensorflow.rules.Rule;
 import io.sensorflow.rules.SequenceRule;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>A reading is late when at or behind its partition's clock (the latest time seen less the
  * out-of-orderness, as the batching operator judges), which runs ahead of the watermarks the
  * operators get (a step now and then): so a late reading can find readings of its sensor still held.
+ * Every kind that takes {@code late}: sequence, rise, stuck and outlier.
  */
 class LateDifferentialTest {
 
@@ -42,11 +44,12 @@ class LateDifferentialTest {
     static final int STREAMS_PER_RULE_SET = 6;
 
     @ParameterizedTest
-    @ValueSource(strings = {"sequence", "rise", "stuck"})
+    @ValueSource(strings = {"sequence", "rise", "stuck", "outlier"})
     void theJobGivesTheTextbookAlertsOfTheReadingsEachRuleIsGiven(String kind) throws Exception {
         int lateAlerts = 0;
         int lateGiven = 0;
         int lateSkipped = 0;
+        int lateAtOneTime = 0;
         for (long set = 1; set <= RULE_SETS; set++) {
             Random random = new Random(set * 104_729 + kind.hashCode());
             Textbook evaluating = withLate(RuleDifferentialTest.textbook(kind, "late", random), Late.EVALUATE);
@@ -78,6 +81,9 @@ class LateDifferentialTest {
                     lateGiven++;
                 } else {
                     lateSkipped++;
+                    if (r.eventTime == before) {
+                        lateAtOneTime++;
+                    }
                 }
             }
             List<Alert> expected = new ArrayList<>(TextbookReference.alerts(evaluating, DifferentialStreams.inRuleOrder(given)));
@@ -101,6 +107,8 @@ class LateDifferentialTest {
         // The streams do what they are for.
         assertThat(lateGiven).as("late readings evaluated").isGreaterThan(100);
         assertThat(lateSkipped).as("late readings skipped as older").isGreaterThan(20);
+        assertThat(lateAtOneTime).as("of those, at the time of the sensor's newest given (a repeat or a burst)")
+                .isGreaterThan(100);
         assertThat(lateAlerts).as("late alerts").isGreaterThan(10);
     }
 
@@ -111,6 +119,9 @@ class LateDifferentialTest {
         }
         if (rule instanceof RiseRule r) {
             return new RuleDifferentialTest.RiseTextbook(r);
+        }
+        if (rule instanceof OutlierRule o) {
+            return new RuleDifferentialTest.OutlierTextbook(o);
         }
         return new RuleDifferentialTest.StuckTextbook((StuckRule) rule);
     }
@@ -140,7 +151,8 @@ class LateDifferentialTest {
     /**
      * A stream of {@code values}: 2 to 6 sensors reading every 6 to 14 s, up to 5 s out of order,
      * some offline for 20 s to 3 minutes (their readings then come at the end, oldest first), some
-     * readings held back 10 to 60 s on their own, a few repeated; every reading in arrival order,
+     * readings held back 10 to 60 s on their own, now and then 2 to 4 readings at one time (late or
+     * not), a few repeated; every reading in arrival order,
      * marked late when at or behind the partition's clock, with a watermark step now and then.
      */
     static List<Step> stream(long seed, DifferentialStreams.Values values) {
@@ -161,26 +173,31 @@ class LateDifferentialTest {
                     offlineFrom = t;
                     offlineTo = t + (20 + random.nextInt(160)) * S;
                 }
-                Reading r = new Reading();
-                r.sensorId = "s" + s;
-                r.eventTime = t;
-                r.seq = seq++;
-                r.humidity = 50;
-                previous = values.next(random, previous);
-                r.temperature = previous;
-                long at;
-                if (t >= offlineFrom && t <= offlineTo) {
-                    at = offlineTo + r.seq; // queued, sent oldest first at the end (a millisecond apart)
-                } else if (random.nextDouble() < 0.05) {
-                    at = t + (10 + random.nextInt(50)) * S; // late on its own
-                } else {
-                    at = t + random.nextInt((int) DifferentialStreams.OUT_OF_ORDERNESS + 1);
-                }
-                made.add(r);
-                arrival.add(at);
-                if (random.nextDouble() < 0.04) {
-                    made.add(DifferentialStreams.copy(r));
-                    arrival.add(at + random.nextInt(3) * S);
+                // Now and then a burst of readings at one time (a producer that stamps whole seconds).
+                int atOnce = random.nextDouble() < 0.08 ? 2 + random.nextInt(3) : 1;
+                long lateBy = random.nextDouble() < 0.05 ? (10 + random.nextInt(50)) * S : -1;
+                for (int b = 0; b < atOnce; b++) {
+                    Reading r = new Reading();
+                    r.sensorId = "s" + s;
+                    r.eventTime = t;
+                    r.seq = seq++;
+                    r.humidity = 50;
+                    previous = values.next(random, previous);
+                    r.temperature = previous;
+                    long at;
+                    if (t >= offlineFrom && t <= offlineTo) {
+                        at = offlineTo + r.seq; // queued, sent oldest first at the end (a millisecond apart)
+                    } else if (lateBy >= 0) {
+                        at = t + lateBy + b; // late on its own
+                    } else {
+                        at = t + random.nextInt((int) DifferentialStreams.OUT_OF_ORDERNESS + 1);
+                    }
+                    made.add(r);
+                    arrival.add(at);
+                    if (random.nextDouble() < 0.04) {
+                        made.add(DifferentialStreams.copy(r));
+                        arrival.add(at + random.nextInt(3) * S);
+                    }
                 }
             }
         }

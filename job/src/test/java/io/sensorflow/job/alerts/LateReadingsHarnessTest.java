@@ -39,13 +39,7 @@ class LateReadingsHarnessTest {
 
     /** A reading the batching operator judged late for rules against {@code judgedBy} and passed on (a rule evaluates late). */
     static void late(AlertRulesHarness h, String sensor, long time, double temperature, long judgedBy) throws Exception {
-        Reading r = new Reading();
-        r.sensorId = sensor;
-        r.eventTime = time;
-        r.temperature = temperature;
-        r.lateForRules = true;
-        r.judgedBy = judgedBy;
-        h.reading(r);
+        late(h, sensor, time, temperature, Double.NaN, judgedBy);
     }
 
     static String describe(Alert a) {
@@ -150,6 +144,78 @@ class LateReadingsHarnessTest {
             h.watermark(130 * S);
             assertThat(h.takeAlerts()).extracting(LateReadingsHarnessTest::describe).containsExactly(
                     "up FIRING e@10..50 late 50s");
+        }
+    }
+
+    static final io.sensorflow.rules.StuckRule SAME = new io.sensorflow.rules.StuckRule("same", Severity.INFO, "",
+            Metric.HUMIDITY, 3, null, Duration.ZERO, io.sensorflow.rules.SensorScope.ALL).withLate(Late.EVALUATE);
+
+    static void late(AlertRulesHarness h, String sensor, long time, double temperature, double humidity, long judgedBy)
+            throws Exception {
+        Reading r = new Reading();
+        r.sensorId = sensor;
+        r.eventTime = time;
+        r.temperature = temperature;
+        r.humidity = humidity;
+        r.lateForRules = true;
+        r.judgedBy = judgedBy;
+        h.reading(r);
+    }
+
+    /**
+     * A queue sent in a burst at one time (a producer that stamps whole seconds sends several
+     * readings a second, and a client that retries sends one twice): of the late readings of one
+     * sensor at one time, the rules take only the first. An exact repeat of it must not count as
+     * another reading (the stuck rule's run, the sequence's count), and neither does, by the
+     * definition (newer than every reading the rules were given), another reading at that time:
+     * on time the three readings at 30 s are a run of three, late they are one reading. Across a
+     * restore in the middle of the burst, the same.
+     */
+    @Test
+    void aBurstOfLateReadingsAtOneTimeIsOneReadingForTheRules() throws Exception {
+        List<Rule> rules = List.of(HOT, SAME);
+        List<OperatorSubtaskState> snapshot;
+        try (AlertRulesHarness h = new AlertRulesHarness(rules)) {
+            onTime(h, "f", 10 * S, 50);
+            h.watermark(100 * S);
+            late(h, "f", 30 * S, 71, 40, 100 * S);
+            late(h, "f", 30 * S, 71, 40, 100 * S); // an exact repeat
+            late(h, "f", 30 * S, 72, 40, 100 * S); // another reading at 30 s
+            snapshot = h.snapshot(1);
+        }
+        try (AlertRulesHarness h = new AlertRulesHarness(rules, snapshot)) {
+            late(h, "f", 30 * S, 73, 40, 100 * S);
+            late(h, "f", 30 * S, 71, 40, 100 * S); // the repeat again, after the restore
+            h.watermark(101 * S);
+            assertThat(h.takeAlerts()).as("one reading at 30 s: no run of three, no humidity stuck three times").isEmpty();
+            late(h, "f", 40 * S, 74, 40, 101 * S); // with 30 s: two readings above 70, humidity twice
+            late(h, "f", 40 * S, 74, 40, 101 * S);
+            h.watermark(102 * S);
+            assertThat(h.takeAlerts()).isEmpty();
+            late(h, "f", 50 * S, 75, 40, 102 * S); // the third
+            h.watermark(110 * S);
+            List<Alert> alerts = h.takeAlerts();
+            assertThat(alerts).extracting(LateReadingsHarnessTest::describe).containsExactlyInAnyOrder(
+                    "hot FIRING f@30..50 late 52s", "same FIRING f@30..50 late 52s");
+            Alert run = alerts.stream().filter(a -> a.ruleId.equals("hot")).findFirst().orElseThrow();
+            assertThat(run.values).containsExactly(71, 74, 75); // the first reading at 30 s, none of the others
+        }
+        // The same readings on time: the three distinct readings at 30 s are a run, and their humidity
+        // three in a row (the repeats count once).
+        try (AlertRulesHarness h = new AlertRulesHarness(rules)) {
+            onTime(h, "f", 10 * S, 50);
+            h.watermark(20 * S);
+            for (double t : new double[] {71, 71, 72, 73, 71}) {
+                Reading r = new Reading();
+                r.sensorId = "f";
+                r.eventTime = 30 * S;
+                r.temperature = t;
+                r.humidity = 40;
+                h.reading(r);
+            }
+            h.watermark(110 * S);
+            assertThat(h.takeAlerts()).extracting(LateReadingsHarnessTest::describe).containsExactlyInAnyOrder(
+                    "hot FIRING f@30..30", "same FIRING f@30..30");
         }
     }
 }

@@ -35,6 +35,27 @@ final class Scenarios {
         return all;
     }
 
+    /** A MiniCluster configuration that does not restart a failed job: for a test that kills nothing. */
+    static org.apache.flink.configuration.Configuration noRestarts() {
+        org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
+        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return c;
+    }
+
+    /** Runs the job of {@code config} (a bounded one) to its end, within three minutes, and checks that it never restarted. */
+    static void runToTheEnd(org.apache.flink.runtime.minicluster.MiniCluster cluster, io.sensorflow.job.config.JobConfig config,
+            String name) throws Exception {
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
+        PipelineEnvironment.build(env, config);
+        org.apache.flink.core.execution.JobClient job = env.executeAsync(name);
+        job.getJobExecutionResult().get(3, java.util.concurrent.TimeUnit.MINUTES);
+        org.apache.flink.runtime.executiongraph.AccessExecutionGraph graph =
+                cluster.getArchivedExecutionGraph(job.getJobID()).get();
+        org.assertj.core.api.Assertions.assertThat(graph.getStatusTimestamp(org.apache.flink.api.common.JobStatus.RESTARTING))
+                .as("the job never restarted").isZero();
+    }
+
     /** A MiniCluster configuration that restarts a failed job {@code attempts} times. */
     static org.apache.flink.configuration.Configuration restarting(int attempts, Duration delay) {
         org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();

@@ -21,12 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Assumptions;
@@ -55,7 +51,7 @@ class SeedProducerIT {
     @RegisterExtension
     static final PipelineEnvironment pipeline = new PipelineEnvironment();
 
-    private static final String PYTHON = "/usr/bin/python3";
+    static final String PYTHON = "/usr/bin/python3";
 
     @Test
     void everyReadingOfTheSeedProducerCountsAndEveryHotRunAlerts(@InjectMiniCluster MiniCluster cluster) throws Exception {
@@ -75,12 +71,7 @@ class SeedProducerIT {
         JobConfig config = pipeline.config("--readings-topic", topic, "--dead-letter-topic", topic + "-dlq",
                 "--alerts-topic", topic + "-alerts", "--bounded", "--starting-offsets", "earliest",
                 "--parallelism", "1", "--transactional-id-prefix", "seed-" + System.nanoTime());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PipelineEnvironment.build(env, config);
-        JobClient job = env.executeAsync("seed-producer");
-        job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
-        AccessExecutionGraph graph = cluster.getArchivedExecutionGraph(job.getJobID()).get();
-        assertThat(graph.getStatusTimestamp(JobStatus.RESTARTING)).as("the job never restarted").isZero();
+        Scenarios.runToTheEnd(cluster, config, "seed-producer");
 
         // Per device and 15-minute window: every distinct reading counts (an exact repeat once).
         Map<String, List<JsonNode>> byWindow = new TreeMap<>();
@@ -167,7 +158,7 @@ class SeedProducerIT {
         return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP).toPlainString();
     }
 
-    private static void requireKafkaPython() throws Exception {
+    static void requireKafkaPython() throws Exception {
         boolean available = Files.isExecutable(Path.of(PYTHON))
                 && new ProcessBuilder(PYTHON, "-c", "import kafka").redirectErrorStream(true).start().waitFor() == 0;
         if (!available && "true".equals(System.getenv("CI"))) {
