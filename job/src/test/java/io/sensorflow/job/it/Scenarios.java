@@ -65,16 +65,6 @@ final class Scenarios {
         return c;
     }
 
-    /**
-     * A MiniCluster configuration that never restarts a failed job: for a test that kills nothing, so
-     * that a restart ends the job and the test sees it.
-     */
-    static org.apache.flink.configuration.Configuration noRestarts() {
-        org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
-        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
-        return c;
-    }
-
     /** Checkpoints completed so far under {@code dir} (their _metadata files; only the retained ones). */
     static long completedCheckpoints(java.nio.file.Path dir) throws java.io.IOException {
         try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
