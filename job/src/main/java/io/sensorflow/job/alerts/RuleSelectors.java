@@ -93,12 +93,12 @@ final class RuleSelectors {
      * starts its run afresh.
      */
     private static long windowOf(Rule rule) {
-        if (rule instanceof SequenceRule s) {
-            return s.within().toMillis();
-        }
-        // A rise or stuck selector follows the episodes' life: its state may leave matches out while
-        // a cooldown lasts, and a fresh one, which knows of none, would leave out the wrong ones.
+        // Every selector follows the episodes' life: its state may leave matches out while a
+        // cooldown lasts, and a fresh one, which knows of none, would leave out the wrong ones.
         long cooldown = ((EpisodeRule) rule).cooldown().toMillis();
+        if (rule instanceof SequenceRule s) {
+            return Math.max(cooldown, s.within().toMillis());
+        }
         if (rule instanceof StuckRule s) {
             return Math.max(cooldown, s.byReadings() ? 0 : s.forDuration().toMillis());
         }
