@@ -58,17 +58,13 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         int head;
         int size;
         long lastTime = Long.MIN_VALUE;
-        /** The rule's episodes on the sensor, as far as the selector can tell. */
+        /**
+         * The rule's episodes on the sensor, as far as the selector can tell, and whether a rise came
+         * since the last resolution: only then can readings without one close an episode.
+         */
         Episodes episodes = new Episodes();
         /** Readings without a rise since the last rising one, up to {@code resolveReadings} (fresh: none due). */
         int normalsPassed = Integer.MAX_VALUE;
-        /** Whether a rise began since the last resolution: only then can readings without one close an episode. */
-        boolean unresolved;
-        /**
-         * The time of the last match. A resolution at that same time does not end its episode: at one
-         * event time resolutions are taken before matches.
-         */
-        long lastMatchTime = Long.MIN_VALUE;
         /** The last rising reading and the reading it rose from, which a stretch without a rise follows ({@link RuleEvent#NONE}: not known). */
         long metTime = RuleEvent.NONE;
         double metValue;
@@ -129,12 +125,10 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         long fromTime = s.size > 0 ? s.time(0) : RuleEvent.NONE;
         double fromValue = s.size > 0 ? s.value(0) : Double.NaN;
         if (RulePatterns.rises(rule, timestamp, value, fromTime, fromValue)) {
-            int decision = ep.later(cooldownMs); // and it is a match of this time
+            int decision = ep.match(false, timestamp, cooldownMs, out); // sent only when it may open
             if (decision != Episodes.LEAVE) {
                 ep.pick(decision, event(sensorId, timestamp, value, RuleEvent.RISE, fromTime, fromValue), out);
             }
-            s.unresolved = true;
-            s.lastMatchTime = timestamp;
             s.normalsPassed = 0;
             s.metTime = timestamp;
             s.metValue = value;
@@ -146,7 +140,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             }
             int place = ++s.normalsPassed;
             if (place == resolveReadings && s.metTime != RuleEvent.NONE) {
-                if (s.unresolved) { // else no episode can be open: a resolution would change nothing
+                if (ep.unresolved) { // else no episode can be open: a resolution would change nothing
                     RuleEvent e = event(sensorId, timestamp, value, place == 1 ? RuleEvent.BACK : RuleEvent.NORMAL,
                             fromTime, fromValue);
                     e.episodeStart = s.stretchStart;
@@ -157,13 +151,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
                     e.metFromValue = s.metFromValue;
                     out.accept(e);
                 }
-                RuleEvent deferred = ep.resolved();
-                if (deferred != null) {
-                    out.accept(deferred); // a rise of this time that opens once the resolution closed the episode
-                }
-                if (timestamp > s.lastMatchTime) {
-                    s.unresolved = false;
-                }
+                ep.resolution(timestamp, out); // a rise of this time kept back goes now: it opens once this closed the episode
             }
         }
         while (s.size > 0 && s.value(s.size - 1) >= value) {
@@ -186,7 +174,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         // next reading anyway, which has nothing to rise from. Readings due to a resolution keep it.
         // Kept while the episodes' life may still leave out a match (open, cooling down; for a state of
         // version 0 or 1, episodes unknown, until a cooldown after the latest reading).
-        return (s.size == 0 || CandidateSelector.passedBy(watermark, s.lastTime, withinMs)) && !s.unresolved
+        return (s.size == 0 || CandidateSelector.passedBy(watermark, s.lastTime, withinMs)) && !s.episodes.unresolved
                 && s.episodes.isEmpty(watermark, cooldownMs, s.lastTime);
     }
 
@@ -200,9 +188,7 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
             out.writeDouble(s.value(i));
         }
         out.writeInt(s.normalsPassed);
-        out.writeBoolean(s.unresolved);
-        out.writeLong(s.lastMatchTime);
-        s.episodes.write(out);
+        s.episodes.writeWithMatches(out);
         out.writeLong(s.metTime);
         out.writeDouble(s.metValue);
         out.writeLong(s.metFromTime);
@@ -235,10 +221,10 @@ public final class RiseCandidates implements CandidateSelector<RiseCandidates.St
         }
         if (version >= 1) {
             s.normalsPassed = in.readInt();
-            s.unresolved = in.readBoolean();
-            s.lastMatchTime = in.readLong();
+            s.episodes = Episodes.readWithMatches(in, version >= 2); // version 1 did not follow the episodes
+        } else {
+            s.episodes = Episodes.unknown();
         }
-        s.episodes = version >= 2 ? Episodes.read(in) : Episodes.unknown();
         if (version >= 4) {
             s.metTime = in.readLong();
             s.metValue = in.readDouble();
